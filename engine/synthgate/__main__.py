@@ -1,0 +1,5 @@
+"""``python -m synthgate``."""
+
+from synthgate.cli import main
+
+main()

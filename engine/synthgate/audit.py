@@ -1,0 +1,221 @@
+"""An audit: discover manifest files, read them through adapters, evaluate, stream the results."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from synthgate.adapters import ManifestAdapter
+from synthgate.checks import CheckContext
+from synthgate.documents import DEFAULT_LIMITS, Limits
+from synthgate.errors import InputError, Problem, UsageError
+from synthgate.evaluate import evaluate
+from synthgate.models import Manifest, ManifestResult, PluginInfo, Report, Totals, Verdict
+from synthgate.plugins import PluginHost, load_plugins
+from synthgate.policy import LoadedPolicy, load_policy
+from synthgate.validation import validate_model
+
+__all__ = ["Audit", "ManifestFile", "audit_paths", "overall_verdict"]
+
+_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox"})
+PARALLEL_THRESHOLD = 200
+"""Batches at least this large are spread over worker processes."""
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestFile:
+    """A file to audit: where it is, how to show it, and whether the user named it."""
+
+    path: Path
+    display: str
+    explicit: bool
+
+
+@dataclass
+class Audit:
+    """Everything an audit needs, loaded once: plugins, the policy, limits."""
+
+    host: PluginHost
+    policy: LoadedPolicy
+    limits: Limits = DEFAULT_LIMITS
+    keep_passes: bool = False
+    context: CheckContext = field(init=False)
+    adapters: list[ManifestAdapter] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.context = CheckContext(self.host.metrics())
+        self.adapters = list(self.host.adapters().values())
+
+    @classmethod
+    def create(
+        cls,
+        policy: str | None = None,
+        *,
+        host: PluginHost | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+        keep_passes: bool = False,
+    ) -> Audit:
+        """Load plugins (unless given) and the policy (a file or pack name; default pack)."""
+        host = host if host is not None else load_plugins()
+        return cls(host, load_policy(policy, host, limits=limits), limits, keep_passes)
+
+    def plugin_infos(self) -> list[PluginInfo]:
+        """Name and version of every loaded plugin, for the report."""
+        return [
+            PluginInfo(name=r.name, version=r.version)
+            for r in self.host.records
+            if r.error is None
+        ]
+
+    def discover(self, paths: Sequence[str]) -> list[ManifestFile]:
+        """Files named, and files under directories named that match an adapter's globs."""
+        globs = [g for adapter in self.adapters for g in adapter.globs]
+        found: list[ManifestFile] = []
+        seen: set[Path] = set()
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                for file in _walk(path, globs):
+                    key = file.resolve()
+                    if key not in seen:
+                        seen.add(key)
+                        found.append(ManifestFile(file, file.as_posix(), explicit=False))
+            elif path.is_file():
+                key = path.resolve()
+                if key not in seen:
+                    seen.add(key)
+                    found.append(ManifestFile(path, raw, explicit=True))
+            else:
+                raise UsageError(f"'{raw}' does not exist", "name manifest files or directories")
+        return found
+
+    def audit_file(self, item: ManifestFile) -> ManifestResult | InputError | None:
+        """One manifest's result, its input error, or None when no adapter claims the file."""
+        try:
+            for adapter in self.adapters:
+                document = adapter.load(item.path, item.display, self.limits)
+                if document is not None:
+                    break
+            else:
+                if not item.explicit:
+                    return None
+                return InputError.at(
+                    item.display,
+                    1,
+                    1,
+                    "not a manifest any installed adapter can read",
+                    "a synthgate manifest is a YAML or JSON mapping with 'dataset' and "
+                    "'splits' (see 'synthgate init')",
+                )
+            if not isinstance(document.data, dict):
+                return InputError.at(
+                    item.display, 1, 1, "a manifest must be a mapping", "see 'synthgate init'"
+                )
+            manifest = validate_model(Manifest, document.data, document)
+            return evaluate(
+                manifest, document, self.policy, self.context, keep_passes=self.keep_passes
+            )
+        except InputError as exc:
+            return exc
+
+    def results(
+        self, items: Sequence[ManifestFile], jobs: int = 1
+    ) -> Iterator[ManifestResult | InputError]:
+        """Results in input order; large batches use ``jobs`` worker processes."""
+        if jobs > 1 and len(items) >= PARALLEL_THRESHOLD and _can_fork():
+            yield from self._parallel(items, jobs)
+            return
+        for item in items:
+            result = self.audit_file(item)
+            if result is not None:
+                yield result
+
+    def _parallel(
+        self, items: Sequence[ManifestFile], jobs: int
+    ) -> Iterator[ManifestResult | InputError]:
+        import multiprocessing
+
+        global _WORKER_AUDIT
+        _WORKER_AUDIT = self
+        context = multiprocessing.get_context("fork")
+        chunk = max(8, min(64, len(items) // (jobs * 8) or 1))
+        with context.Pool(jobs) as pool:
+            for outcome in pool.imap(_work, items, chunksize=chunk):
+                if outcome is None:
+                    continue
+                if isinstance(outcome, list):
+                    yield InputError(outcome)
+                else:
+                    yield outcome
+        _WORKER_AUDIT = None
+
+
+_WORKER_AUDIT: Audit | None = None
+
+
+def _work(item: ManifestFile) -> ManifestResult | list[Problem] | None:
+    assert _WORKER_AUDIT is not None
+    result = _WORKER_AUDIT.audit_file(item)
+    if isinstance(result, InputError):
+        return list(result.problems)  # exceptions with custom arguments do not pickle
+    return result
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux")
+
+
+def _walk(root: Path, globs: list[str]) -> Iterator[Path]:
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            if any(fnmatch.fnmatch(name, pattern) for pattern in globs):
+                yield Path(directory) / name
+
+
+def overall_verdict(totals: Totals) -> Verdict:
+    """The worst verdict of a run."""
+    for verdict in ("error", "fail", "warn"):
+        if totals.findings.get(verdict):  # type: ignore[call-overload]
+            return verdict  # type: ignore[return-value]
+    return "pass"
+
+
+def audit_paths(
+    paths: Iterable[str],
+    policy: str | None = None,
+    *,
+    host: PluginHost | None = None,
+    keep_passes: bool = False,
+) -> Report:
+    """Audit manifests in-process and return the whole report (library use and tests).
+
+    Raises :class:`InputError` for the first manifest that cannot be read.
+    """
+    from synthgate import __version__
+
+    audit = Audit.create(policy, host=host, keep_passes=keep_passes)
+    results: list[ManifestResult] = []
+    for result in audit.results(audit.discover(list(paths))):
+        if isinstance(result, InputError):
+            raise result
+        results.append(result)
+    totals = Totals(
+        manifests=len(results),
+        findings={
+            v: sum(r.counts.get(v, 0) for r in results)  # type: ignore[misc]
+            for v in ("pass", "warn", "fail", "error")
+        },
+    )
+    return Report(
+        synthgate=__version__,
+        policies=audit.policy.packs,
+        plugins=audit.plugin_infos(),
+        manifests=results,
+        totals=totals,
+        verdict=overall_verdict(totals),
+    )

@@ -1,0 +1,109 @@
+"""The contract of check kinds and metrics: what a plugin registers and what it receives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from synthgate.models import Manifest, Scope, Source, Split, Verdict, Verifiability
+
+__all__ = [
+    "CheckContext",
+    "CheckKind",
+    "Metric",
+    "MetricValue",
+    "Outcome",
+    "PolicyContext",
+    "ScopeView",
+]
+
+MetricValue = float | int | None
+"""A metric's value; ``None`` means it cannot be computed from what the manifest declares."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeView:
+    """The part of a manifest a rule is looking at: the dataset, one split, or one source."""
+
+    kind: Scope
+    manifest: Manifest
+    pointer: str
+    task_type: str
+    verifiability: Verifiability
+    split: Split | None = None
+    source: Source | None = None
+    sources: tuple[tuple[str, Source], ...] = ()
+
+    @property
+    def target(self) -> BaseModel:
+        """The model object the scope stands for (Dataset, Split or Source)."""
+        if self.source is not None:
+            return self.source
+        if self.split is not None:
+            return self.split
+        return self.manifest.dataset
+
+    def synthetic_sources(self) -> Iterator[tuple[str, Source]]:
+        """(pointer, source) for every source in scope that is synthetic or mixed."""
+        for pointer, source in self.sources:
+            if source.origin in ("synthetic", "mixed"):
+                yield pointer, source
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a check says about one scope; the engine adds rule, location and remediation."""
+
+    verdict: Verdict
+    observed: Any
+    expected: str
+    message: str
+    pointer: str | None = None
+    """Absolute JSON Pointer of the fact concerned; defaults to the scope's pointer."""
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A named number computed from a scope, for threshold checks."""
+
+    name: str
+    summary: str
+    compute: Callable[[ScopeView], MetricValue]
+    declare: str = ""
+    """What a manifest must declare for the metric to be known (shown when it is unknown)."""
+    scopes: tuple[Scope, ...] = ("dataset", "split", "source")
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyContext:
+    """What a check kind may consult when it validates its parameters at policy load time."""
+
+    metrics: Mapping[str, Metric]
+    task_types: frozenset[str]
+    scope: Scope
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """What a check kind may consult while it runs."""
+
+    metrics: Mapping[str, Metric] = field(default_factory=dict)
+
+    def metric(self, name: str, scope: ScopeView) -> MetricValue:
+        """The value of metric ``name`` on ``scope``."""
+        return self.metrics[name].compute(scope)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckKind:
+    """A named, typed check: parameters are validated when the policy loads."""
+
+    name: str
+    summary: str
+    params: type[BaseModel]
+    run: Callable[[ScopeView, Any, CheckContext], Iterable[Outcome]]
+    validate: Callable[[Any, PolicyContext], Iterable[tuple[str, str]]] | None = None
+    """Extra load-time checks: yields (parameter path, problem) for names that do not exist."""

@@ -1,0 +1,103 @@
+"""Errors that reach the user: each names a place in a file, says what is wrong and how to fix it."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "InputError",
+    "PolicyError",
+    "Problem",
+    "SynthgateError",
+    "UsageError",
+    "did_you_mean",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one input file, at a 1-based line and column."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    pointer: str | None = None
+
+    def render(self) -> str:
+        """Format as ``file:line:column: [pointer: ]message`` plus an indented hint line."""
+        where = f"{self.pointer}: " if self.pointer else ""
+        text = f"{self.path}:{self.line}:{self.column}: {where}{self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class SynthgateError(Exception):
+    """Base class of every error synthgate reports without a traceback (exit code 2)."""
+
+    exit_code = 2
+
+    def render(self) -> str:
+        """The text shown to the user."""
+        return str(self)
+
+
+class UsageError(SynthgateError):
+    """The command line asks for something that cannot be done."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def render(self) -> str:
+        return f"error: {self.message}" + (f"\n  hint: {self.hint}" if self.hint else "")
+
+
+class InputError(SynthgateError):
+    """A file that cannot be trusted: one or more problems, each with a location."""
+
+    kind = "input error"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        if not problems:
+            raise ValueError("an InputError needs at least one problem")
+        self.problems = tuple(problems)
+        super().__init__(self.problems[0].render())
+
+    @classmethod
+    def at(
+        cls,
+        path: str,
+        line: int,
+        column: int,
+        message: str,
+        hint: str = "",
+        pointer: str | None = None,
+    ) -> InputError:
+        """An error with a single problem."""
+        return cls([Problem(path, line, column, message, hint, pointer)])
+
+    def render(self) -> str:
+        return "\n".join(p.render() for p in self.problems)
+
+
+class PolicyError(InputError):
+    """A policy pack that cannot be loaded: a typo is a load error, never a silent no-match."""
+
+    kind = "policy error"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ``did you mean 'x'?`` suffix for the closest choice, or a list of valid ones when few."""
+    options = sorted(set(choices))
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if options and len(options) <= 12:
+        return "expected one of: " + ", ".join(options)
+    return ""

@@ -1,0 +1,107 @@
+"""Hook specifications: everything a plugin can add to synthgate.
+
+Each hook is called once per plugin that implements it, through the typed facade in
+:mod:`synthgate.plugins`, so that one plugin's failure is reported with its name and version
+and does not stop the others. Hooks evolve only by gaining optional arguments.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from synthgate.adapters import ManifestAdapter
+    from synthgate.checks import CheckKind, Metric
+    from synthgate.models import TaskType
+    from synthgate.packs import PolicyPack
+    from synthgate.reporters import ReporterSpec
+
+__all__ = [
+    "hookimpl",
+    "hookspec",
+    "synthgate_add_commands",
+    "synthgate_extend_taxonomy",
+    "synthgate_register_adapters",
+    "synthgate_register_check_kinds",
+    "synthgate_register_metrics",
+    "synthgate_register_policy_packs",
+    "synthgate_register_reporters",
+]
+
+PROJECT = "synthgate"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec
+def synthgate_register_check_kinds() -> list[CheckKind]:
+    """Return the check kinds this plugin provides.
+
+    Fires once when a policy is loaded, before any rule is validated. Every result is kept (not
+    first-result); a kind name registered by two plugins is an error naming both.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def synthgate_register_metrics() -> list[Metric]:
+    """Return the metrics this plugin provides, for ``threshold`` checks.
+
+    Fires once when a policy is loaded. Every result is kept; a metric name registered by two
+    plugins is an error naming both.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def synthgate_register_adapters() -> list[ManifestAdapter]:
+    """Return the manifest formats this plugin can read.
+
+    Fires once before the first file is read. Adapters are tried in plugin order; the first
+    whose ``load`` returns a document wins.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def synthgate_register_reporters() -> list[ReporterSpec]:
+    """Return the output formats this plugin provides (``--format NAME``).
+
+    Fires once when output formats are resolved. A spec's ``load`` is called only when its
+    format is asked for, so a reporter's imports cost nothing otherwise.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def synthgate_register_policy_packs() -> list[PolicyPack]:
+    """Return the policy packs this plugin ships, addressable by name.
+
+    Fires when a policy is resolved by name (``--policy NAME`` or ``extends: [NAME]``) and by
+    ``synthgate rules`` and ``synthgate plugins``.
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def synthgate_extend_taxonomy() -> dict[str, TaskType]:
+    """Return task types to add to every policy's taxonomy, keyed by name.
+
+    Fires once when a policy is loaded, before the policy's own taxonomy is merged over it (a
+    policy may redefine a plugin's task type).
+    """
+    raise NotImplementedError
+
+
+@hookspec
+def synthgate_add_commands(cli: click.Group) -> None:
+    """Add sub-commands to the ``synthgate`` command group.
+
+    Fires only when the command line names a command that is not built in, so plugins cost
+    nothing for the built-in commands.
+    """
+    raise NotImplementedError

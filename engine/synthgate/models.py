@@ -1,0 +1,514 @@
+"""The data synthgate reads and writes: Manifest, Policy, Finding and Report (pydantic v2).
+
+Facts a manifest does not give are ``"unknown"``, a value of its own: a missing origin is
+unknown, never human. Counts are whole numbers >= 0, shares lie in 0..1, dates are dates.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    WithJsonSchema,
+    model_validator,
+)
+
+__all__ = [
+    "SCOPES",
+    "UNKNOWN",
+    "Basis",
+    "Count",
+    "Dataset",
+    "Diversity",
+    "Filtering",
+    "Finding",
+    "Generator",
+    "HumanAudit",
+    "HumanEvaluation",
+    "Location",
+    "Manifest",
+    "ManifestResult",
+    "ModelRef",
+    "Origin",
+    "PluginInfo",
+    "Policy",
+    "PolicyInfo",
+    "Reference",
+    "Report",
+    "Rule",
+    "RuleExamples",
+    "RuleOverride",
+    "Scope",
+    "Selector",
+    "Share",
+    "Source",
+    "Split",
+    "Stage",
+    "TaskType",
+    "Totals",
+    "Verdict",
+    "Verification",
+    "Verifiability",
+    "verdict_rank",
+]
+
+UNKNOWN: Literal["unknown"] = "unknown"
+Unknown = Literal["unknown"]
+
+Origin = Literal["human", "synthetic", "mixed", "unknown"]
+Stage = Literal["pretrain", "sft", "preference", "eval", "unknown"]
+Scope = Literal["dataset", "split", "source"]
+SCOPES: tuple[Scope, ...] = ("dataset", "split", "source")
+Verifiability = Literal["verifiable", "subjective", "mixed", "unknown"]
+ResourceLevel = Literal["high", "medium", "low", "unknown"]
+Verdict = Literal["pass", "warn", "fail", "error"]
+GenerationMethod = Literal[
+    "llm",
+    "template",
+    "machine-translation",
+    "back-translation",
+    "rephrase",
+    "distant-labels",
+    "other",
+    "unknown",
+]
+VerificationMethod = Literal[
+    "unit-tests",
+    "execution",
+    "exact-answer",
+    "proof-checker",
+    "model-verifier",
+    "human-review",
+    "none",
+    "unknown",
+]
+
+_VERDICT_RANK = {"pass": 0, "warn": 1, "fail": 2, "error": 3}
+
+
+def verdict_rank(verdict: str) -> int:
+    """Order of verdicts: pass < warn < fail < error."""
+    return _VERDICT_RANK[verdict]
+
+
+def _is_unknown(value: Any) -> bool:
+    return isinstance(value, str) and value == UNKNOWN
+
+
+def _count(value: Any) -> int | str:
+    if _is_unknown(value):
+        return UNKNOWN
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number >= 0 or 'unknown', got {value!r}")
+    if value < 0:
+        raise ValueError(f"expected a whole number >= 0, got {value}")
+    return value
+
+
+def _depth(value: Any) -> int | str:
+    result = _count(value)
+    if result == 0:
+        raise ValueError("generation depth starts at 1 (1 = generator trained on human data only)")
+    return result
+
+
+def _number(value: Any, *, low: float | None, high: float | None, what: str) -> float | str:
+    if _is_unknown(value):
+        return UNKNOWN
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected {what} or 'unknown', got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"expected {what}, got a non-finite number")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"expected {what}, got {value}")
+    return float(value) if isinstance(value, float) else value
+
+
+def _share(value: Any) -> float | str:
+    return _number(value, low=0.0, high=1.0, what="a share between 0 and 1")
+
+
+def _non_negative(value: Any) -> float | str:
+    return _number(value, low=0.0, high=None, what="a number >= 0")
+
+
+def _flag(value: Any) -> bool | str:
+    if _is_unknown(value) or isinstance(value, bool):
+        return value  # type: ignore[no-any-return]
+    raise ValueError(f"expected true, false or 'unknown', got {value!r}")
+
+
+_UNKNOWN_SCHEMA = {"const": "unknown"}
+Count = Annotated[
+    int | Unknown,
+    PlainValidator(_count),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, _UNKNOWN_SCHEMA]}),
+]
+Depth = Annotated[
+    int | Unknown,
+    PlainValidator(_depth),
+    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1}, _UNKNOWN_SCHEMA]}),
+]
+Share = Annotated[
+    float | Unknown,
+    PlainValidator(_share),
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, _UNKNOWN_SCHEMA]}),
+]
+NonNegative = Annotated[
+    float | Unknown,
+    PlainValidator(_non_negative),
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0}, _UNKNOWN_SCHEMA]}),
+]
+Flag = Annotated[
+    bool | Unknown,
+    PlainValidator(_flag),
+    WithJsonSchema({"anyOf": [{"type": "boolean"}, _UNKNOWN_SCHEMA]}),
+]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    """Unknown fields are errors; values are not coerced between types."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=False)
+
+
+# --------------------------------------------------------------------------- manifest
+
+
+class ModelRef(_Strict):
+    """A model named in a manifest: a generator, a judge, or a model trained or evaluated."""
+
+    name: Text = Field(description="Model identifier, e.g. 'gpt-4o-2024-08-06' or 'llama-3.1-70b'.")
+    family: str = Field(
+        UNKNOWN, description="Model family, e.g. 'gpt-4', 'llama-3', 'claude-3'; 'unknown' if not known."
+    )
+    provider: str = Field(UNKNOWN, description="Who serves or publishes the model.")
+
+
+class Generator(ModelRef):
+    """The model that generated a synthetic source."""
+
+    terms_version: str = Field(
+        UNKNOWN, description="Version or date of the provider terms the outputs were generated under."
+    )
+
+
+class Verification(_Strict):
+    """How synthetic items were checked automatically."""
+
+    method: VerificationMethod = Field(UNKNOWN, description="How items were verified.")
+    items_checked: Count = Field(UNKNOWN, description="Items run through the verifier.")
+    items_passed: Count = Field(UNKNOWN, description="Items that passed and were kept.")
+    tests_per_item: NonNegative = Field(UNKNOWN, description="Median tests per item (code).")
+    verifier_precision: Share = Field(
+        UNKNOWN, description="Precision of a model verifier measured on human-labelled items."
+    )
+
+    @model_validator(mode="after")
+    def _passed_within_checked(self) -> Verification:
+        if isinstance(self.items_checked, int) and isinstance(self.items_passed, int):
+            if self.items_passed > self.items_checked:
+                raise ValueError(
+                    f"items_passed ({self.items_passed}) exceeds items_checked "
+                    f"({self.items_checked})"
+                )
+        return self
+
+
+class Filtering(_Strict):
+    """How generated items were filtered before they were kept."""
+
+    generated: Count = Field(UNKNOWN, description="Items generated before filtering.")
+    kept: Count = Field(UNKNOWN, description="Items kept after filtering.")
+    methods: list[Text] = Field(default_factory=list, description="Filters applied, by name.")
+
+    @model_validator(mode="after")
+    def _kept_within_generated(self) -> Filtering:
+        if isinstance(self.generated, int) and isinstance(self.kept, int):
+            if self.kept > self.generated:
+                raise ValueError(f"kept ({self.kept}) exceeds generated ({self.generated})")
+        return self
+
+
+class HumanAudit(_Strict):
+    """A random sample of items checked by people."""
+
+    items: Count = Field(UNKNOWN, description="Items audited by people.")
+    error_rate: Share = Field(UNKNOWN, description="Share of audited items found wrong.")
+    annotators: str = Field(UNKNOWN, description="Who audited (pool, expertise, languages).")
+
+
+class Diversity(_Strict):
+    """Diversity measurements of a synthetic source."""
+
+    near_duplicate_rate: Share = Field(
+        UNKNOWN, description="Share of items with a near-duplicate (MinHash Jaccard >= 0.8)."
+    )
+    self_bleu: Share = Field(UNKNOWN, description="Self-BLEU of the source.")
+    distinct_2: Share = Field(UNKNOWN, description="Distinct bigram ratio.")
+    compression_ratio: NonNegative = Field(UNKNOWN, description="gzip compression ratio.")
+
+
+class Source(_Strict):
+    """One part of a split with a single origin and, if synthetic, a single generator."""
+
+    id: Text = Field(description="Identifier, unique within the manifest.")
+    origin: Origin = Field(
+        UNKNOWN, description="human, synthetic, mixed or unknown; never assumed human."
+    )
+    records: Count = Field(UNKNOWN, description="Number of records (examples).")
+    tokens: Count = Field(UNKNOWN, description="Number of tokens, if measured.")
+    synthetic_share: Share = Field(
+        UNKNOWN, description="For a mixed source: the share of its records that is synthetic."
+    )
+    method: GenerationMethod = Field(UNKNOWN, description="How synthetic records were made.")
+    generator: Generator | None = Field(None, description="The model that generated the records.")
+    generation_depth: Depth = Field(
+        UNKNOWN,
+        description="1 = the generator was trained on human data only; 2 = the generator was "
+        "itself trained on synthetic data; and so on.",
+    )
+    derived_from: list[Text] = Field(
+        default_factory=list, description="Datasets or sources this one was generated from."
+    )
+    verification: Verification | None = None
+    filtering: Filtering | None = None
+    human_audit: HumanAudit | None = None
+    diversity: Diversity | None = None
+    description: str | None = None
+
+
+class Split(_Strict):
+    """A named split (train, validation, test, ...) made of sources."""
+
+    name: Text
+    sources: list[Source] = Field(min_length=1)
+
+
+class HumanEvaluation(_Strict):
+    """Human evaluation of the model trained on, or evaluated with, this dataset."""
+
+    items: Count = Field(UNKNOWN, description="Human judgments or blinded comparisons.")
+
+
+class Dataset(_Strict):
+    """Facts about the dataset as a whole."""
+
+    name: Text
+    version: str | None = None
+    description: str | None = None
+    task_type: str = Field(
+        UNKNOWN, description="A task type of the policy's taxonomy, or one of its aliases."
+    )
+    stage: Stage = Field(UNKNOWN, description="pretrain, sft, preference or eval.")
+    languages: list[Text] = Field(default_factory=list, description="Language codes.")
+    resource_level: ResourceLevel = Field(UNKNOWN, description="Resource level of the language.")
+    target_models: list[ModelRef] = Field(
+        default_factory=list,
+        description="Models trained on this dataset, or (for eval) evaluated with it.",
+    )
+    judge: ModelRef | None = Field(None, description="The model that scores outputs, if any.")
+    human_evaluation: HumanEvaluation | None = None
+    replaces_previous_version: Flag = Field(
+        UNKNOWN, description="True if human data of the previous version was replaced."
+    )
+    derived_from: list[Text] = Field(default_factory=list)
+    released: _dt.date | None = Field(None, description="Release date (YYYY-MM-DD).")
+
+
+class Manifest(_Strict):
+    """One dataset or training mix: where every part came from and how it was checked."""
+
+    schema_: str | None = Field(None, alias="$schema", description="JSON Schema for editors.")
+    dataset: Dataset
+    splits: list[Split] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Manifest:
+        seen_splits: set[str] = set()
+        seen_sources: set[str] = set()
+        for split in self.splits:
+            if split.name in seen_splits:
+                raise ValueError(f"split name '{split.name}' appears twice")
+            seen_splits.add(split.name)
+            for source in split.sources:
+                if source.id in seen_sources:
+                    raise ValueError(f"source id '{source.id}' appears twice")
+                seen_sources.add(source.id)
+        return self
+
+
+# --------------------------------------------------------------------------- policy
+
+
+class TaskType(_Strict):
+    """A task type of the taxonomy."""
+
+    verifiability: Literal["verifiable", "subjective", "mixed"]
+    description: str = ""
+    aliases: list[Text] = Field(
+        default_factory=list, description="Other names, e.g. Hugging Face task ids."
+    )
+
+
+class Reference(_Strict):
+    """A source behind a rule."""
+
+    authors: Text
+    year: int = Field(ge=1900, le=2100)
+    title: Text
+    venue: str = ""
+    id: str = Field("", description="arXiv id or DOI.")
+    url: str = ""
+
+
+class Basis(_Strict):
+    """Where a rule's thresholds come from."""
+
+    kind: Literal["source", "anchored", "judgment", "legal"] = Field(
+        description="source: a number reported in a reference; anchored: a reference number "
+        "moved to another setting; judgment: direction only; legal: provider terms."
+    )
+    note: str = ""
+
+
+class Selector(_Strict):
+    """Which scopes a rule applies to; every listed condition must hold."""
+
+    scope: Scope = "dataset"
+    verifiability: list[Verifiability] | None = None
+    task_types: list[Text] | None = None
+    stages: list[Stage] | None = None
+    splits: list[Text] | None = None
+    origins: list[Origin] | None = None
+    resource_levels: list[ResourceLevel] | None = None
+
+
+class RuleExamples(_Strict):
+    """Manifest snippets for the rule card."""
+
+    non_compliant: str = ""
+    compliant: str = ""
+
+
+class Rule(_Strict):
+    """A rule: which scopes, which check, what to do when it does not pass."""
+
+    code: str = Field(pattern=r"^[A-Z]{2,5}[0-9]{3,4}$", description="Stable code, e.g. SG101.")
+    name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="kebab-case name.")
+    summary: Text
+    rationale: str = ""
+    remediation: str = ""
+    references: list[Reference] = Field(default_factory=list)
+    basis: Basis | None = None
+    severity: Literal["fail", "warn", "off"] = Field(
+        "fail", description="The worst verdict this rule may give ('off' disables it)."
+    )
+    applies: Selector = Field(default_factory=Selector)
+    check: dict[str, Any] = Field(
+        description="'kind' names a check kind; the other keys are its parameters."
+    )
+    examples: RuleExamples | None = None
+
+
+class RuleOverride(_Strict):
+    """Changes an extending pack makes to an inherited rule."""
+
+    severity: Literal["fail", "warn", "off"] | None = None
+    check: dict[str, Any] | None = Field(
+        None, description="Parameters merged over the inherited ones ('kind' cannot change)."
+    )
+    applies: Selector | None = None
+
+
+class Policy(_Strict):
+    """A policy pack: a task taxonomy and rules."""
+
+    schema_: str | None = Field(None, alias="$schema")
+    name: Text
+    version: str = "0"
+    description: str = ""
+    extends: list[Text] = Field(
+        default_factory=list, description="Packs (names or relative paths) this one builds on."
+    )
+    taxonomy: dict[str, TaskType] = Field(default_factory=dict)
+    rules: list[Rule] = Field(default_factory=list)
+    overrides: dict[str, RuleOverride] = Field(
+        default_factory=dict, description="Inherited rules by code or name."
+    )
+
+
+# --------------------------------------------------------------------------- findings
+
+
+class Location(BaseModel):
+    """Where a finding points: a file, a 1-based line and column, and a JSON Pointer."""
+
+    file: str
+    line: int = Field(ge=1)
+    column: int = Field(ge=1)
+    pointer: str
+
+
+class Finding(BaseModel):
+    """One verdict of one rule on one scope, explaining itself."""
+
+    rule: str
+    name: str
+    verdict: Verdict
+    scope: Scope
+    location: Location
+    observed: Any = Field(description="The value the check saw ('unknown' when not declared).")
+    expected: str = Field(description="The constraint the value was held to.")
+    message: str
+    remediation: str = ""
+
+
+class ManifestResult(BaseModel):
+    """Findings for one manifest."""
+
+    path: str
+    dataset: str
+    verdict: Verdict
+    counts: dict[Verdict, int]
+    findings: list[Finding]
+
+
+class PolicyInfo(BaseModel):
+    """A policy pack used in a run."""
+
+    name: str
+    version: str
+    origin: str
+
+
+class PluginInfo(BaseModel):
+    """A plugin loaded in a run."""
+
+    name: str
+    version: str
+
+
+class Totals(BaseModel):
+    """Counts over the whole run."""
+
+    manifests: int
+    findings: dict[Verdict, int]
+
+
+class Report(BaseModel):
+    """Everything one audit found."""
+
+    synthgate: str = Field(description="synthgate version.")
+    policies: list[PolicyInfo]
+    plugins: list[PluginInfo]
+    manifests: list[ManifestResult]
+    totals: Totals
+    verdict: Verdict

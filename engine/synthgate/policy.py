@@ -1,0 +1,370 @@
+"""Loading policy packs: resolve, extend, override, and validate every rule at load time."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from synthgate.checks import CheckKind, PolicyContext
+from synthgate.documents import DEFAULT_LIMITS, Document, Limits, parse_bytes, read_document
+from synthgate.errors import PolicyError, Problem, UsageError, did_you_mean
+from synthgate.models import Policy, PolicyInfo, Rule, Selector, TaskType, Verifiability
+from synthgate.plugins import PluginHost
+from synthgate.validation import validate_model, validation_problems
+
+__all__ = ["DEFAULT_PACK", "CompiledRule", "LoadedPolicy", "load_policy"]
+
+DEFAULT_PACK = "default"
+_PATH_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule ready to run: its merged definition, its check kind and validated parameters."""
+
+    rule: Rule
+    kind: CheckKind
+    params: BaseModel
+    task_types: frozenset[str] | None
+    origin: str
+
+
+@dataclass
+class LoadedPolicy:
+    """A policy with everything it extends merged in, validated and ready to evaluate."""
+
+    name: str
+    version: str
+    description: str
+    packs: list[PolicyInfo]
+    taxonomy: dict[str, TaskType]
+    rules: list[CompiledRule]
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def resolve_task_type(self, name: str) -> str | None:
+        """The canonical task type for a name or alias (case-insensitive), or None."""
+        return self.aliases.get(name.lower())
+
+    def verifiability(self, task_type: str) -> Verifiability:
+        """``verifiable``, ``subjective`` or ``mixed`` for a canonical task type."""
+        if task_type == "unknown":
+            return "unknown"
+        return self.taxonomy[task_type].verifiability
+
+    def rule(self, code_or_name: str) -> CompiledRule | None:
+        """A rule by code or name."""
+        for compiled in self.rules:
+            if code_or_name in (compiled.rule.code, compiled.rule.name):
+                return compiled
+        return None
+
+
+@dataclass
+class _Layer:
+    """One policy file as read, before merging."""
+
+    policy: Policy
+    doc: Document
+    info: PolicyInfo
+
+
+@dataclass
+class _Draft:
+    """A rule being merged: its data, and where each part of it was written."""
+
+    data: dict[str, Any]
+    doc: Document
+    pointer: str
+    check_sources: dict[str, tuple[Document, str]] = field(default_factory=dict)
+
+
+def _is_path(ref: str) -> bool:
+    return "/" in ref or "\\" in ref or ref.lower().endswith(_PATH_SUFFIXES)
+
+
+def _read_layer(
+    ref: str, host: PluginHost, base_dir: Path | None, limits: Limits
+) -> tuple[_Layer, Path | None]:
+    """Read one policy file named by path or pack name."""
+    packs = host.policy_packs()
+    path: Path | None = None
+    if _is_path(ref) or ref not in packs:
+        candidate = Path(ref)
+        if base_dir is not None and not candidate.is_absolute():
+            candidate = base_dir / candidate
+        if candidate.is_file():
+            path = candidate
+        elif _is_path(ref):
+            raise UsageError(f"policy file '{candidate}' does not exist", "check the path")
+        else:
+            hint = did_you_mean(ref, packs)
+            raise UsageError(
+                f"no policy pack named '{ref}' and no such file",
+                hint or "name a policy file, or a pack listed by 'synthgate plugins'",
+            )
+    if path is not None:
+        doc = read_document(path, limits)
+        origin = str(path)
+    else:
+        pack = packs[ref]
+        doc = parse_bytes(
+            pack.resource.read_bytes(), f"<pack {ref}>", limits, json_format=False
+        )
+        origin = f"pack:{ref}"
+    if not isinstance(doc.data, dict):
+        raise PolicyError.at(doc.path, 1, 1, "a policy must be a mapping", "see 'synthgate schema policy'")
+    policy = validate_model(Policy, doc.data, doc, error=PolicyError)
+    info = PolicyInfo(name=policy.name, version=policy.version, origin=origin)
+    return _Layer(policy, doc, info), (path.parent if path is not None else None)
+
+
+def load_policy(
+    ref: str | None,
+    host: PluginHost,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> LoadedPolicy:
+    """Load the policy named by ``ref`` (a file or a pack name; the default pack if None)."""
+    layers: list[_Layer] = []
+    _collect(ref or DEFAULT_PACK, host, None, limits, layers, ())
+    return _compile(layers, host)
+
+
+def _collect(
+    ref: str,
+    host: PluginHost,
+    base_dir: Path | None,
+    limits: Limits,
+    out: list[_Layer],
+    chain: tuple[str, ...],
+) -> None:
+    layer, directory = _read_layer(ref, host, base_dir, limits)
+    key = layer.info.origin
+    if key in chain:
+        raise PolicyError.at(
+            layer.doc.path,
+            *layer.doc.locate("/extends"),
+            f"policy extends itself through {' -> '.join((*chain, key))}",
+            "remove the cycle from 'extends'",
+        )
+    for index, parent in enumerate(layer.policy.extends):
+        try:
+            _collect(parent, host, directory, limits, out, (*chain, key))
+        except UsageError as exc:
+            raise PolicyError.at(
+                layer.doc.path,
+                *layer.doc.locate(f"/extends/{index}"),
+                exc.message,
+                exc.hint,
+                pointer=f"/extends/{index}",
+            ) from None
+    if all(existing.info.origin != key for existing in out):
+        out.append(layer)
+
+
+def _merge_check(draft: _Draft, check: dict[str, Any], doc: Document, pointer: str) -> None:
+    for key, value in check.items():
+        if key == "kind":
+            if value != draft.data["check"].get("kind"):
+                raise PolicyError.at(
+                    doc.path,
+                    *doc.locate(f"{pointer}/kind"),
+                    "an override cannot change a rule's check kind",
+                    "write a new rule with its own code instead",
+                )
+            continue
+        draft.data["check"][key] = copy.deepcopy(value)
+        draft.check_sources[key] = (doc, f"{pointer}/{key}")
+
+
+def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
+    taxonomy: dict[str, TaskType] = dict(host.taxonomy())
+    drafts: dict[str, _Draft] = {}
+    order: list[str] = []
+    problems: list[Problem] = []
+    for layer in layers:
+        policy, doc = layer.policy, layer.doc
+        taxonomy.update(policy.taxonomy)
+        for index, rule in enumerate(policy.rules):
+            pointer = f"/rules/{index}"
+            clash = drafts.get(rule.code) or next(
+                (d for d in drafts.values() if d.data["name"] == rule.name), None
+            )
+            if clash is not None:
+                where = f"{clash.doc.path}:{clash.doc.locate(clash.pointer)[0]}"
+                problems.append(
+                    Problem(
+                        doc.path,
+                        *doc.locate(pointer),
+                        f"rule {rule.code} ({rule.name}) is already defined at {where}",
+                        "give it a new code and name, or change the inherited rule "
+                        "under 'overrides'",
+                        pointer,
+                    )
+                )
+                continue
+            drafts[rule.code] = _Draft(rule.model_dump(exclude_unset=True, by_alias=True), doc, pointer)
+            drafts[rule.code].data.setdefault("check", {})
+            order.append(rule.code)
+        by_name = {d.data["name"]: code for code, d in drafts.items()}
+        for key, override in policy.overrides.items():
+            pointer = f"/overrides/{key.replace('~', '~0').replace('/', '~1')}"
+            code = key if key in drafts else by_name.get(key)
+            if code is None:
+                problems.append(
+                    Problem(
+                        doc.path,
+                        *doc.locate(pointer),
+                        f"override names no inherited rule: '{key}'",
+                        did_you_mean(key, [*drafts, *by_name]),
+                        pointer,
+                    )
+                )
+                continue
+            draft = drafts[code]
+            if override.severity is not None:
+                draft.data["severity"] = override.severity
+            if override.applies is not None:
+                draft.data["applies"] = override.applies.model_dump(exclude_unset=True)
+            if override.check is not None:
+                try:
+                    _merge_check(draft, override.check, doc, f"{pointer}/check")
+                except PolicyError as exc:
+                    problems.extend(exc.problems)
+    if problems:
+        raise PolicyError(problems)
+
+    aliases: dict[str, str] = {}
+    for name, task in taxonomy.items():
+        aliases[name.lower()] = name
+    for name, task in taxonomy.items():
+        for alias in task.aliases:
+            aliases.setdefault(alias.lower(), name)
+
+    kinds = host.check_kinds()
+    metrics = host.metrics()
+    compiled: list[CompiledRule] = []
+    for code in order:
+        draft = drafts[code]
+        try:
+            result = _compile_rule(draft, kinds, metrics, taxonomy, aliases)
+        except PolicyError as exc:
+            problems.extend(exc.problems)
+            continue
+        if result is not None:
+            compiled.append(result)
+    if problems:
+        raise PolicyError(problems)
+    top = layers[-1]
+    return LoadedPolicy(
+        name=top.policy.name,
+        version=top.policy.version,
+        description=top.policy.description,
+        packs=[layer.info for layer in layers],
+        taxonomy=taxonomy,
+        rules=compiled,
+        aliases=aliases,
+    )
+
+
+def _compile_rule(
+    draft: _Draft,
+    kinds: dict[str, CheckKind],
+    metrics: dict[str, Any],
+    taxonomy: dict[str, TaskType],
+    aliases: dict[str, str],
+) -> CompiledRule | None:
+    doc, pointer = draft.doc, draft.pointer
+    try:
+        rule = Rule.model_validate(draft.data)
+    except ValidationError as exc:  # an override produced an invalid rule
+        raise PolicyError(validation_problems(exc, doc, Rule, pointer)) from None
+    check = dict(rule.check)
+    kind_name = check.pop("kind", None)
+    if not isinstance(kind_name, str):
+        raise PolicyError.at(
+            doc.path,
+            *doc.locate(f"{pointer}/check"),
+            f"rule {rule.code} has no check 'kind'",
+            "add 'kind:' naming a check kind: " + ", ".join(sorted(kinds)),
+            pointer=f"{pointer}/check",
+        )
+    kind = kinds.get(kind_name)
+    if kind is None:
+        raise PolicyError.at(
+            doc.path,
+            *doc.locate(f"{pointer}/check/kind"),
+            f"unknown check kind '{kind_name}'",
+            did_you_mean(kind_name, kinds),
+            pointer=f"{pointer}/check/kind",
+        )
+
+    def locate_param(key: str) -> tuple[Document, str]:
+        return draft.check_sources.get(key, (doc, f"{pointer}/check/{key}"))
+
+    try:
+        params = kind.params.model_validate(check)
+    except ValidationError as exc:
+        problems = []
+        for problem in validation_problems(exc, doc, kind.params, f"{pointer}/check"):
+            top_key = (problem.pointer or "").removeprefix(f"{pointer}/check/").split("/")[0]
+            src_doc, src_ptr = locate_param(top_key)
+            if src_doc is not doc:
+                line, column = src_doc.locate(src_ptr)
+                problem = Problem(src_doc.path, line, column, problem.message, problem.hint, src_ptr)
+            problems.append(problem)
+        raise PolicyError(problems) from None
+
+    selector = rule.applies
+    problems = _selector_problems(selector, doc, f"{pointer}/applies", aliases)
+    if kind.validate is not None:
+        context = PolicyContext(metrics, frozenset(taxonomy), selector.scope)
+        for param, message in kind.validate(params, context):
+            src_doc, src_ptr = locate_param(param.split("/")[0])
+            if param.count("/"):
+                src_ptr = src_ptr + "/" + param.split("/", 1)[1]
+            problems.append(Problem(src_doc.path, *src_doc.locate(src_ptr), message, "", src_ptr))
+    if problems:
+        raise PolicyError(problems)
+    if rule.severity == "off":
+        return None
+    task_types = (
+        frozenset(aliases[t.lower()] for t in selector.task_types)
+        if selector.task_types is not None
+        else None
+    )
+    return CompiledRule(rule, kind, params, task_types, doc.path)
+
+
+def _selector_problems(
+    selector: Selector, doc: Document, pointer: str, aliases: dict[str, str]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for index, name in enumerate(selector.task_types or []):
+        if name.lower() not in aliases:
+            at = f"{pointer}/task_types/{index}"
+            problems.append(
+                Problem(
+                    doc.path,
+                    *doc.locate(at),
+                    f"task type '{name}' is not in the taxonomy",
+                    did_you_mean(name, aliases) or "add it under 'taxonomy'",
+                    at,
+                )
+            )
+    if selector.splits is not None and selector.scope == "dataset":
+        at = f"{pointer}/splits"
+        problems.append(
+            Problem(
+                doc.path,
+                *doc.locate(at),
+                "'splits' selects splits, but the rule's scope is 'dataset'",
+                "set 'scope: split' or 'scope: source', or remove 'splits'",
+                at,
+            )
+        )
+    return problems

@@ -1,0 +1,79 @@
+"""The contract of reporters: output formats fed one manifest at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ClassVar, TextIO
+
+from synthgate.models import ManifestResult, PluginInfo, PolicyInfo, Report, Totals, Verdict
+
+__all__ = ["Reporter", "ReporterSpec", "RunInfo", "WholeReportReporter"]
+
+
+@dataclass(frozen=True, slots=True)
+class RunInfo:
+    """What a reporter knows before the first manifest arrives."""
+
+    version: str
+    policies: list[PolicyInfo]
+    plugins: list[PluginInfo]
+    color: bool = False
+    verbose: bool = False
+    fail_on: str = "fail"
+
+
+class Reporter:
+    """An output format. Results arrive in a deterministic order, one manifest at a time,
+    so that a format that can stream never holds a large audit in memory."""
+
+    wants_passes: ClassVar[bool] = False
+    """True if ``add`` should receive pass findings too (they are left out otherwise)."""
+
+    def __init__(self, out: TextIO, run: RunInfo) -> None:
+        self.out = out
+        self.run = run
+
+    def start(self) -> None:
+        """Called once before the first manifest."""
+
+    def add(self, result: ManifestResult) -> None:
+        """Called once per manifest, in order."""
+
+    def finish(self, totals: Totals, verdict: Verdict) -> None:
+        """Called once after the last manifest."""
+
+
+class WholeReportReporter(Reporter):
+    """A format that needs the whole report at once: implement :meth:`render`."""
+
+    def __init__(self, out: TextIO, run: RunInfo) -> None:
+        super().__init__(out, run)
+        self._results: list[ManifestResult] = []
+
+    def add(self, result: ManifestResult) -> None:
+        self._results.append(result)
+
+    def finish(self, totals: Totals, verdict: Verdict) -> None:
+        report = Report(
+            synthgate=self.run.version,
+            policies=self.run.policies,
+            plugins=self.run.plugins,
+            manifests=self._results,
+            totals=totals,
+            verdict=verdict,
+        )
+        self.out.write(self.render(report))
+
+    def render(self, report: Report) -> str:
+        """The whole output as text."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class ReporterSpec:
+    """A registered output format; ``load`` imports its implementation only when it is used."""
+
+    name: str
+    summary: str
+    load: Callable[[], type[Reporter]] = field(repr=False)

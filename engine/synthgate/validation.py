@@ -1,0 +1,121 @@
+"""Turning pydantic validation errors into located, actionable problems."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from synthgate.documents import Document, escape_pointer
+from synthgate.errors import Problem, did_you_mean
+
+__all__ = ["MAX_PROBLEMS", "validate_model", "validation_problems"]
+
+MAX_PROBLEMS = 20
+_M = typing.TypeVar("_M", bound=BaseModel)
+
+
+def validate_model(
+    model: type[_M], data: Any, doc: Document, base: str = "", error: type[Exception] | None = None
+) -> _M:
+    """Validate ``data`` (found at pointer ``base`` of ``doc``) or raise a located error."""
+    from synthgate.errors import InputError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        cls = error or InputError
+        raise cls(validation_problems(exc, doc, model, base)) from None  # type: ignore[call-arg]
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types an annotation may hold (Optional and unions flattened)."""
+    origin = get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if origin is Union or origin is types.UnionType:
+        out: list[Any] = []
+        for arg in get_args(annotation):
+            out.extend(_unwrap(arg))
+        return out
+    return [annotation]
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model found by following ``loc`` from ``model``."""
+    current: list[Any] = [model]
+    for part in loc:
+        following: list[Any] = []
+        for candidate in current:
+            origin = get_origin(candidate)
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                for name, info in candidate.model_fields.items():
+                    if part in (name, info.alias):
+                        following.extend(_unwrap(info.annotation))
+            elif origin in (list, tuple) and isinstance(part, int):
+                following.extend(_unwrap(get_args(candidate)[0]))
+            elif origin is dict and isinstance(part, str):
+                following.extend(_unwrap(get_args(candidate)[1]))
+        current = following
+    names: list[str] = []
+    for candidate in current:
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            names.extend(info.alias or name for name, info in candidate.model_fields.items())
+    return names
+
+
+def _pointer(base: str, loc: tuple[Any, ...]) -> str:
+    return base + "".join("/" + escape_pointer(str(part)) for part in loc)
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validation_problems(
+    exc: ValidationError, doc: Document, model: type[BaseModel], base: str = ""
+) -> list[Problem]:
+    """One problem per pydantic error, located in ``doc``, best first."""
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        message = str(error["msg"])
+        hint = ""
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        if kind == "extra_forbidden":
+            key = str(loc[-1])
+            pointer = _pointer(base, loc)
+            message = f"unknown field '{key}'"
+            hint = did_you_mean(key, _fields_at(model, loc[:-1]))
+        elif kind == "missing":
+            pointer = _pointer(base, loc[:-1])
+            message = f"missing required field '{loc[-1]}'"
+            hint = "add it (see 'synthgate schema' for every field)"
+        else:
+            pointer = _pointer(base, loc)
+            if "input" in error and kind not in ("value_error", "assertion_error"):
+                message += f" (got {_describe(error['input'])})"
+            if kind == "literal_error" and isinstance(error.get("input"), str):
+                expected = error.get("ctx", {}).get("expected", "")
+                choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",")]
+                hint = did_you_mean(error["input"], [c for c in choices if c])
+        if (pointer, message) in seen:
+            continue
+        seen.add((pointer, message))
+        line, column = doc.locate(pointer)
+        problems.append(Problem(doc.path, line, column, message, hint, pointer or "/"))
+    problems.sort(key=lambda p: (p.line, p.column))
+    if len(problems) > MAX_PROBLEMS:
+        extra = len(problems) - MAX_PROBLEMS
+        last = problems[MAX_PROBLEMS - 1]
+        problems = problems[:MAX_PROBLEMS]
+        problems.append(
+            Problem(last.path, last.line, last.column, f"... and {extra} more problems")
+        )
+    return problems

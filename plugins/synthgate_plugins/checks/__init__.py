@@ -1,0 +1,19 @@
+"""Built-in check kinds: threshold, required, generator-independence and json-schema."""
+
+from __future__ import annotations
+
+from synthgate import CheckKind, hookimpl
+from synthgate_plugins.checks.independence import GENERATOR_INDEPENDENCE
+from synthgate_plugins.checks.required import REQUIRED
+from synthgate_plugins.checks.schema import JSON_SCHEMA
+from synthgate_plugins.checks.threshold import THRESHOLD
+
+__all__ = ["CHECK_KINDS", "synthgate_register_check_kinds"]
+
+CHECK_KINDS = [THRESHOLD, REQUIRED, GENERATOR_INDEPENDENCE, JSON_SCHEMA]
+
+
+@hookimpl
+def synthgate_register_check_kinds() -> list[CheckKind]:
+    """The built-in check kinds."""
+    return list(CHECK_KINDS)

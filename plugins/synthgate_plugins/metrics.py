@@ -1,0 +1,191 @@
+"""Built-in metrics over a scope's sources, for ``threshold`` checks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from synthgate import Metric, MetricValue, ScopeView, Source, hookimpl
+
+__all__ = ["METRICS", "synthgate_register_metrics"]
+
+
+def _records(source: Source) -> int | None:
+    return source.records if isinstance(source.records, int) else None
+
+
+def _split_by_origin(scope: ScopeView, unit: str) -> tuple[float, float, float] | None:
+    """(synthetic, human, unknown) amounts in ``unit`` (records or tokens), or None."""
+    synthetic = human = unknown = 0.0
+    for _, source in scope.sources:
+        amount = getattr(source, unit)
+        if not isinstance(amount, int):
+            return None
+        if source.origin == "synthetic":
+            synthetic += amount
+        elif source.origin == "human":
+            human += amount
+        elif source.origin == "mixed" and not isinstance(source.synthetic_share, str):
+            synthetic += amount * source.synthetic_share
+            human += amount * (1 - source.synthetic_share)
+        else:  # unknown origin, or mixed with an unknown share
+            unknown += amount
+    return synthetic, human, unknown
+
+
+def _share(unit: str, part: int) -> Callable[[ScopeView], MetricValue]:
+    def compute(scope: ScopeView) -> MetricValue:
+        amounts = _split_by_origin(scope, unit)
+        if amounts is None:
+            return None
+        total = sum(amounts)
+        if total == 0:
+            return None
+        return round(amounts[part] / total, 6)
+
+    return compute
+
+
+def _synthetic_records(scope: ScopeView) -> tuple[float, list[Source]] | None:
+    total = 0.0
+    sources = []
+    for _, source in scope.synthetic_sources():
+        records = _records(source)
+        if records is None:
+            return None
+        if source.origin == "mixed":
+            if isinstance(source.synthetic_share, str):
+                return None
+            records = records * source.synthetic_share  # type: ignore[assignment]
+        total += records
+        sources.append(source)
+    return total, sources
+
+
+def max_generation_depth(scope: ScopeView) -> MetricValue:
+    """Deepest generation among synthetic sources (0 when there are none)."""
+    depth = 0
+    for _, source in scope.synthetic_sources():
+        if isinstance(source.generation_depth, str):
+            return None
+        depth = max(depth, source.generation_depth)
+    return depth
+
+
+def largest_generator_share(scope: ScopeView) -> MetricValue:
+    """Share of synthetic records coming from the single largest generator model."""
+    found = _synthetic_records(scope)
+    if found is None or found[0] == 0:
+        return None if found is None else 0
+    by_model: Counter[str] = Counter()
+    for _, source in scope.synthetic_sources():
+        if source.generator is None:
+            return None
+        records = float(source.records)  # type: ignore[arg-type]
+        if source.origin == "mixed":
+            records *= source.synthetic_share  # type: ignore[operator]
+        by_model[source.generator.name] += records
+    return round(max(by_model.values()) / found[0], 6)
+
+
+def _distinct(attribute: str) -> Callable[[ScopeView], MetricValue]:
+    def compute(scope: ScopeView) -> MetricValue:
+        names = set()
+        for _, source in scope.synthetic_sources():
+            if source.generator is None:
+                return None
+            value = getattr(source.generator, attribute)
+            if value == "unknown":
+                return None
+            names.add(value)
+        return len(names)
+
+    return compute
+
+
+def verified_share(scope: ScopeView) -> MetricValue:
+    """Share of synthetic records that passed an automatic verification."""
+    found = _synthetic_records(scope)
+    if found is None:
+        return None
+    total, sources = found
+    if total == 0:
+        return None
+    passed = 0
+    for source in sources:
+        verification = source.verification
+        if verification is None or verification.method in ("none",):
+            continue
+        if isinstance(verification.items_passed, str):
+            return None
+        passed += verification.items_passed
+    return round(min(passed / total, 1.0), 6)
+
+
+def audited_items(scope: ScopeView) -> MetricValue:
+    """Synthetic items checked by people, summed over the scope's synthetic sources."""
+    total = 0
+    for _, source in scope.synthetic_sources():
+        audit = source.human_audit
+        if audit is None:
+            continue
+        if isinstance(audit.items, str):
+            return None
+        total += audit.items
+    return total
+
+
+_RECORDS = "'records' on every source in scope (and 'synthetic_share' on mixed sources)"
+_TOKENS = "'tokens' on every source in scope (and 'synthetic_share' on mixed sources)"
+_GENERATOR = "'generator' (with 'name' and 'family') on every synthetic source"
+
+METRICS = [
+    Metric("synthetic_share_records", "Synthetic share of records.", _share("records", 0), _RECORDS),
+    Metric("human_share_records", "Human share of records.", _share("records", 1), _RECORDS),
+    Metric("unknown_share_records", "Share of records of unknown origin.", _share("records", 2), _RECORDS),
+    Metric("synthetic_share_tokens", "Synthetic share of tokens.", _share("tokens", 0), _TOKENS),
+    Metric("human_share_tokens", "Human share of tokens.", _share("tokens", 1), _TOKENS),
+    Metric("unknown_share_tokens", "Share of tokens of unknown origin.", _share("tokens", 2), _TOKENS),
+    Metric(
+        "max_generation_depth",
+        "Deepest generation among synthetic sources (1 = generator trained on human data).",
+        max_generation_depth,
+        "'generation_depth' on every synthetic source",
+    ),
+    Metric(
+        "largest_generator_share",
+        "Share of synthetic records from the single largest generator model.",
+        largest_generator_share,
+        "'records' and 'generator' on every synthetic source",
+    ),
+    Metric(
+        "distinct_generators",
+        "Number of distinct generator models.",
+        _distinct("name"),
+        _GENERATOR,
+    ),
+    Metric(
+        "distinct_generator_families",
+        "Number of distinct generator families.",
+        _distinct("family"),
+        _GENERATOR,
+    ),
+    Metric(
+        "verified_share",
+        "Share of synthetic records that passed automatic verification.",
+        verified_share,
+        "'records' and 'verification.items_passed' on every synthetic source",
+    ),
+    Metric(
+        "audited_items",
+        "Synthetic items audited by people.",
+        audited_items,
+        "'human_audit.items' on synthetic sources",
+    ),
+]
+
+
+@hookimpl
+def synthgate_register_metrics() -> list[Metric]:
+    """The built-in metrics."""
+    return list(METRICS)

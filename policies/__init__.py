@@ -1,0 +1,1 @@
+"""Policy packs shipped with synthgate (a package so that editable installs can find them)."""

@@ -1,0 +1,1 @@
+"""JSON Schemas generated from the models (a package so that editable installs can find them)."""
