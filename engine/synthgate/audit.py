@@ -22,6 +22,7 @@ from synthgate.validation import validate_model
 __all__ = ["Audit", "ManifestFile", "audit_paths", "overall_verdict"]
 
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox"})
+_VERDICTS: tuple[Verdict, ...] = ("pass", "warn", "fail", "error")
 PARALLEL_THRESHOLD = 200
 """Batches at least this large are spread over worker processes."""
 
@@ -66,9 +67,7 @@ class Audit:
     def plugin_infos(self) -> list[PluginInfo]:
         """Name and version of every loaded plugin, for the report."""
         return [
-            PluginInfo(name=r.name, version=r.version)
-            for r in self.host.records
-            if r.error is None
+            PluginInfo(name=r.name, version=r.version) for r in self.host.records if r.error is None
         ]
 
     def discover(self, paths: Sequence[str]) -> list[ManifestFile]:
@@ -179,9 +178,12 @@ def _walk(root: Path, globs: list[str]) -> Iterator[Path]:
 
 def overall_verdict(totals: Totals) -> Verdict:
     """The worst verdict of a run."""
-    for verdict in ("error", "fail", "warn"):
-        if totals.findings.get(verdict):  # type: ignore[call-overload]
-            return verdict  # type: ignore[return-value]
+    if totals.unreadable:
+        return "error"
+    order: tuple[Verdict, ...] = ("error", "fail", "warn")
+    for verdict in order:
+        if totals.findings.get(verdict):
+            return verdict
     return "pass"
 
 
@@ -206,10 +208,7 @@ def audit_paths(
         results.append(result)
     totals = Totals(
         manifests=len(results),
-        findings={
-            v: sum(r.counts.get(v, 0) for r in results)  # type: ignore[misc]
-            for v in ("pass", "warn", "fail", "error")
-        },
+        findings={v: sum(r.counts.get(v, 0) for r in results) for v in _VERDICTS},
     )
     return Report(
         synthgate=__version__,

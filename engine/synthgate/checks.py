@@ -84,6 +84,9 @@ class PolicyContext:
     metrics: Mapping[str, Metric]
     task_types: frozenset[str]
     scope: Scope
+    trusted: bool = False
+    """True for packs installed by plugins, whose own tests vouch for costly checks (a check
+    kind may skip expensive validation then); False for policy files named by the user."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,7 +55,9 @@ class _Group(click.Group):
         return super().list_commands(ctx)
 
 
-@click.group(cls=_Group, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_Group, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="synthgate")
 def cli() -> None:
     """Audit dataset manifests against policies for synthetic training data.
@@ -91,9 +93,16 @@ def _policy(host: PluginHost, ref: str | None) -> LoadedPolicy:
 
 @cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--policy", "-p", metavar="FILE|PACK", help="Policy file or pack name [default pack].")
 @click.option(
-    "--format", "-f", "fmt", default="text", show_default=True, metavar="NAME",
+    "--policy", "-p", metavar="FILE|PACK", help="Policy file or pack name [default pack]."
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    default="text",
+    show_default=True,
+    metavar="NAME",
     help="Output format: text, json, or one a plugin adds.",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
@@ -108,11 +117,17 @@ def _policy(host: PluginHost, ref: str | None) -> LoadedPolicy:
     "--show-passes", is_flag=True, help="Include passing checks in the output, not only counts."
 )
 @click.option(
-    "--jobs", "-j", type=click.IntRange(min=1), default=None,
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
     help="Worker processes for large batches [default: number of CPUs].",
 )
 @click.option(
-    "--max-file-size", type=click.IntRange(min=1), default=10 * 1024 * 1024, show_default=True,
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=10 * 1024 * 1024,
+    show_default=True,
     help="Largest file read, in bytes.",
 )
 @click.option("--color/--no-color", default=None, help="Colour output [default: on a terminal].")
@@ -150,7 +165,7 @@ def audit(
             f"name manifest files, or put manifests named like {globs} in the directories",
         )
     out, finish_output = _open_output(output, fmt)
-    use_color = (color if color is not None else out.isatty() and "NO_COLOR" not in os.environ)
+    use_color = color if color is not None else out.isatty() and "NO_COLOR" not in os.environ
     run = RunInfo(
         version=__version__,
         policies=runner.policy.packs,
@@ -175,7 +190,7 @@ def audit(
         for verdict, count in result.counts.items():
             counts[verdict] += count
         reporter.add(result)
-    totals = Totals(manifests=manifests, findings=counts)  # type: ignore[arg-type]
+    totals = Totals(manifests=manifests, findings=counts, unreadable=input_errors)  # type: ignore[arg-type]
     verdict = overall_verdict(totals)
     reporter.finish(totals, verdict)
     if input_errors:
@@ -185,7 +200,9 @@ def audit(
         sys.exit(2)
     finish_output(True)
     if counts["error"] and fail_on != "never":
-        click.echo(f"synthgate: {counts['error']} checks crashed; please report at {ISSUES_URL}", err=True)
+        click.echo(
+            f"synthgate: {counts['error']} checks crashed; please report at {ISSUES_URL}", err=True
+        )
         sys.exit(3)
     if fail_on != "never" and verdict != "pass" and verdict_rank(verdict) >= verdict_rank(fail_on):
         sys.exit(1)
@@ -234,7 +251,10 @@ def _rule_card(compiled: Any) -> str:
 
         lines.append("parameters: " + json.dumps(check, sort_keys=True, default=str))
     if rule.basis is not None:
-        lines.append(f"basis of thresholds: {rule.basis.kind}" + (f" ({rule.basis.note})" if rule.basis.note else ""))
+        lines.append(
+            f"basis of thresholds: {rule.basis.kind}"
+            + (f" ({rule.basis.note})" if rule.basis.note else "")
+        )
     for title, text in (("Why", rule.rationale), ("What to do", rule.remediation)):
         if text:
             lines += ["", f"{title}:", *("  " + t for t in text.strip().splitlines())]
@@ -249,7 +269,9 @@ def _rule_card(compiled: Any) -> str:
         lines += ["", "References:"]
         for ref in rule.references:
             tail = ", ".join(x for x in (ref.venue, ref.id, ref.url) if x)
-            lines.append(f"  - {ref.authors} ({ref.year}). {ref.title}." + (f" {tail}." if tail else ""))
+            lines.append(
+                f"  - {ref.authors} ({ref.year}). {ref.title}." + (f" {tail}." if tail else "")
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -264,7 +286,9 @@ def _describe_selector(selector: Any) -> str:
 
 @cli.command()
 @click.argument("code")
-@click.option("--policy", "-p", metavar="FILE|PACK", help="Policy file or pack name [default pack].")
+@click.option(
+    "--policy", "-p", metavar="FILE|PACK", help="Policy file or pack name [default pack]."
+)
 def explain(code: str, policy: str | None) -> None:
     """Print the card of rule CODE (or name): what it checks, why, and what to do."""
     from synthgate.errors import UsageError, did_you_mean
@@ -281,7 +305,9 @@ def explain(code: str, policy: str | None) -> None:
 
 
 @cli.command()
-@click.option("--policy", "-p", metavar="FILE|PACK", help="Policy file or pack name [default pack].")
+@click.option(
+    "--policy", "-p", metavar="FILE|PACK", help="Policy file or pack name [default pack]."
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -312,13 +338,14 @@ def rules(policy: str | None, fmt: str, taxonomy: bool) -> None:
     click.echo(f"policy {loaded.name} {loaded.version} ({packs}): {len(loaded.rules)} rules")
     for compiled in loaded.rules:
         rule = compiled.rule
-        click.echo(
-            f"{rule.code:<7} {rule.severity:<5} {compiled.kind.name:<23} {rule.name}: {rule.summary}"
-        )
+        kind = compiled.kind.name
+        click.echo(f"{rule.code:<7} {rule.severity:<5} {kind:<23} {rule.name}: {rule.summary}")
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def plugins(fmt: str) -> None:
     """List plugins: name, version, hooks, built-in or not, and load errors."""
     import json

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml import events as ev
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
@@ -145,7 +146,11 @@ def read_document(
         raw = p.read_bytes()
     except OSError as exc:
         raise InputError.at(
-            shown, 1, 1, f"cannot read file: {exc.strerror or exc}", "check the path and permissions"
+            shown,
+            1,
+            1,
+            f"cannot read file: {exc.strerror or exc}",
+            "check the path and permissions",
         ) from None
     return parse_bytes(raw, shown, limits, json_format=p.suffix.lower() == ".json")
 
@@ -234,7 +239,7 @@ def _parse_json(text: str, shown: str) -> Document:
             1,
             1,
             f"'{exc}' is not a number JSON allows",
-            "write a finite number, or \"unknown\" where the value is not known",
+            'write a finite number, or "unknown" where the value is not known',
         ) from None
     return Document(shown, data, "json", text, None)
 
@@ -261,7 +266,7 @@ def _scalar(event: ev.ScalarEvent, shown: str, json_scalars: bool) -> Any:
                 return json.loads(value)
             except ValueError:
                 return value
-        tag = _resolver.resolve(ScalarNode, value, (True, False))
+        tag = _resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     elif tag is None or tag == "!":
         return value
     if tag == _TAG + "str":
@@ -350,6 +355,21 @@ def _build(
                     column,
                     f"malformed YAML: {problem}",
                     "fix the YAML syntax here (indentation, quotes, a missing ':' or '-')",
+                ) from None
+            except yaml.reader.ReaderError as exc:
+                before = text[: exc.position]
+                line = before.count("\n") + 1
+                column = exc.position - (before.rfind("\n") + 1) + 1
+                raise InputError.at(
+                    shown,
+                    line,
+                    column,
+                    f"character {exc.character!r} is not allowed in YAML",
+                    "remove the control character (only tab, newline and printable text)",
+                ) from None
+            except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
+                raise InputError.at(
+                    shown, 1, 1, f"malformed YAML: {exc}", "fix the YAML syntax"
                 ) from None
             etype = type(event)
             nodes = 1
@@ -453,10 +473,11 @@ def _build(
                         )
                     container[key] = value
                     pointer = top.pointer + "/" + escape_pointer(key)
+                    positions[pointer] = top.key_mark  # a mapping entry is found at its key
                 else:
                     pointer = top.pointer + "/" + str(len(container))
                     container.append(value)
-                positions[pointer] = (event.start_mark.line, event.start_mark.column)
+                    positions[pointer] = (event.start_mark.line, event.start_mark.column)
             else:
                 root = value
                 pointer = ""

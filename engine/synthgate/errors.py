@@ -1,4 +1,4 @@
-"""Errors that reach the user: each names a place in a file, says what is wrong and how to fix it."""
+"""Errors that reach the user: each names a place in a file, what is wrong and how to fix it."""
 
 from __future__ import annotations
 

@@ -23,9 +23,7 @@ __all__ = ["build_scopes", "evaluate", "pointer_key", "selects"]
 
 def pointer_key(pointer: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key that orders ``/splits/10`` after ``/splits/9``."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part) for part in pointer.split("/")[1:]
-    )
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in pointer.split("/")[1:])
 
 
 def build_scopes(
@@ -59,7 +57,7 @@ def build_scopes(
     dataset = ScopeView(
         "dataset",
         manifest,
-        "",
+        "/dataset",
         task_type,
         verifiability,
         None,

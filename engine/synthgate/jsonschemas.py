@@ -19,8 +19,10 @@ SCHEMAS: dict[str, type[BaseModel]] = {"manifest": Manifest, "policy": Policy, "
 def generate(which: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of ``manifest``, ``policy`` or ``report``."""
     model = SCHEMAS[which]
-    mode = "serialization" if which == "report" else "validation"
-    schema = model.model_json_schema(by_alias=True, mode=mode)
+    if which == "report":
+        schema = model.model_json_schema(by_alias=True, mode="serialization")
+    else:
+        schema = model.model_json_schema(by_alias=True, mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"synthgate:{which}.schema.json",

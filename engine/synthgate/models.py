@@ -53,8 +53,8 @@ __all__ = [
     "TaskType",
     "Totals",
     "Verdict",
-    "Verification",
     "Verifiability",
+    "Verification",
     "verdict_rank",
 ]
 
@@ -187,7 +187,8 @@ class ModelRef(_Strict):
 
     name: Text = Field(description="Model identifier, e.g. 'gpt-4o-2024-08-06' or 'llama-3.1-70b'.")
     family: str = Field(
-        UNKNOWN, description="Model family, e.g. 'gpt-4', 'llama-3', 'claude-3'; 'unknown' if not known."
+        UNKNOWN,
+        description="Model family, e.g. 'gpt-4', 'llama-3', 'claude-3'; 'unknown' if not known.",
     )
     provider: str = Field(UNKNOWN, description="Who serves or publishes the model.")
 
@@ -196,7 +197,8 @@ class Generator(ModelRef):
     """The model that generated a synthetic source."""
 
     terms_version: str = Field(
-        UNKNOWN, description="Version or date of the provider terms the outputs were generated under."
+        UNKNOWN,
+        description="Version or date of the provider terms the outputs were generated under.",
     )
 
 
@@ -213,12 +215,11 @@ class Verification(_Strict):
 
     @model_validator(mode="after")
     def _passed_within_checked(self) -> Verification:
-        if isinstance(self.items_checked, int) and isinstance(self.items_passed, int):
-            if self.items_passed > self.items_checked:
-                raise ValueError(
-                    f"items_passed ({self.items_passed}) exceeds items_checked "
-                    f"({self.items_checked})"
-                )
+        checked, passed = self.items_checked, self.items_passed
+        if isinstance(checked, int) and isinstance(passed, int) and passed > checked:
+            raise ValueError(
+                f"items_passed ({self.items_passed}) exceeds items_checked ({self.items_checked})"
+            )
         return self
 
 
@@ -231,9 +232,9 @@ class Filtering(_Strict):
 
     @model_validator(mode="after")
     def _kept_within_generated(self) -> Filtering:
-        if isinstance(self.generated, int) and isinstance(self.kept, int):
-            if self.kept > self.generated:
-                raise ValueError(f"kept ({self.kept}) exceeds generated ({self.generated})")
+        generated, kept = self.generated, self.kept
+        if isinstance(generated, int) and isinstance(kept, int) and kept > generated:
+            raise ValueError(f"kept ({kept}) exceeds generated ({generated})")
         return self
 
 
@@ -501,6 +502,8 @@ class Totals(BaseModel):
 
     manifests: int
     findings: dict[Verdict, int]
+    unreadable: int = 0
+    """Files that could not be audited (input errors)."""
 
 
 class Report(BaseModel):

@@ -79,9 +79,7 @@ class PluginHost:
             plugin = self.pm.get_plugin(record.name)
             if plugin is None:
                 continue
-            record.hooks = sorted(
-                caller.name for caller in self.pm.get_hookcallers(plugin) or []
-            )
+            record.hooks = sorted(caller.name for caller in self.pm.get_hookcallers(plugin) or [])
 
     def describe(self, plugin_name: str) -> str:
         """``name version`` of a plugin, for messages."""

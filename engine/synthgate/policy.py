@@ -111,12 +111,12 @@ def _read_layer(
         origin = str(path)
     else:
         pack = packs[ref]
-        doc = parse_bytes(
-            pack.resource.read_bytes(), f"<pack {ref}>", limits, json_format=False
-        )
+        doc = parse_bytes(pack.resource.read_bytes(), f"<pack {ref}>", limits, json_format=False)
         origin = f"pack:{ref}"
     if not isinstance(doc.data, dict):
-        raise PolicyError.at(doc.path, 1, 1, "a policy must be a mapping", "see 'synthgate schema policy'")
+        raise PolicyError.at(
+            doc.path, 1, 1, "a policy must be a mapping", "see 'synthgate schema policy'"
+        )
     policy = validate_model(Policy, doc.data, doc, error=PolicyError)
     info = PolicyInfo(name=policy.name, version=policy.version, origin=origin)
     return _Layer(policy, doc, info), (path.parent if path is not None else None)
@@ -207,7 +207,9 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
                     )
                 )
                 continue
-            drafts[rule.code] = _Draft(rule.model_dump(exclude_unset=True, by_alias=True), doc, pointer)
+            drafts[rule.code] = _Draft(
+                rule.model_dump(exclude_unset=True, by_alias=True), doc, pointer
+            )
             drafts[rule.code].data.setdefault("check", {})
             order.append(rule.code)
         by_name = {d.data["name"]: code for code, d in drafts.items()}
@@ -239,7 +241,7 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
         raise PolicyError(problems)
 
     aliases: dict[str, str] = {}
-    for name, task in taxonomy.items():
+    for name in taxonomy:
         aliases[name.lower()] = name
     for name, task in taxonomy.items():
         for alias in task.aliases:
@@ -315,14 +317,17 @@ def _compile_rule(
             src_doc, src_ptr = locate_param(top_key)
             if src_doc is not doc:
                 line, column = src_doc.locate(src_ptr)
-                problem = Problem(src_doc.path, line, column, problem.message, problem.hint, src_ptr)
+                problem = Problem(
+                    src_doc.path, line, column, problem.message, problem.hint, src_ptr
+                )
             problems.append(problem)
         raise PolicyError(problems) from None
 
     selector = rule.applies
     problems = _selector_problems(selector, doc, f"{pointer}/applies", aliases)
     if kind.validate is not None:
-        context = PolicyContext(metrics, frozenset(taxonomy), selector.scope)
+        trusted = doc.path.startswith("<pack ")
+        context = PolicyContext(metrics, frozenset(taxonomy), selector.scope, trusted)
         for param, message in kind.validate(params, context):
             src_doc, src_ptr = locate_param(param.split("/")[0])
             if param.count("/"):

@@ -27,7 +27,7 @@ def validate_model(
         return model.model_validate(data)
     except ValidationError as exc:
         cls = error or InputError
-        raise cls(validation_problems(exc, doc, model, base)) from None  # type: ignore[call-arg]
+        raise cls(validation_problems(exc, doc, model, base)) from None
 
 
 def _unwrap(annotation: Any) -> list[Any]:

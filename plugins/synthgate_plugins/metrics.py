@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 
 from synthgate import Metric, MetricValue, ScopeView, Source, hookimpl
@@ -46,18 +45,26 @@ def _share(unit: str, part: int) -> Callable[[ScopeView], MetricValue]:
     return compute
 
 
+def _synthetic_amount(source: Source) -> float | None:
+    """Synthetic records of one synthetic or mixed source, or None when not declared."""
+    records = _records(source)
+    if records is None:
+        return None
+    if source.origin == "mixed":
+        if isinstance(source.synthetic_share, str):
+            return None
+        return records * source.synthetic_share
+    return float(records)
+
+
 def _synthetic_records(scope: ScopeView) -> tuple[float, list[Source]] | None:
     total = 0.0
     sources = []
     for _, source in scope.synthetic_sources():
-        records = _records(source)
-        if records is None:
+        amount = _synthetic_amount(source)
+        if amount is None:
             return None
-        if source.origin == "mixed":
-            if isinstance(source.synthetic_share, str):
-                return None
-            records = records * source.synthetic_share  # type: ignore[assignment]
-        total += records
+        total += amount
         sources.append(source)
     return total, sources
 
@@ -74,18 +81,16 @@ def max_generation_depth(scope: ScopeView) -> MetricValue:
 
 def largest_generator_share(scope: ScopeView) -> MetricValue:
     """Share of synthetic records coming from the single largest generator model."""
-    found = _synthetic_records(scope)
-    if found is None or found[0] == 0:
-        return None if found is None else 0
-    by_model: Counter[str] = Counter()
+    by_model: dict[str, float] = {}
     for _, source in scope.synthetic_sources():
-        if source.generator is None:
+        amount = _synthetic_amount(source)
+        if amount is None or source.generator is None:
             return None
-        records = float(source.records)  # type: ignore[arg-type]
-        if source.origin == "mixed":
-            records *= source.synthetic_share  # type: ignore[operator]
-        by_model[source.generator.name] += records
-    return round(max(by_model.values()) / found[0], 6)
+        by_model[source.generator.name] = by_model.get(source.generator.name, 0.0) + amount
+    total = sum(by_model.values())
+    if total == 0:
+        return 0
+    return round(max(by_model.values()) / total, 6)
 
 
 def _distinct(attribute: str) -> Callable[[ScopeView], MetricValue]:
@@ -140,12 +145,21 @@ _TOKENS = "'tokens' on every source in scope (and 'synthetic_share' on mixed sou
 _GENERATOR = "'generator' (with 'name' and 'family') on every synthetic source"
 
 METRICS = [
-    Metric("synthetic_share_records", "Synthetic share of records.", _share("records", 0), _RECORDS),
+    Metric(
+        "synthetic_share_records", "Synthetic share of records.", _share("records", 0), _RECORDS
+    ),
     Metric("human_share_records", "Human share of records.", _share("records", 1), _RECORDS),
-    Metric("unknown_share_records", "Share of records of unknown origin.", _share("records", 2), _RECORDS),
+    Metric(
+        "unknown_share_records",
+        "Share of records of unknown origin.",
+        _share("records", 2),
+        _RECORDS,
+    ),
     Metric("synthetic_share_tokens", "Synthetic share of tokens.", _share("tokens", 0), _TOKENS),
     Metric("human_share_tokens", "Human share of tokens.", _share("tokens", 1), _TOKENS),
-    Metric("unknown_share_tokens", "Share of tokens of unknown origin.", _share("tokens", 2), _TOKENS),
+    Metric(
+        "unknown_share_tokens", "Share of tokens of unknown origin.", _share("tokens", 2), _TOKENS
+    ),
     Metric(
         "max_generation_depth",
         "Deepest generation among synthetic sources (1 = generator trained on human data).",

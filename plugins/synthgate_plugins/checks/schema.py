@@ -38,6 +38,8 @@ def _compiled(schema_text: str) -> Any:
 
 
 def _validate(params: SchemaParams, context: PolicyContext) -> Iterable[tuple[str, str]]:
+    if context.trusted:  # installed packs are checked by their own tests; skip the import cost
+        return
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
@@ -65,7 +67,9 @@ def _run(scope: ScopeView, params: SchemaParams, context: CheckContext) -> Itera
     where = scope.pointer + params.pointer
     expected = f"{params.pointer or '/'} matches the rule's JSON Schema"
     if not found:
-        yield Outcome(params.verdict, "absent", expected, f"{where or '/'} is absent", pointer=where)
+        yield Outcome(
+            params.verdict, "absent", expected, f"{where or '/'} is absent", pointer=where
+        )
         return
     errors = sorted(
         _validator(params.schema_).iter_errors(instance),

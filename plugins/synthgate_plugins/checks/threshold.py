@@ -22,7 +22,9 @@ class Band(Params):
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Band:
-        given = [k for k in ("above", "below", "at_least", "at_most") if getattr(self, k) is not None]
+        given = [
+            k for k in ("above", "below", "at_least", "at_most") if getattr(self, k) is not None
+        ]
         if len(given) != 1:
             raise ValueError("a band takes exactly one of: above, below, at_least, at_most")
         return self
@@ -75,7 +77,10 @@ def _validate(params: ThresholdParams, context: PolicyContext) -> Iterable[tuple
     metric = context.metrics.get(params.metric)
     if metric is None:
         suggestion = did_you_mean(params.metric, context.metrics)
-        yield "metric", f"unknown metric '{params.metric}'" + (f"; {suggestion}" if suggestion else "")
+        yield (
+            "metric",
+            f"unknown metric '{params.metric}'" + (f"; {suggestion}" if suggestion else ""),
+        )
     elif context.scope not in metric.scopes:
         yield "metric", f"metric '{params.metric}' cannot be computed on a {context.scope} scope"
 

@@ -24,5 +24,7 @@ def synthgate_register_reporters() -> list[ReporterSpec]:
     """The built-in output formats."""
     return [
         ReporterSpec("text", "Human-readable findings, one block per manifest.", _text),
-        ReporterSpec("json", "The whole report as JSON (schema: 'synthgate schema report').", _json),
+        ReporterSpec(
+            "json", "The whole report as JSON (schema: 'synthgate schema report').", _json
+        ),
     ]

@@ -1,4 +1,4 @@
-"""``json``: the report as JSON, streamed one manifest at a time; identical input, identical bytes."""
+"""``json``: the report as JSON, streamed one manifest at a time; same input, same bytes."""
 
 from __future__ import annotations
 

@@ -65,12 +65,13 @@ class TextReporter(Reporter):
         manifests = ", ".join(
             f"{count} {name}" for name, count in self._manifest_verdicts.items() if count
         )
-        findings = ", ".join(
-            f"{count} {name}" for name, count in totals.findings.items() if count
-        )
+        findings = ", ".join(f"{count} {name}" for name, count in totals.findings.items() if count)
         noun = "manifest" if totals.manifests == 1 else "manifests"
+        unreadable = (
+            f", {totals.unreadable} could not be read (see errors)" if totals.unreadable else ""
+        )
         summary = (
-            f"{_LABELS[verdict]}: {totals.manifests} {noun} ({manifests or 'none'}); "
+            f"{_LABELS[verdict]}: {totals.manifests} {noun} ({manifests or 'none'}){unreadable}; "
             f"checks: {findings or 'none'} (fail-on: {self.run.fail_on})\n"
         )
         self.out.write(self._paint(summary, verdict, bold=True))

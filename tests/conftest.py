@@ -1,0 +1,51 @@
+"""Shared fixtures: the repository root, a hermetic plugin set, and running the CLI in-process."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+FIXTURES = TESTS / "fixtures"
+# CI also runs the suite from a copy of tests/ against a non-editable install.
+REPO_ROOT = Path(os.environ.get("SYNTHGATE_SOURCE_ROOT", TESTS.parent))
+
+
+@pytest.fixture(autouse=True)
+def _hermetic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never load third-party plugins that happen to be installed."""
+    monkeypatch.setenv("SYNTHGATE_BUILTIN_PLUGINS_ONLY", "1")
+    monkeypatch.delenv("SYNTHGATE_DISABLED_PLUGINS", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+@dataclass
+class CliResult:
+    """Exit code and output of one in-process ``synthgate`` run."""
+
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run ``synthgate ARGS`` in-process through the real entry point."""
+    from synthgate.cli import main
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        else:  # pragma: no cover - main always exits
+            code = 0
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run

@@ -1,0 +1,184 @@
+"""The command line, in-process through the real entry point, and once as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, CliResult
+
+CLI = FIXTURES / "cli"
+Run = Callable[..., CliResult]
+
+
+def test_audit_passing_manifest_exits_0(run_cli: Run) -> None:
+    result = run_cli("audit", str(CLI / "pass.synthgate.yaml"))
+    assert result.code == 0, result.err
+    assert result.out.startswith("PASS ")
+    assert "checks: 5 pass" in result.out
+
+
+def test_audit_failing_manifest_exits_1_with_located_findings(run_cli: Run) -> None:
+    path = str(CLI / "fail.synthgate.yaml")
+    result = run_cli("audit", path)
+    assert result.code == 1
+    assert f"{path}:12:9: SG104 warn [recursion-depth]" in result.out
+    assert "SG301 fail [subjective-synthetic-share-cap]" in result.out
+    assert "fix: Keep synthetic records at or below 25%" in result.out
+
+
+def test_fail_on_levels(run_cli: Run) -> None:
+    warn_only = str(CLI / "warn.synthgate.yaml")
+    assert run_cli("audit", warn_only).code == 0
+    assert run_cli("audit", warn_only, "--fail-on", "warn").code == 1
+    assert run_cli("audit", str(CLI / "fail.synthgate.yaml"), "--fail-on", "never").code == 0
+
+
+def test_input_error_exits_2_and_writes_nothing(run_cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = run_cli(
+        "audit",
+        str(CLI / "bad.synthgate.yaml"),
+        str(CLI / "pass.synthgate.yaml"),
+        "--format",
+        "json",
+        "--output",
+        str(out),
+    )
+    assert result.code == 2
+    assert (
+        "bad.synthgate.yaml:9:9: /splits/0/sources/0/recrods: unknown field 'recrods'" in result.err
+    )
+    assert "hint: did you mean 'records'?" in result.err
+    assert "Traceback" not in result.err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no temporary file left behind
+
+
+def test_output_file_is_written_on_success(run_cli: Run, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = run_cli("audit", str(CLI / "pass.synthgate.yaml"), "-f", "json", "-o", str(out))
+    assert result.code == 0
+    report = json.loads(out.read_text())
+    assert report["verdict"] == "pass"
+    assert report["totals"]["manifests"] == 1
+
+
+def test_directory_discovery_uses_manifest_globs(run_cli: Run) -> None:
+    result = run_cli("audit", str(CLI), "--format", "json")
+    assert result.code == 2  # bad.synthgate.yaml is in the directory
+    names = [Path(m["path"]).name for m in json.loads(result.out)["manifests"]]
+    assert names == ["fail.synthgate.yaml", "pass.synthgate.yaml", "warn.synthgate.yaml"]
+
+
+def test_missing_path_and_unknown_format_are_usage_errors(run_cli: Run) -> None:
+    missing = run_cli("audit", "no/such/file.yaml")
+    assert missing.code == 2
+    assert "'no/such/file.yaml' does not exist" in missing.err
+    fmt = run_cli("audit", str(CLI / "pass.synthgate.yaml"), "--format", "jsno")
+    assert fmt.code == 2
+    assert "did you mean 'json'?" in fmt.err
+
+
+def test_empty_directory_is_an_error_not_a_silent_pass(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("audit", str(tmp_path))
+    assert result.code == 2
+    assert "no manifests found" in result.err
+
+
+def test_unknown_policy_pack_suggests_a_name(run_cli: Run) -> None:
+    result = run_cli("audit", str(CLI / "pass.synthgate.yaml"), "--policy", "defualt")
+    assert result.code == 2
+    assert "did you mean 'default'?" in result.err
+
+
+def test_explain_prints_the_rule_card(run_cli: Run) -> None:
+    result = run_cli("explain", "SG103")
+    assert result.code == 0
+    assert result.out.startswith("SG103 human-data-floor")
+    for part in ("Why:", "What to do:", "References:", "basis of thresholds: anchored"):
+        assert part in result.out
+    assert run_cli("explain", "human-data-floor").out == result.out
+    unknown = run_cli("explain", "SG1O3")
+    assert unknown.code == 2
+    assert "did you mean 'SG103'?" in unknown.err
+
+
+def test_rules_lists_every_rule_and_the_taxonomy(run_cli: Run) -> None:
+    listing = run_cli("rules", "--format", "json")
+    codes = [rule["code"] for rule in json.loads(listing.out)]
+    assert codes == sorted(codes)
+    assert {"SG101", "SG201", "SG301", "SG401", "SG501"} <= set(codes)
+    taxonomy = run_cli("rules", "--taxonomy")
+    assert "code-generation" in taxonomy.out
+    assert "sentiment-analysis           subjective" in taxonomy.out
+
+
+def test_plugins_lists_builtins(run_cli: Run) -> None:
+    result = run_cli("plugins", "--format", "json")
+    rows = json.loads(result.out)
+    assert {r["name"] for r in rows} >= {"synthgate-checks", "synthgate-reports"}
+    assert all(r["builtin"] and r["error"] is None for r in rows)
+
+
+@pytest.mark.parametrize("which", ["manifest", "policy", "report"])
+def test_schema_prints_json(run_cli: Run, which: str) -> None:
+    result = run_cli("schema", which)
+    assert result.code == 0
+    assert json.loads(result.out)["$id"] == f"synthgate:{which}.schema.json"
+
+
+def test_init_writes_an_auditable_skeleton_and_refuses_to_overwrite(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    target = tmp_path / "synthgate.yaml"
+    assert run_cli("init", str(target)).code == 0
+    audit = run_cli("audit", str(target))
+    assert audit.code == 1  # unknown facts are findings, never a pass
+    assert "SG102 fail [generator-named]" in audit.out
+    again = run_cli("init", str(target))
+    assert again.code == 2
+    assert "already exists" in again.err
+
+
+def test_help_lists_exit_codes(run_cli: Run) -> None:
+    for args in (["--help"], ["audit", "--help"]):
+        result = run_cli(*args)
+        assert result.code == 0
+        assert "2  usage, input or policy error" in result.out
+
+
+def test_internal_error_is_exit_3_without_traceback(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import synthgate.audit
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(synthgate.audit.Audit, "discover", explode)
+    result = run_cli("audit", str(CLI / "pass.synthgate.yaml"))
+    assert result.code == 3
+    assert "internal error: RuntimeError: boom" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_real_subprocess_uses_the_console_script(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("synthgate")
+    env = {**os.environ, "SYNTHGATE_BUILTIN_PLUGINS_ONLY": "1"}
+    done = subprocess.run(
+        [str(exe), "audit", str(CLI / "fail.synthgate.yaml"), "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["verdict"] == "fail"
+    assert "\x1b[" not in done.stdout  # no colour when not on a terminal
