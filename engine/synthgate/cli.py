@@ -71,15 +71,13 @@ def cli() -> None:
 def _host() -> PluginHost:
     from synthgate.plugins import load_plugins
 
-    host = load_plugins()
-    for record in host.records:
-        if record.error:
-            click.echo(
-                f"warning: plugin {record.name} ({record.distribution} {record.version}) "
-                f"not loaded: {record.error}",
-                err=True,
-            )
-    return host
+    return load_plugins()
+
+
+def _warn_plugin_errors(host: PluginHost) -> None:
+    """Say on stderr which plugins failed; the rest of the run goes on without them."""
+    for message in host.errors():
+        click.echo(f"warning: {message} (left out; see 'synthgate plugins')", err=True)
 
 
 def _policy(host: PluginHost, ref: str | None) -> LoadedPolicy:
@@ -156,6 +154,7 @@ def audit(
     limits = Limits(max_bytes=max_file_size)
     runner = Audit(host, _policy(host, policy), limits)
     reporter_cls = specs[fmt].load()
+    _warn_plugin_errors(host)
     runner.keep_passes = show_passes or reporter_cls.wants_passes
     items = runner.discover(list(paths) or ["."])
     if not items:
@@ -293,7 +292,9 @@ def explain(code: str, policy: str | None) -> None:
     """Print the card of rule CODE (or name): what it checks, why, and what to do."""
     from synthgate.errors import UsageError, did_you_mean
 
-    loaded = _policy(_host(), policy)
+    host = _host()
+    loaded = _policy(host, policy)
+    _warn_plugin_errors(host)
     compiled = loaded.rule(code) or loaded.rule(code.upper())
     if compiled is None:
         names = [c.rule.code for c in loaded.rules] + [c.rule.name for c in loaded.rules]
@@ -316,7 +317,9 @@ def rules(policy: str | None, fmt: str, taxonomy: bool) -> None:
     """List the rules (or the task taxonomy) of a policy."""
     import json
 
-    loaded = _policy(_host(), policy)
+    host = _host()
+    loaded = _policy(host, policy)
+    _warn_plugin_errors(host)
     if taxonomy:
         if fmt == "json":
             data = {name: t.model_dump() for name, t in sorted(loaded.taxonomy.items())}
@@ -353,6 +356,12 @@ def plugins(fmt: str) -> None:
     from synthgate.plugins import load_plugins
 
     host = load_plugins()
+    registered: dict[str, list[str]] = {  # calling the hooks records plugins that raise
+        "policy packs": list(host.policy_packs()),
+        "check kinds": list(host.check_kinds()),
+        "metrics": list(host.metrics()),
+        "output formats": list(host.reporters()),
+    }
     if fmt == "json":
         rows = [
             {
@@ -370,16 +379,11 @@ def plugins(fmt: str) -> None:
     for r in host.records:
         kind = "built-in" if r.builtin else "third-party"
         click.echo(f"{r.name} ({r.distribution} {r.version}, {kind})")
+        click.echo(f"    hooks: {', '.join(r.hooks) or 'none'}")
         if r.error:
             click.echo(f"    error: {r.error}")
-        else:
-            click.echo(f"    hooks: {', '.join(r.hooks) or 'none'}")
-    if not any(r.error for r in host.records):
-        packs = host.policy_packs()
-        click.echo("policy packs: " + ", ".join(sorted(packs)))
-        click.echo("check kinds: " + ", ".join(sorted(host.check_kinds())))
-        click.echo("metrics: " + ", ".join(sorted(host.metrics())))
-        click.echo("output formats: " + ", ".join(sorted(host.reporters())))
+    for title, names in registered.items():
+        click.echo(f"{title}: " + ", ".join(sorted(names)))
 
 
 @cli.command()

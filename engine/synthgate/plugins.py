@@ -89,20 +89,35 @@ class PluginHost:
         return f"{record.name} ({record.distribution} {record.version})"
 
     def _call_each(self, hook_name: str) -> list[tuple[str, Any]]:
+        """Each plugin's result, in registration order; a plugin whose hook raises is left
+        out and its record carries the error, so that every other plugin still counts."""
         caller = getattr(self.pm.hook, hook_name)
         results: list[tuple[str, Any]] = []
         for impl in caller.get_hookimpls():  # registration order
             try:
                 value = impl.function()
             except Exception as exc:  # a plugin's crash must not stop the others
-                raise UsageError(
-                    f"plugin {self.describe(impl.plugin_name)} failed in {hook_name}: "
-                    f"{type(exc).__name__}: {exc}",
-                    "disable it with SYNTHGATE_DISABLED_PLUGINS or report it to its author",
-                ) from exc
+                self._record_failure(
+                    impl.plugin_name, f"failed in {hook_name}: {type(exc).__name__}: {exc}"
+                )
+                continue
             if value is not None:
                 results.append((impl.plugin_name, value))
         return results
+
+    def _record_failure(self, plugin_name: str, message: str) -> None:
+        record = self._by_plugin.get(plugin_name)
+        if record is None:  # pragma: no cover - every registered plugin has a record
+            return
+        record.error = message if record.error is None else f"{record.error}; {message}"
+
+    def errors(self) -> list[str]:
+        """``plugin (dist version): error`` for every plugin that failed to load or raised."""
+        return [
+            f"plugin {self.describe(r.name)}: {r.error}"
+            for r in self.records
+            if r.error is not None
+        ]
 
     def _named(self, hook_name: str, what: str, key: Callable[[_T], str]) -> dict[str, _T]:
         cached = self._cache.get(hook_name)
@@ -156,15 +171,16 @@ class PluginHost:
         return out
 
     def add_commands(self, cli: click.Group) -> None:
-        """Let plugins add sub-commands."""
+        """Let plugins add sub-commands; one that raises is recorded and left out."""
         caller = self.pm.hook.synthgate_add_commands
         for impl in caller.get_hookimpls():
             try:
                 impl.function(cli=cli)
             except Exception as exc:
-                raise UsageError(
-                    f"plugin {self.describe(impl.plugin_name)} failed to add commands: {exc}"
-                ) from exc
+                self._record_failure(
+                    impl.plugin_name,
+                    f"failed in synthgate_add_commands: {type(exc).__name__}: {exc}",
+                )
 
 
 def load_plugins(
