@@ -3,7 +3,8 @@
 Documents are built from the parser's event stream rather than with a PyYAML constructor, so that
 nothing is ever instantiated from a tag, nesting and alias expansion are bounded without
 recursion, duplicate keys are caught, and each value's position is recorded under its JSON
-Pointer as it is read.
+Pointer as it is read. JSON is parsed with :func:`json.loads` after a cheap check of its depth;
+its positions come from a small non-recursive scanner, run only when a position is asked for.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +87,18 @@ _TAG = "tag:yaml.org,2002:"
 _SAFE_TAGS = frozenset(
     _TAG + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 ) | {"!"}
-_TRUE = frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"})
+_STR = _TAG + "str"
+_INT = _TAG + "int"
+_FLOAT = _TAG + "float"
+_BOOL = _TAG + "bool"
+_NULL = _TAG + "null"
+_TIMESTAMP = _TAG + "timestamp"
+_MAP_TAGS = frozenset({None, "!", _TAG + "map"})
+_SEQ_TAGS = frozenset({None, "!", _TAG + "seq"})
+_BOOLS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_MAX_INT_TEXT = 4300
+"""Longest integer text read (Python's own bound on decimal digits); longer is an error."""
 _resolver = Resolver()
 _constructor = SafeConstructor()
 
@@ -122,13 +136,8 @@ class Document:
 
 
 def _positions_for(doc: Document) -> dict[str, tuple[int, int]]:
-    """Positions for a document read without them (JSON): re-read its text as YAML flow."""
-    positions: dict[str, tuple[int, int]] = {}
-    try:
-        _build(doc.text, doc.path, DEFAULT_LIMITS, positions, json_scalars=True)
-    except (InputError, yaml.YAMLError):
-        positions.clear()
-    return positions
+    """Positions for a document read without them (JSON): scan its text once."""
+    return _scan_json(doc.text, doc.path, sys.maxsize, check=False)
 
 
 def read_document(
@@ -172,14 +181,16 @@ def parse_bytes(raw: bytes, shown: str, limits: Limits, *, json_format: bool) ->
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+        start = exc.start + bom  # the decoder counts from after the BOM
+        line_start = raw.rfind(b"\n", 0, start) + 1
+        # Columns count characters, as everywhere else: decode the valid start of the line.
+        before = raw[max(line_start, bom) : start].decode("utf-8", "replace")
         raise InputError.at(
             shown,
-            line,
-            column,
-            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+            raw.count(b"\n", 0, start) + 1,
+            len(before) + 1,
+            f"byte 0x{raw[start]:02x} is not valid UTF-8",
             "save the file as UTF-8 (manifests and policies must be UTF-8 text)",
         ) from None
     return parse_text(text, shown, limits, json_format=json_format)
@@ -190,16 +201,57 @@ def parse_text(
 ) -> Document:
     """Parse YAML (or JSON) text into a :class:`Document`."""
     if json_format:
-        return _parse_json(text, shown)
+        _refuse_lone_surrogates(text, shown)
+        return _parse_json(text, shown, limits)
     _warn_once_without_c_parser()
     positions: dict[str, tuple[int, int]] = {}
-    data = _build(text, shown, limits, positions, json_scalars=False)
+    data = _build(text, shown, limits, positions)
     return Document(shown, data, "yaml", text, positions)
+
+
+def _refuse_lone_surrogates(text: str, shown: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise _lone_surrogate(text, shown, exc, json_lines=True) from None
+
+
+def _lone_surrogate(
+    text: str, shown: str, exc: UnicodeEncodeError, *, json_lines: bool = False
+) -> InputError:
+    if json_lines:  # JSON breaks lines at newlines only
+        line = text.count("\n", 0, exc.start) + 1
+        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+    else:
+        line, column = _text_position(text, exc.start)
+    return InputError.at(
+        shown,
+        line,
+        column,
+        f"character U+{ord(text[exc.start]):04X} (a lone surrogate) is not valid Unicode text",
+        "save the file as UTF-8 text; the text was not decoded from a valid file",
+    )
+
+
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _text_position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of ``text[index]``, lines broken as YAML does."""
+    line, start = 1, 0
+    for found in _YAML_BREAK.finditer(text, 0, index):
+        line, start = line + 1, found.end()
+    return line, index - start + 1
 
 
 class _DuplicateKey(Exception):
     def __init__(self, key: str) -> None:
         self.key = key
+
+
+class _NonFinite(Exception):
+    def __init__(self, constant: str) -> None:
+        self.constant = constant
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -212,90 +264,349 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _reject_constant(name: str) -> Any:
-    raise ValueError(name)
+    raise _NonFinite(name)
 
 
-def _parse_json(text: str, shown: str) -> Document:
+def _parse_json(text: str, shown: str, limits: Limits) -> Document:
+    if _json_too_deep(text, limits.max_depth):
+        # Find where (json.loads would recurse without a bound); a scan that stops at a syntax
+        # error first leaves that error to json.loads.
+        _scan_json(text, shown, limits.max_depth, check=True)
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise InputError.at(
             shown, exc.lineno, exc.colno, f"malformed JSON: {exc.msg}", "fix the JSON syntax here"
         ) from None
-    except _DuplicateKey as exc:
-        # Re-read as YAML flow to find where the repeated key stands.
-        try:
-            _build(text, shown, DEFAULT_LIMITS, {}, json_scalars=True)
-        except InputError as located:
-            raise located from None
-        except yaml.YAMLError:
-            pass
-        raise InputError.at(
-            shown, 1, 1, f"duplicate key '{exc.key}'", "remove or rename the repeated key"
-        ) from None
-    except ValueError as exc:
-        raise InputError.at(
-            shown,
-            1,
-            1,
-            f"'{exc}' is not a number JSON allows",
-            'write a finite number, or "unknown" where the value is not known',
-        ) from None
+    except (_DuplicateKey, _NonFinite, ValueError, RecursionError) as exc:
+        # The scan finds the problem where it stands; the errors below are fallbacks.
+        _scan_json(text, shown, limits.max_depth, check=True)
+        if isinstance(exc, _DuplicateKey):
+            raise _duplicate_key(shown, 1, 1, exc.key, None) from None
+        if isinstance(exc, _NonFinite):
+            raise _non_finite(shown, 1, 1, exc.constant) from None
+        if isinstance(exc, RecursionError):
+            raise _too_deep(shown, 1, 1, limits.max_depth) from None
+        raise _long_int(shown, 1, 1, "") from None
     return Document(shown, data, "json", text, None)
+
+
+def _duplicate_key(shown: str, line: int, column: int, key: str, pointer: str | None) -> InputError:
+    return InputError.at(
+        shown,
+        line,
+        column,
+        f"duplicate key '{key}'",
+        "remove or rename one of them: a later value must not hide an earlier one",
+        pointer=pointer,
+    )
+
+
+def _non_finite(shown: str, line: int, column: int, constant: str) -> InputError:
+    return InputError.at(
+        shown,
+        line,
+        column,
+        f"'{constant}' is not a number JSON allows",
+        'write a finite number, or "unknown" where the value is not known',
+    )
+
+
+def _too_deep(shown: str, line: int, column: int, max_depth: int) -> InputError:
+    return InputError.at(
+        shown,
+        line,
+        column,
+        f"nesting is deeper than {max_depth} levels",
+        "flatten the structure; no manifest or policy needs this depth",
+    )
+
+
+def _long_int(shown: str, line: int, column: int, value: str) -> InputError:
+    shown_value = f"'{value[:20]}...' " if value else ""
+    return InputError.at(
+        shown,
+        line,
+        column,
+        f"integer {shown_value}is longer than {_MAX_INT_TEXT} digits",
+        "write a smaller number (no count or measure needs this many digits)",
+    )
+
+
+# --------------------------------------------------------------------------- JSON positions
+
+_JSON_WS = re.compile(r"[ \t\n\r]*")
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_JSON_WORDS = ("true", "false", "null")
+_JSON_CONSTANTS = ("NaN", "Infinity", "-Infinity")
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _json_too_deep(text: str, max_depth: int) -> bool:
+    """Whether JSON ``text`` nests deeper than ``max_depth`` (cheap: no parsing, no recursion)."""
+    if text.count("[") + text.count("{") <= max_depth:
+        return False
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0) > max_depth
+
+
+class _JsonFrame:
+    __slots__ = ("count", "is_object", "keys", "pointer")
+
+    def __init__(self, pointer: str, is_object: bool) -> None:
+        self.pointer = pointer
+        self.is_object = is_object
+        self.keys: set[str] = set()
+        self.count = 0
+
+
+class _StopScan(Exception):
+    pass
+
+
+def _scan_json(text: str, shown: str, max_depth: int, *, check: bool) -> dict[str, tuple[int, int]]:
+    """The 0-based line and column of every value of JSON ``text``, under its JSON Pointer.
+
+    As for YAML, a member of an object is found at its key, an item of an array where it
+    starts. Lines are counted at newlines only (as JSON does; a NEL or U+2028 inside a string
+    is text). Without recursion. With ``check``, the first duplicate key, non-finite number,
+    over-long integer or nesting deeper than ``max_depth`` is raised as a located
+    :class:`InputError`. A syntax error ends the scan (json.loads reports those).
+    """
+    positions: dict[str, tuple[int, int]] = {}
+    n = len(text)
+    line = 0
+    line_start = 0
+    skip_ws = _JSON_WS.match
+    match_string = _JSON_STRING.match
+    match_number = _JSON_NUMBER.match
+    stack: list[_JsonFrame] = []
+
+    def skip(pos: int) -> int:
+        nonlocal line, line_start
+        end = skip_ws(text, pos).end()  # type: ignore[union-attr]  # '*' always matches
+        if end > pos:
+            breaks = text.count("\n", pos, end)
+            if breaks:
+                line += breaks
+                line_start = text.rfind("\n", pos, end) + 1
+        return end
+
+    def scan_key(frame: _JsonFrame, pos: int) -> tuple[int, str]:
+        """Read the key at ``pos`` and the ':' after it; where its value starts and its pointer."""
+        found = match_string(text, pos)
+        if found is None:
+            raise _StopScan
+        raw = found.group()
+        try:
+            key: str = json.loads(raw) if "\\" in raw else raw[1:-1]
+        except ValueError:
+            raise _StopScan from None
+        where = (line, pos - line_start)
+        if check:
+            if key in frame.keys:
+                raise _duplicate_key(shown, where[0] + 1, where[1] + 1, key, frame.pointer or None)
+            frame.keys.add(key)
+        pointer = frame.pointer + "/" + escape_pointer(key)
+        positions[pointer] = where
+        pos = skip(found.end())
+        if pos >= n or text[pos] != ":":
+            raise _StopScan
+        return skip(pos + 1), pointer
+
+    try:
+        pos = skip(0)
+        pointer = ""
+        positions[""] = (line, pos - line_start)
+        expect_value = True
+        while True:
+            if expect_value:
+                char = text[pos] if pos < n else ""
+                if char == "{" or char == "[":
+                    if len(stack) >= max_depth:
+                        raise _too_deep(shown, line + 1, pos - line_start + 1, max_depth)
+                    is_object = char == "{"
+                    pos = skip(pos + 1)
+                    if pos < n and text[pos] == ("}" if is_object else "]"):
+                        pos += 1
+                        expect_value = False
+                        continue
+                    stack.append(_JsonFrame(pointer, is_object))
+                    if is_object:
+                        pos, pointer = scan_key(stack[-1], pos)
+                    else:
+                        pointer += "/0"
+                        positions[pointer] = (line, pos - line_start)
+                    continue
+                if char == '"':
+                    found = match_string(text, pos)
+                    if found is None:
+                        raise _StopScan
+                    pos = found.end()
+                elif (number := match_number(text, pos)) is not None:
+                    if (
+                        check
+                        and number.group(1) is None
+                        and number.group(2) is None
+                        and number.end() - pos > _MAX_INT_TEXT + (char == "-")
+                    ):
+                        raise _long_int(shown, line + 1, pos - line_start + 1, number.group())
+                    pos = number.end()
+                else:
+                    for word in _JSON_WORDS:
+                        if text.startswith(word, pos):
+                            pos += len(word)
+                            break
+                    else:
+                        for word in _JSON_CONSTANTS:
+                            if text.startswith(word, pos):
+                                if check:
+                                    raise _non_finite(shown, line + 1, pos - line_start + 1, word)
+                                pos += len(word)
+                                break
+                        else:
+                            raise _StopScan
+                expect_value = False
+                continue
+            pos = skip(pos)
+            if not stack:
+                break
+            frame = stack[-1]
+            char = text[pos] if pos < n else ""
+            if char == ",":
+                pos = skip(pos + 1)
+                if frame.is_object:
+                    pos, pointer = scan_key(frame, pos)
+                else:
+                    frame.count += 1
+                    pointer = f"{frame.pointer}/{frame.count}"
+                    positions[pointer] = (line, pos - line_start)
+                expect_value = True
+            elif char == ("}" if frame.is_object else "]"):
+                stack.pop()
+                pos += 1
+            else:
+                raise _StopScan
+    except _StopScan:
+        pass
+    return positions
 
 
 def _mark(node: Any) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _scalar(event: ev.ScalarEvent, shown: str, json_scalars: bool) -> Any:
+def _not_allowed(shown: str, event: Any) -> InputError:
+    line, column = _mark(event)
+    return InputError.at(
+        shown,
+        line,
+        column,
+        f"YAML tag '{event.tag}' is not allowed",
+        "remove the tag: manifests and policies are plain data, nothing in them is constructed",
+    )
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+
+
+def _int(value: str) -> int:
+    """A YAML 1.1 integer, as yaml.safe_load reads it (0100 is octal, 0x1f hex, 1_000, 1:30)."""
+    if len(value) > _MAX_INT_TEXT:
+        raise OverflowError(value)
+    if value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
+        return int(value)  # plain decimal, the common case
+    return _constructor.construct_yaml_int(ScalarNode(_INT, value))
+
+
+def _float(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:  # YAML 1.1 forms: .inf, .NaN, 1__0.5, 190:20:30.15
+        return _constructor.construct_yaml_float(ScalarNode(_FLOAT, value))
+
+
+def _quote(value: str) -> str:
+    """``value`` in quotes for a message, shortened when long."""
+    return f"'{value}'" if len(value) <= 40 else f"'{value[:37]}...'"
+
+
+_WHAT = {
+    _INT: "a whole number",
+    _FLOAT: "a number",
+    _BOOL: "true or false",
+    _NULL: "null",
+    _TIMESTAMP: "a date",
+    _TAG + "map": "a mapping",
+    _TAG + "seq": "a list",
+}
+
+
+def _scalar(event: ev.ScalarEvent, shown: str) -> Any:
     value: str = event.value
     tag = event.tag
-    if tag is not None and tag not in _SAFE_TAGS:
+    explicit = tag is not None
+    if tag is None:
+        if not event.implicit[0]:
+            return value  # quoted: text
+        tag = _resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        if tag == _STR:
+            return value
+    elif tag not in _SAFE_TAGS:
+        raise _not_allowed(shown, event)
+    elif tag == _STR or tag == "!":
+        return value
+    try:
+        if tag == _INT:
+            return _int(value)
+        if tag == _FLOAT:
+            return _float(value)
+        if tag == _BOOL:
+            flag = _BOOLS.get(value.lower())
+            if flag is None:
+                raise ValueError(value)
+            return flag
+        if tag == _NULL:
+            if value not in _NULLS:
+                raise ValueError(value)
+            return None
+        if tag == _TIMESTAMP:
+            if _constructor.timestamp_regexp.match(value) is None:
+                raise ValueError(value)
+            stamp = _constructor.construct_yaml_timestamp(ScalarNode(tag, value))
+            return stamp.isoformat() if isinstance(stamp, _dt.datetime) else stamp
+    except OverflowError:
         line, column = _mark(event)
+        raise _long_int(shown, line, column, value) from None
+    except (ValueError, IndexError):
+        line, column = _mark(event)
+        if tag == _TIMESTAMP:
+            raise InputError.at(
+                shown,
+                line,
+                column,
+                f"{_quote(value)} is not a valid date",
+                "write dates as YYYY-MM-DD",
+            ) from None
+        if not explicit:  # YAML 1.1 resolves it to a number that Python cannot read ('0b_')
+            raise InputError.at(
+                shown,
+                line,
+                column,
+                f"{_quote(value)} looks like {_WHAT[tag]} but is not one",
+                f"quote it to make it text, or write {_WHAT[tag]}",
+            ) from None
+        short = _short_tag(tag)
         raise InputError.at(
             shown,
             line,
             column,
-            f"YAML tag '{tag}' is not allowed",
-            "remove the tag: manifests and policies are plain data, nothing in them is constructed",
-        )
-    if tag is None and event.implicit[0]:
-        if json_scalars:
-            try:
-                return json.loads(value)
-            except ValueError:
-                return value
-        tag = _resolver.resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
-    elif tag is None or tag == "!":
-        return value
-    if tag == _TAG + "str":
-        return value
-    if tag == _TAG + "int":
-        try:
-            return int(value)
-        except ValueError:
-            return _constructor.construct_yaml_int(ScalarNode(tag, value))
-    if tag == _TAG + "float":
-        try:
-            return float(value)
-        except ValueError:
-            return _constructor.construct_yaml_float(ScalarNode(tag, value))
-    if tag == _TAG + "bool":
-        return value in _TRUE
-    if tag == _TAG + "null":
-        return None
-    if tag == _TAG + "timestamp":
-        try:
-            stamp = _constructor.construct_yaml_timestamp(ScalarNode(tag, value))
-        except ValueError:
-            line, column = _mark(event)
-            raise InputError.at(
-                shown, line, column, f"'{value}' is not a valid date", "write dates as YYYY-MM-DD"
-            ) from None
-        if isinstance(stamp, _dt.datetime):
-            return stamp.isoformat()
-        return stamp
+            f"{_quote(value)} is tagged '{short}' but is not {_WHAT[tag]}",
+            f"remove the '{short}' tag, or write {_WHAT[tag]}",
+        ) from None
     line, column = _mark(event)
     if tag == _TAG + "merge":
         raise InputError.at(
@@ -305,8 +616,48 @@ def _scalar(event: ev.ScalarEvent, shown: str, json_scalars: bool) -> Any:
             "YAML merge keys ('<<') are not supported",
             "write the fields out in full so that every value has one place",
         )
-    raise InputError.at(  # pragma: no cover - every resolvable tag is handled above
+    if tag in _WHAT:  # !!map or !!seq on a scalar
+        short = _short_tag(tag)
+        raise InputError.at(
+            shown,
+            line,
+            column,
+            f"{_quote(value)} is tagged '{short}' but is not {_WHAT[tag]}",
+            f"remove the '{short}' tag",
+        )
+    raise InputError.at(  # the YAML 1.1 'value' type ('=')
         shown, line, column, f"unsupported YAML value type '{tag}'", "quote the value"
+    )
+
+
+def _not_printable(text: str, shown: str, position: int) -> InputError:
+    """The error for a character the YAML reader refuses at ``position``."""
+    if C_PARSER:  # libyaml counts bytes of the UTF-8 text
+        position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+    position = min(position, len(text) - 1) if text else 0
+    line, column = _text_position(text, position)
+    shown_char = f"U+{ord(text[position]):04X} " if text else ""
+    return InputError.at(
+        shown,
+        line,
+        column,
+        f"character {shown_char}is not allowed in YAML",
+        "remove the control character (only tab, newline and printable text)",
+    )
+
+
+def _container_tag(shown: str, event: Any, is_mapping: bool) -> InputError:
+    tag = event.tag
+    if tag not in _SAFE_TAGS:
+        return _not_allowed(shown, event)
+    line, column = _mark(event)
+    short = _short_tag(tag)
+    return InputError.at(
+        shown,
+        line,
+        column,
+        f"a {'mapping' if is_mapping else 'list'} is tagged '{short}'",
+        f"remove the '{short}' tag",
     )
 
 
@@ -330,11 +681,12 @@ def _build(
     shown: str,
     limits: Limits,
     positions: dict[str, tuple[int, int]],
-    *,
-    json_scalars: bool,
 ) -> Any:
     """Turn the event stream of ``text`` into plain data, filling ``positions`` (0-based)."""
-    parser = _Parser(text)
+    try:
+        parser = _Parser(text)
+    except UnicodeEncodeError as exc:  # libyaml reads UTF-8: a lone surrogate cannot be encoded
+        raise _lone_surrogate(text, shown, exc) from None
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}
     alias_nodes = 0
@@ -357,16 +709,7 @@ def _build(
                     "fix the YAML syntax here (indentation, quotes, a missing ':' or '-')",
                 ) from None
             except yaml.reader.ReaderError as exc:
-                before = text[: exc.position]
-                line = before.count("\n") + 1
-                column = exc.position - (before.rfind("\n") + 1) + 1
-                raise InputError.at(
-                    shown,
-                    line,
-                    column,
-                    f"character {exc.character!r} is not allowed in YAML",
-                    "remove the control character (only tab, newline and printable text)",
-                ) from None
+                raise _not_printable(text, shown, exc.position) from None
             except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
                 raise InputError.at(
                     shown, 1, 1, f"malformed YAML: {exc}", "fix the YAML syntax"
@@ -374,31 +717,17 @@ def _build(
             etype = type(event)
             nodes = 1
             if etype is ev.ScalarEvent:
-                value = _scalar(event, shown, json_scalars)
+                value = _scalar(event, shown)
                 is_container = False
             elif etype is ev.MappingStartEvent or etype is ev.SequenceStartEvent:
-                tag = event.tag
-                if tag is not None and tag not in _SAFE_TAGS:
-                    line, column = _mark(event)
-                    raise InputError.at(
-                        shown,
-                        line,
-                        column,
-                        f"YAML tag '{tag}' is not allowed",
-                        "remove the tag: manifests and policies are plain data, "
-                        "nothing in them is constructed",
-                    )
-                value = {} if etype is ev.MappingStartEvent else []
+                is_mapping = etype is ev.MappingStartEvent
+                if event.tag not in (_MAP_TAGS if is_mapping else _SEQ_TAGS):
+                    raise _container_tag(shown, event, is_mapping)
+                value = {} if is_mapping else []
                 is_container = True
                 if len(stack) >= limits.max_depth:
                     line, column = _mark(event)
-                    raise InputError.at(
-                        shown,
-                        line,
-                        column,
-                        f"nesting is deeper than {limits.max_depth} levels",
-                        "flatten the structure; no manifest or policy needs this depth",
-                    )
+                    raise _too_deep(shown, line, column, limits.max_depth)
             elif etype is ev.MappingEndEvent or etype is ev.SequenceEndEvent:
                 frame = stack.pop()
                 if frame.anchor is not None:
@@ -408,9 +737,16 @@ def _build(
                 continue
             elif etype is ev.AliasEvent:
                 target = anchors.get(event.anchor)
-                if target is None:  # pragma: no cover - the parser rejects unknown anchors
+                if target is None:  # an anchor not defined yet, or one that contains the alias
                     line, column = _mark(event)
-                    raise InputError.at(shown, line, column, f"unknown alias '*{event.anchor}'")
+                    raise InputError.at(
+                        shown,
+                        line,
+                        column,
+                        f"unknown alias '*{event.anchor}'",
+                        f"define the anchor ('&{event.anchor}') before this alias; an alias "
+                        "cannot stand inside the value it refers to",
+                    )
                 value, nodes = target
                 alias_nodes += nodes
                 if alias_nodes > limits.max_alias_nodes:
@@ -462,15 +798,7 @@ def _build(
                     top.key = _NO_KEY
                     if key in container:
                         line, column = top.key_mark[0] + 1, top.key_mark[1] + 1
-                        raise InputError.at(
-                            shown,
-                            line,
-                            column,
-                            f"duplicate key '{key}'",
-                            "remove or rename one of them: a later value must not hide an "
-                            "earlier one",
-                            pointer=top.pointer or None,
-                        )
+                        raise _duplicate_key(shown, line, column, key, top.pointer or None)
                     container[key] = value
                     pointer = top.pointer + "/" + escape_pointer(key)
                     positions[pointer] = top.key_mark  # a mapping entry is found at its key

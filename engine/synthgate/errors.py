@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "InputError",
+    "LocatedValueError",
     "PolicyError",
     "Problem",
     "SynthgateError",
@@ -84,6 +85,18 @@ class InputError(SynthgateError):
 
     def render(self) -> str:
         return "\n".join(p.render() for p in self.problems)
+
+
+class LocatedValueError(ValueError):
+    """A model validator's complaint about a value inside the model it validates.
+
+    ``loc`` leads from that model to the value (as pydantic's locations do), so that the problem
+    is reported where the value stands rather than at the start of the model.
+    """
+
+    def __init__(self, message: str, loc: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.loc = loc
 
 
 class PolicyError(InputError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -15,9 +16,14 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
+    WrapValidator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from synthgate.errors import LocatedValueError
 
 __all__ = [
     "SCOPES",
@@ -144,6 +150,18 @@ def _flag(value: Any) -> bool | str:
     raise ValueError(f"expected true, false or 'unknown', got {value!r}")
 
 
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])")
+
+
+def _date(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A date, or text starting YYYY-MM-DD; never a number read as a Unix timestamp."""
+    if isinstance(value, _dt.date) or (isinstance(value, str) and _DATE_TEXT.match(value)):
+        return handler(value)
+    if isinstance(value, str):
+        handler(value)  # pydantic's own message for text that is no date at all
+    raise PydanticCustomError("date_type", "Input should be a date written YYYY-MM-DD")
+
+
 _UNKNOWN_SCHEMA = {"const": "unknown"}
 Count = Annotated[
     int | Unknown,
@@ -155,13 +173,14 @@ Depth = Annotated[
     PlainValidator(_depth),
     WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1}, _UNKNOWN_SCHEMA]}),
 ]
+# ``int | float``: an int stays an int (0 is not rewritten 0.0), and the serializer knows it.
 Share = Annotated[
-    float | Unknown,
+    int | float | Unknown,
     PlainValidator(_share),
     WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0, "maximum": 1}, _UNKNOWN_SCHEMA]}),
 ]
 NonNegative = Annotated[
-    float | Unknown,
+    int | float | Unknown,
     PlainValidator(_non_negative),
     WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0}, _UNKNOWN_SCHEMA]}),
 ]
@@ -171,6 +190,7 @@ Flag = Annotated[
     WithJsonSchema({"anyOf": [{"type": "boolean"}, _UNKNOWN_SCHEMA]}),
 ]
 Text = Annotated[str, Field(min_length=1)]
+Date = Annotated[_dt.date, WrapValidator(_date)]
 
 
 class _Strict(BaseModel):
@@ -321,7 +341,7 @@ class Dataset(_Strict):
         UNKNOWN, description="True if human data of the previous version was replaced."
     )
     derived_from: list[Text] = Field(default_factory=list)
-    released: _dt.date | None = Field(None, description="Release date (YYYY-MM-DD).")
+    released: Date | None = Field(None, description="Release date (YYYY-MM-DD).")
 
 
 class Manifest(_Strict):
@@ -335,13 +355,18 @@ class Manifest(_Strict):
     def _unique_names(self) -> Manifest:
         seen_splits: set[str] = set()
         seen_sources: set[str] = set()
-        for split in self.splits:
+        for i, split in enumerate(self.splits):
             if split.name in seen_splits:
-                raise ValueError(f"split name '{split.name}' appears twice")
+                raise LocatedValueError(
+                    f"split name '{split.name}' appears twice", ("splits", i, "name")
+                )
             seen_splits.add(split.name)
-            for source in split.sources:
+            for j, source in enumerate(split.sources):
                 if source.id in seen_sources:
-                    raise ValueError(f"source id '{source.id}' appears twice")
+                    raise LocatedValueError(
+                        f"source id '{source.id}' appears twice",
+                        ("splits", i, "sources", j, "id"),
+                    )
                 seen_sources.add(source.id)
         return self
 

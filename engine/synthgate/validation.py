@@ -9,7 +9,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from synthgate.documents import Document, escape_pointer
-from synthgate.errors import Problem, did_you_mean
+from synthgate.errors import LocatedValueError, Problem, did_you_mean
 
 __all__ = ["MAX_PROBLEMS", "validate_model", "validation_problems"]
 
@@ -75,6 +75,28 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+_TEXT_HINT = "quote the value to make it text"
+_HINTS = {
+    "string_type": _TEXT_HINT,
+    "bool_type": "write true or false",
+    "bool_parsing": "write true or false",
+    "int_type": "write a whole number",
+    "int_parsing": "write a whole number",
+    "int_from_float": "write a whole number",
+    "float_type": "write a number",
+    "float_parsing": "write a number",
+    "date_type": "write dates as YYYY-MM-DD",
+    "date_parsing": "write dates as YYYY-MM-DD",
+    "date_from_datetime_parsing": "write dates as YYYY-MM-DD",
+    "date_from_datetime_inexact": "write dates as YYYY-MM-DD",
+    "list_type": "write a list: one '- item' per line, or [a, b]",
+    "dict_type": "write a mapping: one 'key: value' per line",
+    "model_type": "write a mapping of its fields: one 'field: value' per line",
+    "model_attributes_type": "write a mapping of its fields: one 'field: value' per line",
+}
+"""Hints for values of the wrong type, by pydantic error type."""
+
+
 def validation_problems(
     exc: ValidationError, doc: Document, model: type[BaseModel], base: str = ""
 ) -> list[Problem]:
@@ -98,9 +120,13 @@ def validation_problems(
             message = f"missing required field '{loc[-1]}'"
             hint = "add it (see 'synthgate schema' for every field)"
         else:
+            cause = error.get("ctx", {}).get("error")
+            if isinstance(cause, LocatedValueError):
+                loc += cause.loc  # the value the model-level rule is about
             pointer = _pointer(base, loc)
             if "input" in error and kind not in ("value_error", "assertion_error"):
                 message += f" (got {_describe(error['input'])})"
+            hint = _HINTS.get(kind, "")
             if kind == "literal_error" and isinstance(error.get("input"), str):
                 expected = error.get("ctx", {}).get("expected", "")
                 choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",")]
@@ -115,7 +141,6 @@ def validation_problems(
         extra = len(problems) - MAX_PROBLEMS
         last = problems[MAX_PROBLEMS - 1]
         problems = problems[:MAX_PROBLEMS]
-        problems.append(
-            Problem(last.path, last.line, last.column, f"... and {extra} more problems")
-        )
+        noun = "problem" if extra == 1 else "problems"
+        problems.append(Problem(last.path, last.line, last.column, f"... and {extra} more {noun}"))
     return problems

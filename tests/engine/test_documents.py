@@ -321,11 +321,6 @@ def test_standard_data_tags_are_allowed(text: str, expected: Any) -> None:
     assert type(data["a"]) is type(expected["a"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an explicit !!int/!!float/!!timestamp tag on a value that is not one escapes "
-    "as ValueError/IndexError/AttributeError from documents._scalar instead of an InputError",
-)
 @pytest.mark.parametrize(
     "value", ["!!int many", "!!float many", "!!int ''", "!!float ''", "!!timestamp hello"]
 )
@@ -336,31 +331,44 @@ def test_explicit_tag_on_a_value_of_another_type_is_an_input_error(value: str) -
     assert problem.hint
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: documents._scalar raises ValueError (not InputError) for tag-mismatch.yaml",
-)
 def test_explicit_int_tag_fixture_is_an_input_error() -> None:
     problem = file_problem(DOCS / "tag-mismatch.yaml")
     assert (problem.line, problem.column) == (5, 18)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: '!!bool maybe' is read as False and '!!null foo' as None, silently",
-)
 @pytest.mark.parametrize("value", ["!!bool maybe", "!!null foo"])
 def test_explicit_tag_never_silently_changes_a_value(value: str) -> None:
     with pytest.raises(InputError):
         parse_text(f"flag: {value}\n", "input.yaml")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: tag-bool-mismatch.yaml reads 'maybe' as false without an error"
-)
 def test_explicit_bool_tag_fixture_is_an_input_error() -> None:
     problem = file_problem(DOCS / "tag-bool-mismatch.yaml")
     assert problem.line == 3
+
+
+@pytest.mark.parametrize(
+    "value", ["!!bool yes", "!!bool OFF", "!!bool tRuE", "!!null ~", "!!null Null", "!!int 0x1f"]
+)
+def test_explicit_tags_on_values_of_their_type_agree_with_safe_load(value: str) -> None:
+    text = f"a: {value}\n"
+    assert parse_text(text, "input.yaml").data == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param("!!int [1]", "a list is tagged '!!int'", id="int-on-list"),
+        pytest.param("!!seq {b: 1}", "a mapping is tagged '!!seq'", id="seq-on-mapping"),
+        pytest.param("!!map x", "'x' is tagged '!!map' but is not a mapping", id="map-on-text"),
+        pytest.param("=", "unsupported YAML value type", id="yaml-value-type"),
+    ],
+)
+def test_tag_that_does_not_fit_its_node_is_an_input_error(value: str, message: str) -> None:
+    problem = text_problem(f"a: {value}\n")
+    assert message in problem.message
+    assert (problem.line, problem.column) == (1, 4)
+    assert problem.hint
 
 
 # --------------------------------------------------------------------------- aliases
@@ -402,11 +410,6 @@ def test_unknown_alias_is_located() -> None:
     assert (problem.line, problem.column) == (3, 10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the unknown-alias InputError has an empty hint (the code marks the branch "
-    "'pragma: no cover - the parser rejects unknown anchors', but the event parser does not)",
-)
 def test_unknown_alias_has_a_hint() -> None:
     assert file_problem(DOCS / "unknown-alias.yaml").hint
 
@@ -453,11 +456,6 @@ def test_nesting_bound_is_inclusive_and_configurable() -> None:
     assert (problem.line, problem.column) == (1, 9)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: JSON is read with json.loads, which ignores Limits.max_depth and raises "
-    "RecursionError on deep nesting",
-)
 def test_deep_json_nesting_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "deep.json"
     path.write_text("[" * 100_000 + "]" * 100_000)
@@ -465,10 +463,29 @@ def test_deep_json_nesting_is_an_input_error(tmp_path: Path) -> None:
     assert "nesting is deeper than" in problem.message
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Limits.max_depth is not applied to JSON input")
 def test_json_nesting_bound_is_applied() -> None:
     problem = text_problem("[[[[1]]]]", Limits(max_depth=3), json_format=True)
     assert problem.message == "nesting is deeper than 3 levels"
+    assert (problem.line, problem.column) == (1, 4)
+    assert "flatten" in problem.hint
+    assert parse_text("[[[1]]]", "input.json", Limits(max_depth=3), json_format=True).data
+
+
+def test_json_nesting_bound_ignores_brackets_in_strings() -> None:
+    text = json.dumps({"a": "[[[[{{{{" * 100, "b": ["]]]]"]})
+    assert parse_text(text, "input.json", Limits(max_depth=3), json_format=True).data
+
+
+def test_deep_json_nesting_is_located_where_it_passes_the_bound() -> None:
+    text = '{"a": [\n  {"b": [[[[1]]]]}]}'
+    problem = text_problem(text, Limits(max_depth=5), json_format=True)
+    assert (problem.line, problem.column) == (2, 11)  # the sixth container
+
+
+def test_json_integer_over_4300_digits_is_located() -> None:
+    problem = text_problem('{\n  "records": ' + "9" * 5000 + "\n}", json_format=True)
+    assert "longer than 4300 digits" in problem.message
+    assert (problem.line, problem.column) == (2, 14)
 
 
 # --------------------------------------------------------------------------- size
@@ -526,43 +543,44 @@ def test_non_utf8_byte_is_located(raw: bytes, line: int, column: int, byte: int)
     assert (problem.line, problem.column) == (line, column)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: after a UTF-8 BOM, parse_bytes uses the decoder's offset (which excludes the "
-    "BOM) as an index into the raw bytes: wrong byte (0x63) and wrong column",
-)
 def test_non_utf8_byte_after_a_bom_is_located() -> None:
     problem = file_problem(DOCS / "not-utf8-after-bom.yaml")
     assert problem.message == "byte 0xe9 is not valid UTF-8"
     assert (problem.line, problem.column) == (2, 12)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the column of a bad byte counts bytes, while every other column counts "
-    "characters ('  name: été caf' is 15 characters but 17 bytes)",
-)
 def test_non_utf8_column_counts_characters() -> None:
     problem = file_problem(DOCS / "not-utf8-after-multibyte.yaml")
     assert (problem.line, problem.column) == (2, 16)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the ReaderError position from libyaml is a byte offset but is used as an index "
-    "into the decoded text, so a control character after non-ASCII text is misplaced",
-)
 def test_control_character_after_non_ascii_text_is_located() -> None:
     problem = text_problem("dataset:\n  name: café\x00\n")
     assert (problem.line, problem.column) == (2, 13)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a lone surrogate in the text passed to parse_text escapes as UnicodeEncodeError",
-)
 def test_lone_surrogate_is_an_input_error() -> None:
     text_problem("a: \ud800\n")
+
+
+def test_lone_surrogate_is_located_in_yaml_and_json() -> None:
+    problem = text_problem("a: b\nc: \ud800\n")
+    assert (problem.line, problem.column) == (2, 4)
+    assert "U+D800" in problem.message
+    problem = text_problem('{\n  "a": "\ud800"\n}', json_format=True)
+    assert (problem.line, problem.column) == (2, 9)
+
+
+def test_control_character_is_named_by_its_code_point() -> None:
+    problem = text_problem("a: 1\nb: \x7f\n")
+    assert problem.message == "character U+007F is not allowed in YAML"
+    assert (problem.line, problem.column) == (2, 4)
+
+
+def test_control_character_after_yaml_line_breaks_is_located() -> None:
+    # YAML breaks lines at CR, NEL and U+2028 as well; positions must agree with the parser's
+    problem = text_problem("a: 1\rb: x\x85c: \u2028d: \x01\n")
+    assert (problem.line, problem.column) == (4, 4)
 
 
 def test_utf8_bom_is_accepted() -> None:
@@ -627,10 +645,6 @@ def test_json_non_finite_fixture_is_refused(name: str, constant: str) -> None:
     assert problem.hint
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a JSON NaN/Infinity is always reported at 1:1, not where it stands",
-)
 @pytest.mark.parametrize(("name", "constant"), [("nan.json", "NaN"), ("infinity.json", "Infinity")])
 def test_json_non_finite_number_is_located(name: str, constant: str) -> None:
     path = DOCS / name
@@ -658,23 +672,12 @@ def test_json_suffix_selects_json_case_insensitively(tmp_path: Path) -> None:
     assert file_problem(path).message.startswith("malformed JSON: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: JSON positions come from re-reading the JSON as YAML flow; libyaml rejects "
-    "escaped surrogate pairs (json.dumps' default for emoji), so every value is placed at 1:1",
-)
 def test_json_positions_survive_escaped_non_bmp_characters() -> None:
     doc = read_document(DOCS / "positions-escaped.json")
     assert doc.data["dataset"]["name"] == "smile \U0001f600"
     assert doc.locate("/dataset/version") == (4, 5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: JSON positions come from re-reading as YAML; valid JSON that YAML reads "
-    "differently (C0/C1 controls, NEL and U+2028 as line breaks, keys over 1024 characters) "
-    "loses its positions or gets the wrong line",
-)
 @pytest.mark.parametrize(
     "raw_string",
     [
@@ -692,11 +695,6 @@ def test_json_positions_survive_characters_yaml_reads_differently(raw_string: st
     assert doc.locate("/b") == (3, 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a duplicate key in valid JSON that YAML cannot read is reported as a YAML "
-    "error ('malformed YAML: ...', 'character 127 is not allowed in YAML')",
-)
 @pytest.mark.parametrize(
     "value",
     [pytest.param('"\\ud83d\\ude00"', id="escaped-emoji"), pytest.param('"\x7f"', id="DEL")],
@@ -899,20 +897,11 @@ def test_json_agrees_with_json_load(path: Path) -> None:
     assert read_document(path).data == json.loads(path.read_text())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: YAML 1.1 octal ints (0100) are read as decimal (100) because _scalar tries "
-    "int(value) first; yaml.safe_load gives 64",
-)
 def test_octal_integers_agree_with_safe_load() -> None:
     path = DOCS / "octal.yaml"
     assert read_document(path).data == yaml.safe_load(path.read_text())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an integer over Python's 4300-digit limit escapes as ValueError from _scalar",
-)
 def test_huge_integer_is_an_input_error(tmp_path: Path) -> None:
     path = tmp_path / "huge-int.yaml"
     path.write_text("records: " + "9" * 5000 + "\n")
@@ -999,11 +988,6 @@ def test_yaml_like_text_never_raises_anything_but_input_error(text: str) -> None
     assert all(p.line >= 1 and p.column >= 1 and p.message for p in problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: explicit tags on values of another type escape as ValueError and friends "
-    "(see test_explicit_tag_on_a_value_of_another_type_is_an_input_error)",
-)
 @settings(max_examples=200, deadline=None)
 @example("a: !!int x")
 @given(st.text())

@@ -174,14 +174,39 @@ def test_duplicate_source_id_is_reported() -> None:
     assert problem.message == "source id 'seed' appears twice"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Manifest-level checks (duplicate split names, duplicate source ids) raise from "
-    "a root model_validator, so the problem is placed at 1:1 instead of at the repeated id",
-)
 def test_duplicate_source_id_is_located_at_the_repeat() -> None:
     [problem] = manifest_problems(MANIFESTS / "bad-duplicate-id.synthgate.yaml")
     assert where(problem) == (10, 9)
+
+
+def test_duplicate_split_name_is_located_at_the_repeat(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "dataset:\n  name: demo\nsplits:\n"
+        "  - name: train\n    sources: [{id: a}]\n"
+        "  - name: train\n    sources: [{id: b}]\n"
+    )
+    [problem] = manifest_problems(path)
+    assert problem.message == "split name 'train' appears twice"
+    assert problem.pointer == "/splits/1/name"
+    assert where(problem) == (6, 5)
+
+
+def test_values_of_the_wrong_type_get_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "dataset:\n  name: 42\n  released: 0\n  languages: en\n"
+        "splits:\n  - name: train\n    sources: [{id: a, generator: gpt-4o}]\n"
+    )
+    hints = {p.pointer: p.hint for p in manifest_problems(path)}
+    assert hints == {
+        "/dataset/name": "quote the value to make it text",
+        "/dataset/released": "write dates as YYYY-MM-DD",
+        "/dataset/languages": "write a list: one '- item' per line, or [a, b]",
+        "/splits/0/sources/0/generator": (
+            "write a mapping of its fields: one 'field: value' per line"
+        ),
+    }
 
 
 def test_long_values_are_shortened_in_messages(tmp_path: Path) -> None:
@@ -223,7 +248,9 @@ def test_truncation_starts_past_20(tmp_path: Path, count: int, shown: int) -> No
     problems = manifest_problems(_manifest_with_bad_sources(tmp_path, count))
     assert len(problems) == shown
     if count > MAX_PROBLEMS:
-        assert problems[-1].message == f"... and {count - MAX_PROBLEMS} more problems"
+        extra = count - MAX_PROBLEMS
+        noun = "problem" if extra == 1 else "problems"
+        assert problems[-1].message == f"... and {extra} more {noun}"
     else:
         assert not any(p.message.startswith("...") for p in problems)
 
