@@ -75,6 +75,9 @@ class Metric:
     declare: str = ""
     """What a manifest must declare for the metric to be known (shown when it is unknown)."""
     scopes: tuple[Scope, ...] = ("dataset", "split", "source")
+    undefined: Callable[[ScopeView], str | None] | None = None
+    """Why the metric has no value although everything is declared (e.g. a share of a scope
+    with 0 records), or None; lets a check tell "undefined" apart from "not declared"."""
 
 
 @dataclass(frozen=True, slots=True)

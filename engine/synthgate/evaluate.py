@@ -120,11 +120,12 @@ def _run(compiled: CompiledRule, scope: ScopeView, context: CheckContext) -> Ite
     try:
         yield from compiled.kind.run(scope, compiled.params, context)
     except Exception as exc:  # a crashed check is a finding, and the audit goes on
+        plugin = f" of plugin {compiled.plugin}" if compiled.plugin else ""
         yield Outcome(
             "error",
             "unknown",
             "the check to run",
-            f"check kind '{compiled.kind.name}' crashed: {type(exc).__name__}: {exc}",
+            f"check kind '{compiled.kind.name}'{plugin} crashed: {type(exc).__name__}: {exc}",
         )
 
 

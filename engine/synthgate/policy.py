@@ -31,6 +31,8 @@ class CompiledRule:
     params: BaseModel
     task_types: frozenset[str] | None
     origin: str
+    plugin: str = ""
+    """``name (distribution version)`` of the plugin that registered the check kind."""
 
 
 @dataclass
@@ -70,6 +72,8 @@ class _Layer:
     policy: Policy
     doc: Document
     info: PolicyInfo
+    key: str
+    """The resolved file path (or ``pack:name``): two spellings of one file are one layer."""
 
 
 @dataclass
@@ -80,6 +84,24 @@ class _Draft:
     doc: Document
     pointer: str
     check_sources: dict[str, tuple[Document, str]] = field(default_factory=dict)
+    applies_sources: dict[str, tuple[Document, str]] = field(default_factory=dict)
+
+    def locate_check(self, key: str) -> tuple[Document, str]:
+        """The document and pointer that wrote check parameter ``key``."""
+        return self.check_sources.get(key, (self.doc, f"{self.pointer}/check/{key}"))
+
+    def locate_applies(self, key: str) -> tuple[Document, str]:
+        """The document and pointer that wrote selector key ``key``."""
+        return self.applies_sources.get(key, (self.doc, f"{self.pointer}/applies/{key}"))
+
+
+class _Cycle(Exception):
+    """Raised where a policy file is reached again; caught where it was first entered."""
+
+    def __init__(self, key: str, chain: tuple[str, ...]) -> None:
+        super().__init__(key)
+        self.key = key
+        self.chain = chain
 
 
 def _is_path(ref: str) -> bool:
@@ -109,17 +131,41 @@ def _read_layer(
     if path is not None:
         doc = read_document(path, limits)
         origin = str(path)
+        key = str(path.resolve())
     else:
         pack = packs[ref]
         doc = parse_bytes(pack.resource.read_bytes(), f"<pack {ref}>", limits, json_format=False)
-        origin = f"pack:{ref}"
+        origin = key = f"pack:{ref}"
     if not isinstance(doc.data, dict):
         raise PolicyError.at(
             doc.path, 1, 1, "a policy must be a mapping", "see 'synthgate schema policy'"
         )
-    policy = validate_model(Policy, doc.data, doc, error=PolicyError)
+    policy = validate_model(Policy, _severity_off(doc.data), doc, error=PolicyError)
     info = PolicyInfo(name=policy.name, version=policy.version, origin=origin)
-    return _Layer(policy, doc, info), (path.parent if path is not None else None)
+    return _Layer(policy, doc, info, key), (path.parent if path is not None else None)
+
+
+def _severity_off(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` with a boolean false under a rule's or override's ``severity`` read as "off"."""
+    # YAML 1.1 reads a plain `severity: off` as false; the policy format means the word "off".
+    out = dict(data)
+    rules = out.get("rules")
+    if isinstance(rules, list):
+        out["rules"] = [
+            {**rule, "severity": "off"}
+            if isinstance(rule, dict) and rule.get("severity", True) is False
+            else rule
+            for rule in rules
+        ]
+    overrides = out.get("overrides")
+    if isinstance(overrides, dict):
+        out["overrides"] = {
+            name: {**override, "severity": "off"}
+            if isinstance(override, dict) and override.get("severity", True) is False
+            else override
+            for name, override in overrides.items()
+        }
+    return out
 
 
 def load_policy(
@@ -140,29 +186,33 @@ def _collect(
     base_dir: Path | None,
     limits: Limits,
     out: list[_Layer],
-    chain: tuple[str, ...],
+    chain: tuple[tuple[str, str], ...],
 ) -> None:
+    """Read ``ref`` and what it extends into ``out``, parents first; ``chain`` holds the
+    (resolved key, origin as written) of the files that led here."""
     layer, directory = _read_layer(ref, host, base_dir, limits)
-    key = layer.info.origin
-    if key in chain:
-        raise PolicyError.at(
-            layer.doc.path,
-            *layer.doc.locate("/extends"),
-            f"policy extends itself through {' -> '.join((*chain, key))}",
-            "remove the cycle from 'extends'",
-        )
+    key = layer.key
+    if any(seen == key for seen, _ in chain):
+        raise _Cycle(key, (*(origin for _, origin in chain), layer.info.origin))
     for index, parent in enumerate(layer.policy.extends):
+        pointer = f"/extends/{index}"
         try:
-            _collect(parent, host, directory, limits, out, (*chain, key))
+            _collect(parent, host, directory, limits, out, (*chain, (key, layer.info.origin)))
         except UsageError as exc:
             raise PolicyError.at(
-                layer.doc.path,
-                *layer.doc.locate(f"/extends/{index}"),
-                exc.message,
-                exc.hint,
-                pointer=f"/extends/{index}",
+                layer.doc.path, *layer.doc.locate(pointer), exc.message, exc.hint, pointer=pointer
             ) from None
-    if all(existing.info.origin != key for existing in out):
+        except _Cycle as cycle:
+            if cycle.key != key:
+                raise
+            raise PolicyError.at(
+                layer.doc.path,
+                *layer.doc.locate(pointer),
+                f"policy extends itself through {' -> '.join(cycle.chain)}",
+                "remove the cycle from 'extends'",
+                pointer=pointer,
+            ) from None
+    if all(existing.key != key for existing in out):
         out.append(layer)
 
 
@@ -175,6 +225,7 @@ def _merge_check(draft: _Draft, check: dict[str, Any], doc: Document, pointer: s
                     *doc.locate(f"{pointer}/kind"),
                     "an override cannot change a rule's check kind",
                     "write a new rule with its own code instead",
+                    pointer=f"{pointer}/kind",
                 )
             continue
         draft.data["check"][key] = copy.deepcopy(value)
@@ -231,7 +282,12 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
             if override.severity is not None:
                 draft.data["severity"] = override.severity
             if override.applies is not None:
-                draft.data["applies"] = override.applies.model_dump(exclude_unset=True)
+                # Merged key by key, like check parameters: the inherited scope stays unless
+                # the override names one (an explicit null clears an inherited condition).
+                applies = draft.data.setdefault("applies", {})
+                for name, value in override.applies.model_dump(exclude_unset=True).items():
+                    applies[name] = value
+                    draft.applies_sources[name] = (doc, f"{pointer}/applies/{name}")
             if override.check is not None:
                 try:
                     _merge_check(draft, override.check, doc, f"{pointer}/check")
@@ -248,12 +304,13 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
             aliases.setdefault(alias.lower(), name)
 
     kinds = host.check_kinds()
+    owners = _kind_owners(host)
     metrics = host.metrics()
     compiled: list[CompiledRule] = []
     for code in order:
         draft = drafts[code]
         try:
-            result = _compile_rule(draft, kinds, metrics, taxonomy, aliases)
+            result = _compile_rule(draft, kinds, owners, metrics, taxonomy, aliases)
         except PolicyError as exc:
             problems.extend(exc.problems)
             continue
@@ -273,9 +330,24 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
     )
 
 
+def _kind_owners(host: PluginHost) -> dict[str, str]:
+    """The plugin (``name (distribution version)``) that registered each check kind."""
+    owners: dict[str, str] = {}
+    for impl in host.pm.hook.synthgate_register_check_kinds.get_hookimpls():
+        try:
+            registered: Any = impl.function()  # the hook returns list[CheckKind] | None
+            names = [kind.name for kind in registered or []]
+        except Exception:  # already recorded by host.check_kinds(); the owner stays unnamed
+            continue
+        for name in names:
+            owners.setdefault(name, host.describe(impl.plugin_name))
+    return owners
+
+
 def _compile_rule(
     draft: _Draft,
     kinds: dict[str, CheckKind],
+    owners: dict[str, str],
     metrics: dict[str, Any],
     taxonomy: dict[str, TaskType],
     aliases: dict[str, str],
@@ -305,16 +377,13 @@ def _compile_rule(
             pointer=f"{pointer}/check/kind",
         )
 
-    def locate_param(key: str) -> tuple[Document, str]:
-        return draft.check_sources.get(key, (doc, f"{pointer}/check/{key}"))
-
     try:
         params = kind.params.model_validate(check)
     except ValidationError as exc:
         problems = []
         for problem in validation_problems(exc, doc, kind.params, f"{pointer}/check"):
             top_key = (problem.pointer or "").removeprefix(f"{pointer}/check/").split("/")[0]
-            src_doc, src_ptr = locate_param(top_key)
+            src_doc, src_ptr = draft.locate_check(top_key)
             if src_doc is not doc:
                 line, column = src_doc.locate(src_ptr)
                 problem = Problem(
@@ -324,12 +393,12 @@ def _compile_rule(
         raise PolicyError(problems) from None
 
     selector = rule.applies
-    problems = _selector_problems(selector, doc, f"{pointer}/applies", aliases)
+    problems = _selector_problems(selector, draft, aliases)
     if kind.validate is not None:
         trusted = doc.path.startswith("<pack ")
         context = PolicyContext(metrics, frozenset(taxonomy), selector.scope, trusted)
         for param, message in kind.validate(params, context):
-            src_doc, src_ptr = locate_param(param.split("/")[0])
+            src_doc, src_ptr = draft.locate_check(param.split("/")[0])
             if param.count("/"):
                 src_ptr = src_ptr + "/" + param.split("/", 1)[1]
             problems.append(Problem(src_doc.path, *src_doc.locate(src_ptr), message, "", src_ptr))
@@ -342,16 +411,15 @@ def _compile_rule(
         if selector.task_types is not None
         else None
     )
-    return CompiledRule(rule, kind, params, task_types, doc.path)
+    return CompiledRule(rule, kind, params, task_types, doc.path, owners.get(kind_name, ""))
 
 
-def _selector_problems(
-    selector: Selector, doc: Document, pointer: str, aliases: dict[str, str]
-) -> list[Problem]:
+def _selector_problems(selector: Selector, draft: _Draft, aliases: dict[str, str]) -> list[Problem]:
     problems: list[Problem] = []
+    doc, pointer = draft.locate_applies("task_types")
     for index, name in enumerate(selector.task_types or []):
         if name.lower() not in aliases:
-            at = f"{pointer}/task_types/{index}"
+            at = f"{pointer}/{index}"
             problems.append(
                 Problem(
                     doc.path,
@@ -362,7 +430,10 @@ def _selector_problems(
                 )
             )
     if selector.splits is not None and selector.scope == "dataset":
-        at = f"{pointer}/splits"
+        # Located at whichever of the two an override wrote, so the error is in that file.
+        overridden_scope = "scope" in draft.applies_sources
+        overridden_scope &= "splits" not in draft.applies_sources
+        doc, at = draft.locate_applies("scope" if overridden_scope else "splits")
         problems.append(
             Problem(
                 doc.path,

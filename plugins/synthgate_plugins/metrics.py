@@ -45,6 +45,18 @@ def _share(unit: str, part: int) -> Callable[[ScopeView], MetricValue]:
     return compute
 
 
+def _empty(unit: str) -> Callable[[ScopeView], str | None]:
+    """For the share metrics: "the scope has 0 <unit>" when every count is declared and 0."""
+
+    def undefined(scope: ScopeView) -> str | None:
+        amounts = _split_by_origin(scope, unit)
+        if amounts is not None and sum(amounts) == 0:
+            return f"the scope has 0 {unit}, and a share of nothing is undefined"
+        return None
+
+    return undefined
+
+
 def _synthetic_amount(source: Source) -> float | None:
     """Synthetic records of one synthetic or mixed source, or None when not declared."""
     records = _records(source)
@@ -127,6 +139,13 @@ def verified_share(scope: ScopeView) -> MetricValue:
     return round(min(passed / total, 1.0), 6)
 
 
+def _no_synthetic_records(scope: ScopeView) -> str | None:
+    found = _synthetic_records(scope)
+    if found is not None and found[0] == 0:
+        return "the scope has 0 synthetic records, and a share of nothing is undefined"
+    return None
+
+
 def audited_items(scope: ScopeView) -> MetricValue:
     """Synthetic items checked by people, summed over the scope's synthetic sources."""
     total = 0
@@ -144,21 +163,51 @@ _RECORDS = "'records' on every source in scope (and 'synthetic_share' on mixed s
 _TOKENS = "'tokens' on every source in scope (and 'synthetic_share' on mixed sources)"
 _GENERATOR = "'generator' (with 'name' and 'family') on every synthetic source"
 
+_EMPTY_RECORDS = _empty("records")
+_EMPTY_TOKENS = _empty("tokens")
+
 METRICS = [
     Metric(
-        "synthetic_share_records", "Synthetic share of records.", _share("records", 0), _RECORDS
+        "synthetic_share_records",
+        "Synthetic share of records.",
+        _share("records", 0),
+        _RECORDS,
+        undefined=_EMPTY_RECORDS,
     ),
-    Metric("human_share_records", "Human share of records.", _share("records", 1), _RECORDS),
+    Metric(
+        "human_share_records",
+        "Human share of records.",
+        _share("records", 1),
+        _RECORDS,
+        undefined=_EMPTY_RECORDS,
+    ),
     Metric(
         "unknown_share_records",
         "Share of records of unknown origin.",
         _share("records", 2),
         _RECORDS,
+        undefined=_EMPTY_RECORDS,
     ),
-    Metric("synthetic_share_tokens", "Synthetic share of tokens.", _share("tokens", 0), _TOKENS),
-    Metric("human_share_tokens", "Human share of tokens.", _share("tokens", 1), _TOKENS),
     Metric(
-        "unknown_share_tokens", "Share of tokens of unknown origin.", _share("tokens", 2), _TOKENS
+        "synthetic_share_tokens",
+        "Synthetic share of tokens.",
+        _share("tokens", 0),
+        _TOKENS,
+        undefined=_EMPTY_TOKENS,
+    ),
+    Metric(
+        "human_share_tokens",
+        "Human share of tokens.",
+        _share("tokens", 1),
+        _TOKENS,
+        undefined=_EMPTY_TOKENS,
+    ),
+    Metric(
+        "unknown_share_tokens",
+        "Share of tokens of unknown origin.",
+        _share("tokens", 2),
+        _TOKENS,
+        undefined=_EMPTY_TOKENS,
     ),
     Metric(
         "max_generation_depth",
@@ -189,6 +238,7 @@ METRICS = [
         "Share of synthetic records that passed automatic verification.",
         verified_share,
         "'records' and 'verification.items_passed' on every synthetic source",
+        undefined=_no_synthetic_records,
     ),
     Metric(
         "audited_items",

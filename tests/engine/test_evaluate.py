@@ -232,21 +232,19 @@ def test_an_error_finding_says_what_crashed(boom_result: ManifestResult) -> None
     explode = [f for f in boom_result.findings if f.rule == "BM102"]
     assert [f.location.pointer for f in explode] == ["/splits/0", "/splits/1"]
     for finding in explode:
-        assert finding.message == "check kind 'explode' crashed: RuntimeError: out of fuel"
+        assert finding.message == (
+            "check kind 'explode' of plugin boom (boom 0) crashed: RuntimeError: out of fuel"
+        )
         assert finding.observed == "unknown"
         assert finding.remediation == "Report the crash to the plugin's author."
     (sputter,) = [f for f in boom_result.findings if f.rule == "BM103" and f.verdict == "error"]
     assert "ZeroDivisionError: half-way" in sputter.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DESIGN.md: a crashing check yields an error finding naming the plugin; the message "
-    "names only the check kind ('explode'), not the plugin that registered it ('boom')",
-)
 def test_an_error_finding_names_the_plugin(boom_result: ManifestResult) -> None:
     explode = next(f for f in boom_result.findings if f.rule == "BM102")
     assert "boom" in explode.message
+    assert "of plugin boom (boom 0) crashed" in explode.message
 
 
 # --------------------------------------------------------------------------- task types

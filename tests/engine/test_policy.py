@@ -132,14 +132,40 @@ def test_severity_off_removes_the_rule(host: PluginHost) -> None:
     assert [c.rule.code for c in policy.rules] == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'severity: off' as the docs write it is read as the YAML 1.1 boolean false and "
-    "rejected ('Input should be ... off (got False)'); only the quoted \"off\" works",
-)
 def test_plain_severity_off_removes_the_rule(host: PluginHost) -> None:
     policy = load(POLICIES / "severity-off-plain.yaml", host)
     assert policy.rule("SG501") is None
+
+
+def test_an_applies_override_merges_key_by_key(host: PluginHost) -> None:
+    path = POLICIES / "override-applies-merge.yaml"
+    policy = load(path, host)
+    inherited = load_policy("default", host).rule("SG501")
+    assert inherited is not None
+    merged = policy.rule("SG501")
+    assert merged is not None
+    assert inherited.rule.applies.stages is None
+    assert merged.rule.applies.stages == ["sft"]  # added by the override
+    assert merged.rule.applies.scope == inherited.rule.applies.scope == "split"  # kept
+    assert merged.rule.applies.splits == inherited.rule.applies.splits == ["train"]  # kept
+    assert merged.rule.applies.resource_levels is None  # cleared by an explicit null
+    assert inherited.rule.applies.resource_levels == ["low"]
+
+
+def test_an_applies_override_is_validated_against_the_merged_selector(
+    host: PluginHost, tmp_path: Path
+) -> None:
+    path = tmp_path / "scope-dataset.yaml"
+    path.write_text(
+        "name: scope-dataset\nextends: [default]\noverrides:\n  SG501:\n"
+        "    applies: {scope: dataset}\n",
+        encoding="utf-8",
+    )
+    (problem,) = load_error(path, host).problems  # the inherited 'splits: [train]' remains
+    assert problem.path == str(path)
+    assert problem.pointer == "/overrides/SG501/applies/scope"
+    assert (problem.line, problem.column) == position_of(path, "scope: dataset")
+    assert problem.message == "'splits' selects splits, but the rule's scope is 'dataset'"
 
 
 def test_extends_a_pack_by_path_relative_to_the_extending_file(
@@ -334,11 +360,6 @@ ERROR_CASES = [
         "task type 'sentimnt' is not in the taxonomy",
         "did you mean 'sentiment'?",
         "/overrides/SG301/applies/task_types/0",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="selector problems of an overridden 'applies' are located in the inherited "
-            "pack ('<pack default>', /rules/6/applies/...) instead of the overriding file",
-        ),
         id="override-applies-located-in-the-override",
     ),
 ]
@@ -364,6 +385,7 @@ def test_an_override_cannot_change_the_check_kind(host: PluginHost) -> None:
     assert problem.path == str(path)
     assert (problem.line, problem.column) == position_of(path, "kind: required")
     assert problem.message == "an override cannot change a rule's check kind"
+    assert problem.pointer == "/overrides/SG301/check/kind"
     assert "new rule" in problem.hint
 
 
@@ -385,35 +407,37 @@ def test_a_rule_code_or_name_defined_twice_across_packs(host: PluginHost) -> Non
 
 
 @pytest.mark.parametrize(
-    ("start", "chain"),
+    ("start", "chain", "pointer"),
     [
-        ("cycle-a.yaml", ["cycle-a.yaml", "cycle-b.yaml", "cycle-a.yaml"]),
-        ("cycle-b.yaml", ["cycle-b.yaml", "cycle-a.yaml", "cycle-b.yaml"]),
-        ("self-extends.yaml", ["self-extends.yaml", "self-extends.yaml"]),
+        ("cycle-a.yaml", ["cycle-a.yaml", "cycle-b.yaml", "cycle-a.yaml"], "/extends/0"),
+        ("cycle-b.yaml", ["cycle-b.yaml", "cycle-a.yaml", "cycle-b.yaml"], "/extends/1"),
+        ("self-extends.yaml", ["self-extends.yaml", "self-extends.yaml"], "/extends/0"),
     ],
     ids=["a-b-a", "b-a-b", "self"],
 )
 def test_an_extends_cycle_is_an_error_naming_the_chain(
-    host: PluginHost, start: str, chain: list[str]
+    host: PluginHost, start: str, chain: list[str], pointer: str
 ) -> None:
     path = ERRORS / start
     (problem,) = load_error(path, host).problems
     assert problem.path == str(path)
-    assert (problem.line, problem.column) == position_of(path, "extends:")
+    assert problem.pointer == pointer  # the entry of 'extends' that leads into the cycle
+    assert (problem.line, problem.column) == position_of(path, chain[1])
     assert problem.message == "policy extends itself through " + " -> ".join(
         str(ERRORS / name) for name in chain
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cycle detection compares unresolved paths: a cycle written through '../' is never "
-    "seen and recursion ends in OSError (file name too long) or RecursionError",
-)
 def test_an_extends_cycle_through_a_parent_directory_is_an_error(host: PluginHost) -> None:
     path = ERRORS / "cycle-up-a.yaml"
     (problem,) = load_error(path, host).problems
     assert "extends itself" in problem.message
+    assert problem.path == str(path)
+    assert problem.pointer == "/extends/0"
+    assert (problem.line, problem.column) == position_of(path, "cycle-up-b.yaml")
+    assert problem.message == "policy extends itself through " + " -> ".join(
+        [str(path), str(ERRORS / "cycle-up-b.yaml"), str(ERRORS / "../errors/cycle-up-a.yaml")]
+    )
 
 
 def test_every_problem_of_a_policy_is_reported_at_once(host: PluginHost) -> None:

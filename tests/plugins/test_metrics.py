@@ -148,6 +148,29 @@ def test_shares_of_an_empty_scope_are_unknown() -> None:
     assert value("human_share_records", scope) is None
 
 
+def test_an_empty_scope_says_why_a_share_is_undefined() -> None:
+    empty = scope_at(manifest([human("h", 0), synthetic("s", 0)]), "dataset")
+    undeclared = scope_at(manifest([human("h", 0), synthetic("s", "unknown")]), "dataset")
+    for name in ("synthetic_share_records", "human_share_records", "unknown_share_records"):
+        undefined = _BY_NAME[name].undefined
+        assert undefined is not None
+        assert undefined(empty) == "the scope has 0 records, and a share of nothing is undefined"
+        assert undefined(undeclared) is None  # not empty: the count is not declared
+    token_shares = _BY_NAME["synthetic_share_tokens"].undefined
+    assert token_shares is not None
+    assert token_shares(empty) is None  # tokens are not declared at all
+
+
+def test_verified_share_says_why_it_is_undefined() -> None:
+    undefined = _BY_NAME["verified_share"].undefined
+    assert undefined is not None
+    assert undefined(scope_at(manifest([human("h", 10)]), "dataset")) == (
+        "the scope has 0 synthetic records, and a share of nothing is undefined"
+    )
+    assert undefined(scope_at(manifest([synthetic("s", "unknown")]), "dataset")) is None
+    assert undefined(scope_at(manifest([verified("s", 10, 9)]), "dataset")) is None
+
+
 def test_split_and_source_shares_count_only_their_own_sources() -> None:
     data = manifest(
         [human("h0", 90), synthetic("s0", 10)],

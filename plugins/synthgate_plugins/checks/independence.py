@@ -38,23 +38,33 @@ def _run(scope: ScopeView, params: IndependenceParams, context: CheckContext) ->
         f"no {what} is a target model (else {params.same_model}) "
         f"or of a target model's family (else {params.same_family})"
     )
+    rank = {"pass": 0, "warn": 1, "fail": 2}
+    worst: tuple[int, Outcome] | None = None
     if params.compare == "judge":
         subjects = [("/dataset/judge", dataset.judge)] if dataset.judge is not None else []
     else:
         subjects = []
         for pointer, source in scope.synthetic_sources():
             if source.generator is None:
-                yield Outcome(
-                    params.when_unknown,
-                    "unknown",
-                    expected,
-                    f"source '{source.id}' is {source.origin} but names no generator",
-                    pointer=pointer,
-                )
-                return
+                # Not comparable, but keep going: a later source may name the target itself.
+                if worst is None:
+                    worst = (
+                        rank[params.when_unknown],
+                        Outcome(
+                            params.when_unknown,
+                            "unknown",
+                            expected,
+                            f"source '{source.id}' is {source.origin} but names no generator",
+                            pointer=pointer,
+                        ),
+                    )
+                continue
             subjects.append((pointer + "/generator", source.generator))
     if not subjects:
-        yield Outcome("pass", [], expected, f"no {what} model is involved")
+        if worst is not None:  # only sources that name no generator
+            yield worst[1]
+        else:
+            yield Outcome("pass", [], expected, f"no {what} model is involved")
         return
     if not targets:
         yield Outcome(
@@ -65,8 +75,6 @@ def _run(scope: ScopeView, params: IndependenceParams, context: CheckContext) ->
             pointer="/dataset/target_models",
         )
         return
-    worst: tuple[int, Outcome] | None = None
-    rank = {"pass": 0, "warn": 1, "fail": 2}
     for pointer, model in subjects:
         for target in targets:
             if _same(model.name, target.name):

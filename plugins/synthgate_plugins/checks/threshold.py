@@ -90,11 +90,12 @@ def _run(scope: ScopeView, params: ThresholdParams, context: CheckContext) -> It
     value = metric.compute(scope)
     expected = params.expected()
     if value is None:
+        reason = metric.undefined(scope) if metric.undefined is not None else None
         yield Outcome(
             params.when_unknown,
             "unknown",
             expected,
-            f"{params.metric} cannot be computed: declare {metric.declare}",
+            f"{params.metric} cannot be computed: {reason or 'declare ' + metric.declare}",
         )
         return
     for verdict, band in (("fail", params.fail), ("warn", params.warn)):
