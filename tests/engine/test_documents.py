@@ -29,11 +29,12 @@ from synthgate.documents import (
     read_document,
 )
 from synthgate.errors import InputError, Problem
+from tests.conftest import REPO_ROOT
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 DOCS = FIXTURES / "documents"
 MANIFESTS = FIXTURES / "manifests"
-REPO = Path(__file__).resolve().parents[2]
+REPO = REPO_ROOT  # the source tree, also when CI runs a copy of the tests
 
 # --------------------------------------------------------------------------- helpers
 

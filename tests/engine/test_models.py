@@ -28,9 +28,10 @@ from synthgate.models import (
     TaskType,
     Verification,
 )
+from tests.conftest import REPO_ROOT
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-REPO = Path(__file__).resolve().parents[2]
+REPO = REPO_ROOT  # the source tree, also when CI runs a copy of the tests
 
 
 def manifest_data(*sources: dict[str, Any], **dataset: Any) -> dict[str, Any]:
