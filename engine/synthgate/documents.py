@@ -36,6 +36,8 @@ __all__ = [
     "escape_pointer",
     "parse_text",
     "read_document",
+    "resolve_pointer",
+    "unescape_pointer",
 ]
 
 try:  # the C parser is most of an audit's speed; the pure-Python one is a fallback
@@ -108,6 +110,31 @@ def escape_pointer(token: str) -> str:
     if "~" in token or "/" in token:
         return token.replace("~", "~0").replace("/", "~1")
     return token
+
+
+def unescape_pointer(token: str) -> str:
+    """Undo :func:`escape_pointer` for one reference token."""
+    if "~" in token:
+        return token.replace("~1", "/").replace("~0", "~")
+    return token
+
+
+_ABSENT = object()
+
+
+def resolve_pointer(data: Any, pointer: str) -> tuple[bool, Any]:
+    """``(True, value)`` at ``pointer`` in plain data, or ``(False, None)`` if it is absent."""
+    for raw in pointer.split("/")[1:]:
+        token = unescape_pointer(raw)
+        if isinstance(data, dict):
+            data = data.get(token, _ABSENT)
+        elif isinstance(data, list) and token.isdecimal() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return False, None
+        if data is _ABSENT:
+            return False, None
+    return True, data
 
 
 @dataclass(slots=True)

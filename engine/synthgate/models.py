@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -28,6 +29,7 @@ from synthgate.errors import LocatedValueError
 __all__ = [
     "SCOPES",
     "UNKNOWN",
+    "VERDICTS",
     "Basis",
     "Count",
     "Dataset",
@@ -61,7 +63,9 @@ __all__ = [
     "Verdict",
     "Verifiability",
     "Verification",
+    "empty_counts",
     "verdict_rank",
+    "worst_verdict",
 ]
 
 UNKNOWN: Literal["unknown"] = "unknown"
@@ -101,6 +105,23 @@ _VERDICT_RANK = {"pass": 0, "warn": 1, "fail": 2, "error": 3}
 def verdict_rank(verdict: str) -> int:
     """Order of verdicts: pass < warn < fail < error."""
     return _VERDICT_RANK[verdict]
+
+
+VERDICTS: tuple[Verdict, ...] = ("pass", "warn", "fail", "error")
+
+
+def worst_verdict(verdicts: Iterable[Verdict]) -> Verdict:
+    """The worst of some verdicts; ``pass`` when there are none."""
+    worst: Verdict = "pass"
+    for verdict in verdicts:
+        if _VERDICT_RANK[verdict] > _VERDICT_RANK[worst]:
+            worst = verdict
+    return worst
+
+
+def empty_counts() -> dict[Verdict, int]:
+    """A count of zero for each verdict, in verdict order."""
+    return dict.fromkeys(VERDICTS, 0)
 
 
 def _is_unknown(value: Any) -> bool:
