@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -21,7 +23,7 @@ def test_audit_passing_manifest_exits_0(run_cli: Run) -> None:
     result = run_cli("audit", str(CLI / "pass.synthgate.yaml"))
     assert result.code == 0, result.err
     assert result.out.startswith("PASS ")
-    assert "checks: 5 pass" in result.out
+    assert re.search(r"checks: \d+ pass \(fail-on: fail\)\n$", result.out), result.out
 
 
 def test_audit_failing_manifest_exits_1_with_located_findings(run_cli: Run) -> None:
@@ -92,6 +94,42 @@ def test_empty_directory_is_an_error_not_a_silent_pass(run_cli: Run, tmp_path: P
     assert "no manifests found" in result.err
 
 
+def test_a_misspelt_manifest_in_a_directory_is_an_error_not_a_silent_pass(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    (tmp_path / "data.synthgate.yaml").write_text("datset:\n  name: typo\n")
+    result = run_cli("audit", str(tmp_path))
+    assert result.code == 2
+    assert (
+        f"{(tmp_path / 'data.synthgate.yaml').as_posix()}:1:1: "
+        "matches the manifest file pattern but no adapter can read it" in result.err
+    )
+    assert "hint: a synthgate manifest is a YAML or JSON mapping" in result.err
+    assert "0 manifests" in result.out  # the summary says it, and the exit code is not 0
+    shutil.copy(CLI / "pass.synthgate.yaml", tmp_path / "ok.synthgate.yaml")
+    assert run_cli("audit", str(tmp_path)).code == 2  # a readable neighbour does not hide it
+
+
+def test_nothing_audited_is_never_exit_0(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    import synthgate.audit
+
+    monkeypatch.setattr(synthgate.audit.Audit, "results", lambda self, items, jobs=1: iter(()))
+    result = run_cli("audit", str(CLI / "pass.synthgate.yaml"))
+    assert result.code == 2
+    assert "no manifest was audited" in result.err
+
+
+def test_max_file_size_applies_to_the_policy_file_too(run_cli: Run, tmp_path: Path) -> None:
+    policy = tmp_path / "big-policy.yaml"
+    policy.write_text("# " + "x" * 3000 + "\nname: big\nextends: [default]\n")
+    result = run_cli(
+        "audit", str(CLI / "pass.synthgate.yaml"), "-p", str(policy), "--max-file-size", "2000"
+    )
+    assert result.code == 2
+    assert "big-policy.yaml" in result.err
+    assert "over the limit of 2,000 bytes" in result.err
+
+
 def test_unknown_policy_pack_suggests_a_name(run_cli: Run) -> None:
     result = run_cli("audit", str(CLI / "pass.synthgate.yaml"), "--policy", "defualt")
     assert result.code == 2
@@ -152,6 +190,7 @@ def test_help_lists_exit_codes(run_cli: Run) -> None:
         result = run_cli(*args)
         assert result.code == 0
         assert "2  usage, input or policy error" in result.out
+        assert "(never with --fail-on never)" in result.out
 
 
 def test_internal_error_is_exit_3_without_traceback(

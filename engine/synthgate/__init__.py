@@ -27,10 +27,15 @@ _EXPORTS = {
     "ReporterSpec": "synthgate.reporters",
     "RunInfo": "synthgate.reporters",
     "WholeReportReporter": "synthgate.reporters",
+    "DEFAULT_LIMITS": "synthgate.documents",
     "Document": "synthgate.documents",
     "Limits": "synthgate.documents",
+    "escape_pointer": "synthgate.documents",
+    "parse_bytes": "synthgate.documents",
     "parse_text": "synthgate.documents",
     "read_document": "synthgate.documents",
+    "resolve_pointer": "synthgate.documents",
+    "unescape_pointer": "synthgate.documents",
     "InputError": "synthgate.errors",
     "PolicyError": "synthgate.errors",
     "Problem": "synthgate.errors",
@@ -38,19 +43,39 @@ _EXPORTS = {
     "UsageError": "synthgate.errors",
     "did_you_mean": "synthgate.errors",
     "UNKNOWN": "synthgate.models",
+    "VERDICTS": "synthgate.models",
+    "CheckParams": "synthgate.models",
     "Dataset": "synthgate.models",
+    "Diversity": "synthgate.models",
+    "Filtering": "synthgate.models",
     "Finding": "synthgate.models",
+    "Generator": "synthgate.models",
+    "HumanAudit": "synthgate.models",
+    "Location": "synthgate.models",
     "Manifest": "synthgate.models",
     "ManifestResult": "synthgate.models",
+    "ModelRef": "synthgate.models",
+    "Origin": "synthgate.models",
+    "PluginInfo": "synthgate.models",
     "Policy": "synthgate.models",
+    "PolicyInfo": "synthgate.models",
     "Report": "synthgate.models",
     "Rule": "synthgate.models",
+    "Scope": "synthgate.models",
+    "Selector": "synthgate.models",
     "Source": "synthgate.models",
     "Split": "synthgate.models",
+    "Stage": "synthgate.models",
     "TaskType": "synthgate.models",
     "Totals": "synthgate.models",
     "Verdict": "synthgate.models",
+    "Verifiability": "synthgate.models",
+    "Verification": "synthgate.models",
+    "empty_counts": "synthgate.models",
+    "model_key": "synthgate.models",
     "verdict_rank": "synthgate.models",
+    "worst_verdict": "synthgate.models",
+    "field_names_at": "synthgate.validation",
     "LoadedPolicy": "synthgate.policy",
     "load_policy": "synthgate.policy",
     "PluginHost": "synthgate.plugins",
@@ -58,28 +83,41 @@ _EXPORTS = {
     "Audit": "synthgate.audit",
     "audit_paths": "synthgate.audit",
 }
+"""Where each public name lives; imported on first use."""
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "UNKNOWN",
+    "VERDICTS",
     "Audit",
     "CheckContext",
     "CheckKind",
+    "CheckParams",
     "Dataset",
+    "Diversity",
     "Document",
+    "Filtering",
     "Finding",
+    "Generator",
+    "HumanAudit",
     "InputError",
     "Limits",
     "LoadedPolicy",
+    "Location",
     "Manifest",
     "ManifestAdapter",
     "ManifestResult",
     "Metric",
     "MetricValue",
+    "ModelRef",
+    "Origin",
     "Outcome",
     "PluginHost",
+    "PluginInfo",
     "Policy",
     "PolicyContext",
     "PolicyError",
+    "PolicyInfo",
     "PolicyPack",
     "Problem",
     "Report",
@@ -87,26 +125,59 @@ __all__ = [
     "ReporterSpec",
     "Rule",
     "RunInfo",
+    "Scope",
     "ScopeView",
+    "Selector",
     "Source",
     "Split",
+    "Stage",
     "SynthgateError",
     "TaskType",
     "Totals",
     "UsageError",
     "Verdict",
+    "Verifiability",
+    "Verification",
     "WholeReportReporter",
     "__version__",
     "audit_paths",
+    "builtin_policy",
     "did_you_mean",
+    "empty_counts",
+    "escape_pointer",
+    "field_names_at",
     "hookimpl",
     "hookspec",
     "load_plugins",
     "load_policy",
+    "model_key",
+    "parse_bytes",
     "parse_text",
     "read_document",
+    "resolve_pointer",
+    "unescape_pointer",
     "verdict_rank",
+    "worst_verdict",
 ]
+
+
+def builtin_policy(name: str) -> Traversable:
+    """The file of the policy pack ``name`` shipped with synthgate, e.g. ``"default"``.
+
+    Plugins register shipped packs through this rather than reading synthgate's package data
+    themselves. Raises :class:`LookupError` when synthgate ships no pack of that name.
+    """
+    from importlib.resources import files
+
+    path = files("synthgate.policies") / f"{name}.yaml"
+    if "/" in name or "\\" in name or name.startswith(".") or not path.is_file():
+        raise LookupError(f"synthgate ships no policy pack named {name!r}")
+    return path
+
+
+def __dir__() -> list[str]:
+    """Every public name, including those not imported yet (for completion and ``help``)."""
+    return sorted(set(globals()) | set(__all__))
 
 
 def __getattr__(name: str) -> Any:
@@ -119,6 +190,8 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from synthgate.adapters import ManifestAdapter
     from synthgate.audit import Audit, audit_paths
     from synthgate.checks import (
@@ -130,7 +203,17 @@ if TYPE_CHECKING:
         PolicyContext,
         ScopeView,
     )
-    from synthgate.documents import Document, Limits, parse_text, read_document
+    from synthgate.documents import (
+        DEFAULT_LIMITS,
+        Document,
+        Limits,
+        escape_pointer,
+        parse_bytes,
+        parse_text,
+        read_document,
+        resolve_pointer,
+        unescape_pointer,
+    )
     from synthgate.errors import (
         InputError,
         PolicyError,
@@ -142,21 +225,41 @@ if TYPE_CHECKING:
     from synthgate.hookspecs import hookimpl, hookspec
     from synthgate.models import (
         UNKNOWN,
+        VERDICTS,
+        CheckParams,
         Dataset,
+        Diversity,
+        Filtering,
         Finding,
+        Generator,
+        HumanAudit,
+        Location,
         Manifest,
         ManifestResult,
+        ModelRef,
+        Origin,
+        PluginInfo,
         Policy,
+        PolicyInfo,
         Report,
         Rule,
+        Scope,
+        Selector,
         Source,
         Split,
+        Stage,
         TaskType,
         Totals,
         Verdict,
+        Verifiability,
+        Verification,
+        empty_counts,
+        model_key,
         verdict_rank,
+        worst_verdict,
     )
     from synthgate.packs import PolicyPack
     from synthgate.plugins import PluginHost, load_plugins
     from synthgate.policy import LoadedPolicy, load_policy
     from synthgate.reporters import Reporter, ReporterSpec, RunInfo, WholeReportReporter
+    from synthgate.validation import field_names_at

@@ -14,15 +14,28 @@ from synthgate.checks import CheckContext
 from synthgate.documents import DEFAULT_LIMITS, Limits
 from synthgate.errors import InputError, Problem, UsageError
 from synthgate.evaluate import evaluate
-from synthgate.models import Manifest, ManifestResult, PluginInfo, Report, Totals, Verdict
+from synthgate.models import (
+    Manifest,
+    ManifestResult,
+    PluginInfo,
+    Report,
+    Totals,
+    Verdict,
+    empty_counts,
+    worst_verdict,
+)
 from synthgate.plugins import PluginHost, load_plugins
 from synthgate.policy import LoadedPolicy, load_policy
 from synthgate.validation import validate_model
 
-__all__ = ["Audit", "ManifestFile", "audit_paths", "overall_verdict"]
+__all__ = ["Audit", "ManifestFile", "Tally", "audit_paths", "overall_verdict"]
 
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox"})
-_VERDICTS: tuple[Verdict, ...] = ("pass", "warn", "fail", "error")
+_SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
+"""Directories never searched, besides hidden ones (``.git``, ``.tox``, ...)."""
+_MANIFEST_HINT = (
+    "a synthgate manifest is a YAML or JSON mapping with 'dataset' and 'splits', in a file "
+    "ending in .yaml, .yml or .json (see 'synthgate init')"
+)
 PARALLEL_THRESHOLD = 200
 """Batches at least this large are spread over worker processes."""
 
@@ -92,23 +105,32 @@ class Audit:
                 raise UsageError(f"'{raw}' does not exist", "name manifest files or directories")
         return found
 
-    def audit_file(self, item: ManifestFile) -> ManifestResult | InputError | None:
-        """One manifest's result, its input error, or None when no adapter claims the file."""
+    def audit_file(self, item: ManifestFile) -> ManifestResult | InputError:
+        """One manifest's result, or the input error that stops it from being audited.
+
+        A file that no adapter reads is an error too, whether it was named or found in a
+        directory because its name matches a manifest pattern: never a silent skip.
+        """
         try:
             for adapter in self.adapters:
                 document = adapter.load(item.path, item.display, self.limits)
                 if document is not None:
                     break
             else:
-                if not item.explicit:
-                    return None
+                if item.explicit:
+                    return InputError.at(
+                        item.display,
+                        1,
+                        1,
+                        "not a manifest any installed adapter can read",
+                        _MANIFEST_HINT,
+                    )
                 return InputError.at(
                     item.display,
                     1,
                     1,
-                    "not a manifest any installed adapter can read",
-                    "a synthgate manifest is a YAML or JSON mapping with 'dataset' and "
-                    "'splits' (see 'synthgate init')",
+                    "matches the manifest file pattern but no adapter can read it",
+                    f"{_MANIFEST_HINT}; if it is not a manifest, rename it",
                 )
             if not isinstance(document.data, dict):
                 return InputError.at(
@@ -129,9 +151,7 @@ class Audit:
             yield from self._parallel(items, jobs)
             return
         for item in items:
-            result = self.audit_file(item)
-            if result is not None:
-                yield result
+            yield self.audit_file(item)
 
     def _parallel(
         self, items: Sequence[ManifestFile], jobs: int
@@ -144,8 +164,6 @@ class Audit:
         chunk = max(8, min(64, len(items) // (jobs * 8) or 1))
         with context.Pool(jobs) as pool:
             for outcome in pool.imap(_work, items, chunksize=chunk):
-                if outcome is None:
-                    continue
                 if isinstance(outcome, list):
                     yield InputError(outcome)
                 else:
@@ -156,7 +174,7 @@ class Audit:
 _WORKER_AUDIT: Audit | None = None
 
 
-def _work(item: ManifestFile) -> ManifestResult | list[Problem] | None:
+def _work(item: ManifestFile) -> ManifestResult | list[Problem]:
     assert _WORKER_AUDIT is not None
     result = _WORKER_AUDIT.audit_file(item)
     if isinstance(result, InputError):
@@ -170,21 +188,45 @@ def _can_fork() -> bool:
 
 def _walk(root: Path, globs: list[str]) -> Iterator[Path]:
     for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS)
         for name in sorted(filenames):
             if any(fnmatch.fnmatch(name, pattern) for pattern in globs):
                 yield Path(directory) / name
 
 
 def overall_verdict(totals: Totals) -> Verdict:
-    """The worst verdict of a run."""
+    """The worst verdict of a run: ``error`` if a file could not be read."""
     if totals.unreadable:
         return "error"
-    order: tuple[Verdict, ...] = ("error", "fail", "warn")
-    for verdict in order:
-        if totals.findings.get(verdict):
-            return verdict
-    return "pass"
+    return worst_verdict(verdict for verdict, count in totals.findings.items() if count)
+
+
+class Tally:
+    """Running totals of an audit, fed one result (or input error) at a time."""
+
+    def __init__(self) -> None:
+        self.manifests = 0
+        self.unreadable = 0
+        self.findings = empty_counts()
+
+    def add(self, result: ManifestResult | InputError) -> None:
+        """Count one manifest's findings, or one file that could not be audited."""
+        if isinstance(result, InputError):
+            self.unreadable += 1
+            return
+        self.manifests += 1
+        for verdict, count in result.counts.items():
+            self.findings[verdict] += count
+
+    def totals(self) -> Totals:
+        """The totals so far."""
+        return Totals(
+            manifests=self.manifests, findings=dict(self.findings), unreadable=self.unreadable
+        )
+
+    def verdict(self) -> Verdict:
+        """The overall verdict so far (see :func:`overall_verdict`)."""
+        return overall_verdict(self.totals())
 
 
 def audit_paths(
@@ -202,19 +244,17 @@ def audit_paths(
 
     audit = Audit.create(policy, host=host, keep_passes=keep_passes)
     results: list[ManifestResult] = []
+    tally = Tally()
     for result in audit.results(audit.discover(list(paths))):
         if isinstance(result, InputError):
             raise result
+        tally.add(result)
         results.append(result)
-    totals = Totals(
-        manifests=len(results),
-        findings={v: sum(r.counts.get(v, 0) for r in results) for v in _VERDICTS},
-    )
     return Report(
         synthgate=__version__,
         policies=audit.policy.packs,
         plugins=audit.plugin_infos(),
         manifests=results,
-        totals=totals,
-        verdict=overall_verdict(totals),
+        totals=tally.totals(),
+        verdict=tally.verdict(),
     )

@@ -14,6 +14,7 @@ __all__ = [
     "CheckContext",
     "CheckKind",
     "Metric",
+    "MetricError",
     "MetricValue",
     "Outcome",
     "PolicyContext",
@@ -92,15 +93,70 @@ class PolicyContext:
     kind may skip expensive validation then); False for policy files named by the user."""
 
 
+class MetricError(Exception):
+    """A metric's code raised while a check asked for its value; names the metric's plugin.
+
+    The engine turns it into an ``error`` finding that blames the metric, not the check kind
+    that asked for it.
+    """
+
+    def __init__(self, metric: str, plugin: str, cause: Exception) -> None:
+        lines = str(cause).strip().splitlines()
+        detail = f"{type(cause).__name__}: {lines[0]}" if lines else type(cause).__name__
+        of_plugin = f" of plugin {plugin}" if plugin else ""
+        super().__init__(f"metric '{metric}'{of_plugin} crashed: {detail}")
+        self.metric = metric
+        self.plugin = plugin
+        self.cause = cause
+
+
 @dataclass(frozen=True, slots=True)
 class CheckContext:
     """What a check kind may consult while it runs."""
 
     metrics: Mapping[str, Metric] = field(default_factory=dict)
+    owners: Mapping[str, str] = field(default_factory=dict)
+    """``name (distribution version)`` of the plugin that registered each metric."""
+    _values: dict[tuple[str, str], MetricValue] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    """Metric values by (metric, scope pointer); only on a context made for one manifest."""
+
+    def for_manifest(self, owners: Mapping[str, str] | None = None) -> CheckContext:
+        """A context for one manifest: the same metrics, and a fresh memo of their values (a
+        scope pointer names one scope only within one manifest)."""
+        context = CheckContext(self.metrics, self.owners if owners is None else owners)
+        object.__setattr__(context, "_values", {})
+        return context
 
     def metric(self, name: str, scope: ScopeView) -> MetricValue:
-        """The value of metric ``name`` on ``scope``."""
-        return self.metrics[name].compute(scope)
+        """The value of metric ``name`` on ``scope``.
+
+        Raises :class:`MetricError` naming the metric's plugin when the metric's code raises.
+        """
+        memo = self._values
+        key = (name, scope.pointer)
+        if memo is not None and key in memo:
+            return memo[key]
+        compute = self.metrics[name].compute
+        try:
+            value = compute(scope)
+        except Exception as exc:  # the metric's plugin is to blame, not the asking check
+            raise MetricError(name, self.owners.get(name, ""), exc) from exc
+        if memo is not None:
+            memo[key] = value
+        return value
+
+    def undefined(self, name: str, scope: ScopeView) -> str | None:
+        """Why metric ``name`` has no value on ``scope`` although everything is declared, or
+        None (see :attr:`Metric.undefined`); raises :class:`MetricError` like :meth:`metric`."""
+        explain = self.metrics[name].undefined
+        if explain is None:
+            return None
+        try:
+            return explain(scope)
+        except Exception as exc:
+            raise MetricError(name, self.owners.get(name, ""), exc) from exc
 
 
 @dataclass(frozen=True, slots=True)

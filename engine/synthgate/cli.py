@@ -6,11 +6,13 @@ pre-commit run start fast.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import click
 
@@ -25,10 +27,18 @@ __all__ = ["cli", "main"]
 ISSUES_URL = "https://github.com/synthgate/synthgate/issues"
 EXIT_CODES = """\b
 Exit codes (the same for every format and flag):
-  0  nothing at or above the --fail-on level
-  1  findings at or above the --fail-on level
+  0  no findings at or above the --fail-on level
+  1  findings at or above the --fail-on level (never with --fail-on never)
   2  usage, input or policy error (a message says where and what to do)
-  3  internal error, or a check that crashed (a bug: please report it)"""
+  3  internal error, or a check that crashed (a bug: please report it),
+     whatever --fail-on says"""
+
+
+class _PipeClosed(Exception):
+    """The reader of standard output went away (``synthgate ... | head``).
+
+    Raised instead of :class:`BrokenPipeError`, which click would turn into exit code 1.
+    """
 
 
 class _Group(click.Group):
@@ -36,12 +46,13 @@ class _Group(click.Group):
 
     _plugins_added = False
 
-    def _add_plugin_commands(self) -> None:
+    def _add_plugin_commands(self, *, warn: bool = True) -> None:
         if not self._plugins_added:
             self._plugins_added = True
-            from synthgate.plugins import load_plugins
-
-            load_plugins().add_commands(self)
+            host = _host()
+            host.add_commands(self)
+            if warn:
+                _warn_plugin_errors(host)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
@@ -51,8 +62,26 @@ class _Group(click.Group):
         return command
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        self._add_plugin_commands()
+        self._add_plugin_commands()  # for --help: loading every plugin is acceptable here
         return super().list_commands(ctx)
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError as exc:  # e.g. 'synthgate --help | head -1'
+            raise _PipeClosed from exc
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise _PipeClosed from exc
 
 
 @click.group(
@@ -68,7 +97,9 @@ def cli() -> None:
     """
 
 
+@functools.cache
 def _host() -> PluginHost:
+    """The plugins of this process, loaded once by whichever part of the CLI asks first."""
     from synthgate.plugins import load_plugins
 
     return load_plugins()
@@ -109,7 +140,8 @@ def _policy(host: PluginHost, ref: str | None) -> LoadedPolicy:
     type=click.Choice(["warn", "fail", "never"]),
     default="fail",
     show_default=True,
-    help="Lowest verdict that makes the exit code 1.",
+    help="Lowest verdict that makes the exit code 1 ('never': none does; a crashed check "
+    "still exits 3).",
 )
 @click.option(
     "--show-passes", is_flag=True, help="Include passing checks in the output, not only counts."
@@ -141,21 +173,24 @@ def audit(
     color: bool | None,
 ) -> None:
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
-    from synthgate.audit import Audit, overall_verdict
+    from synthgate.audit import Audit, Tally
     from synthgate.documents import Limits
-    from synthgate.errors import UsageError, did_you_mean
-    from synthgate.models import Totals, verdict_rank
+    from synthgate.errors import InputError, UsageError, did_you_mean
+    from synthgate.models import verdict_rank
     from synthgate.reporters import RunInfo
 
     host = _host()
     specs = host.reporters()
     if fmt not in specs:
         raise UsageError(f"unknown output format '{fmt}'", did_you_mean(fmt, specs))
-    limits = Limits(max_bytes=max_file_size)
-    runner = Audit(host, _policy(host, policy), limits)
     reporter_cls = specs[fmt].load()
+    runner = Audit.create(
+        policy,
+        host=host,
+        limits=Limits(max_bytes=max_file_size),
+        keep_passes=show_passes or reporter_cls.wants_passes,
+    )
     _warn_plugin_errors(host)
-    runner.keep_passes = show_passes or reporter_cls.wants_passes
     items = runner.discover(list(paths) or ["."])
     if not items:
         globs = ", ".join(g for a in runner.adapters for g in a.globs)
@@ -163,53 +198,55 @@ def audit(
             "no manifests found in " + ", ".join(paths or (".",)),
             f"name manifest files, or put manifests named like {globs} in the directories",
         )
-    out, finish_output = _open_output(output, fmt)
-    use_color = color if color is not None else out.isatty() and "NO_COLOR" not in os.environ
-    run = RunInfo(
-        version=__version__,
-        policies=runner.policy.packs,
-        plugins=runner.plugin_infos(),
-        color=use_color,
-        verbose=show_passes,
-        fail_on=fail_on,
-    )
-    reporter = reporter_cls(out, run)
-    reporter.start()
-    counts = {"pass": 0, "warn": 0, "fail": 0, "error": 0}
-    manifests = 0
-    input_errors = 0
-    from synthgate.errors import InputError
-
-    for result in runner.results(items, jobs or os.cpu_count() or 1):
-        if isinstance(result, InputError):
-            input_errors += 1
-            click.echo(result.render(), err=True)
-            continue
-        manifests += 1
-        for verdict, count in result.counts.items():
-            counts[verdict] += count
-        reporter.add(result)
-    totals = Totals(manifests=manifests, findings=counts, unreadable=input_errors)  # type: ignore[arg-type]
-    verdict = overall_verdict(totals)
-    reporter.finish(totals, verdict)
-    if input_errors:
-        finish_output(False)
-        noun = "file" if input_errors == 1 else "files"
-        click.echo(f"synthgate: {input_errors} {noun} could not be audited (see above)", err=True)
-        sys.exit(2)
-    finish_output(True)
-    if counts["error"] and fail_on != "never":
-        click.echo(
-            f"synthgate: {counts['error']} checks crashed; please report at {ISSUES_URL}", err=True
+    tally = Tally()
+    out, finish_output = _open_output(output)
+    succeeded = False
+    try:
+        use_color = color if color is not None else out.isatty() and "NO_COLOR" not in os.environ
+        run = RunInfo(
+            version=__version__,
+            policies=runner.policy.packs,
+            plugins=runner.plugin_infos(),
+            color=use_color,
+            verbose=show_passes,
+            fail_on=fail_on,
         )
+        reporter = reporter_cls(out, run)
+        reporter.start()
+        for result in runner.results(items, jobs or os.cpu_count() or 1):
+            tally.add(result)
+            if isinstance(result, InputError):
+                click.echo(result.render(), err=True)
+            else:
+                reporter.add(result)
+        reporter.finish(tally.totals(), tally.verdict())
+        succeeded = not tally.unreadable and tally.manifests > 0
+    finally:  # a report file is written whole or not at all, even on Ctrl-C
+        finish_output(succeeded)
+    if tally.unreadable:
+        noun = "file" if tally.unreadable == 1 else "files"
+        click.echo(
+            f"synthgate: {tally.unreadable} {noun} could not be audited (see above)", err=True
+        )
+        sys.exit(2)
+    if not tally.manifests:  # never a pass when nothing was audited
+        raise UsageError("no manifest was audited", "name manifest files or directories")
+    crashed = tally.findings["error"]
+    if crashed:  # whatever --fail-on says: exit codes never change meaning with flags
+        noun = "check" if crashed == 1 else "checks"
+        click.echo(f"synthgate: {crashed} {noun} crashed; please report at {ISSUES_URL}", err=True)
         sys.exit(3)
-    if fail_on != "never" and verdict != "pass" and verdict_rank(verdict) >= verdict_rank(fail_on):
+    if fail_on != "never" and verdict_rank(tally.verdict()) >= verdict_rank(fail_on):
         sys.exit(1)
     sys.exit(0)
 
 
-def _open_output(output: str | None, fmt: str) -> tuple[TextIO, Callable[[bool], None]]:
-    """Where the report goes; a file is written whole or not at all."""
+def _open_output(output: str | None) -> tuple[TextIO, Callable[[bool], None]]:
+    """Where the report goes, and ``finish(ok)`` to call once done, in a ``finally``.
+
+    A file is written whole or not at all: the report goes to a temporary file beside it,
+    which ``finish(True)`` renames into place and ``finish(False)`` removes.
+    """
     if output is None:
         return sys.stdout, lambda ok: sys.stdout.flush()
     import tempfile
@@ -219,17 +256,31 @@ def _open_output(output: str | None, fmt: str) -> tuple[TextIO, Callable[[bool],
         from synthgate.errors import UsageError
 
         raise UsageError(f"cannot write '{output}': its directory does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+    # mkstemp makes the file private (0600); the report gets the mode any new file would get.
+    with contextlib.suppress(OSError):  # a file system without modes: keep 0600
+        os.chmod(tmp, 0o666 & ~_umask())
 
     def finish(ok: bool) -> None:
-        handle.close()
-        if ok:
-            os.replace(tmp, target)
-        else:
-            os.unlink(tmp)
+        renamed = False
+        try:
+            handle.close()
+            if ok:
+                os.replace(tmp, target)
+                renamed = True
+        finally:
+            if not renamed:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
 
     return handle, finish
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 # --------------------------------------------------------------------------- rules and explain
@@ -353,9 +404,8 @@ def plugins(fmt: str) -> None:
     """List plugins: name, version, hooks, built-in or not, and load errors."""
     import json
 
-    from synthgate.plugins import load_plugins
-
-    host = load_plugins()
+    host = _host()
+    cli._add_plugin_commands(warn=False)  # records plugins whose synthgate_add_commands raises
     registered: dict[str, list[str]] = {  # calling the hooks records plugins that raise
         "policy packs": list(host.policy_packs()),
         "check kinds": list(host.check_kinds()),
@@ -412,27 +462,41 @@ def init(path: str, force: bool) -> None:
     click.echo(f"wrote {path}: fill in every 'unknown', then run 'synthgate audit {path}'")
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: errors become messages and exit codes, never tracebacks."""
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Entry point: errors become messages and exit codes, never tracebacks.
+
+    Besides the documented exit codes: a command's integer return value or ``ctx.exit(n)``
+    is the exit code, Ctrl-C exits 130, and a closed standard output (``synthgate ... |
+    head``) exits 0 quietly.
+    """
     from synthgate.errors import SynthgateError
 
+    code: int | str | None
     try:
-        cli.main(args=argv, prog_name="synthgate", standalone_mode=False)
+        returned = cli.main(args=argv, prog_name="synthgate", standalone_mode=False)
+        code = returned if isinstance(returned, int) else 0  # ctx.exit(n) returns n too
     except SystemExit as exc:
-        sys.exit(exc.code)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(2)
+        code = exc.code
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except (_PipeClosed, BrokenPipeError):
+        code = _stdout_closed()
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            click.echo("synthgate: interrupted", err=True)
+            code = 130
+        else:
+            click.echo("synthgate: aborted", err=True)
+            code = 2
+    except KeyboardInterrupt:
+        click.echo("synthgate: interrupted", err=True)
+        code = 130
     except click.ClickException as exc:
         exc.show()
-        sys.exit(2)
+        code = 2
     except SynthgateError as exc:
         click.echo(exc.render(), err=True)
-        sys.exit(exc.exit_code)
-    except BrokenPipeError:
-        sys.exit(0)
-    except KeyboardInterrupt:
-        sys.exit(130)
+        code = exc.exit_code
     except Exception as exc:
         if os.environ.get("SYNTHGATE_DEBUG"):
             raise
@@ -442,5 +506,28 @@ def main(argv: list[str] | None = None) -> None:
             "(set SYNTHGATE_DEBUG=1 to see the traceback).",
             err=True,
         )
-        sys.exit(3)
-    sys.exit(0)
+        code = 3
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = _stdout_closed()
+    sys.exit(code)
+
+
+def _stdout_closed() -> int:
+    """Exit code 0 once the reader of standard output has gone.
+
+    Standard output is pointed at the null device, as the Python documentation recommends, so
+    that the interpreter's last flush of what is still buffered cannot fail again and print
+    'Exception ignored ...'.
+    """
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file (captured, closed)
+        return 0
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+    return 0

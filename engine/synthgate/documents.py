@@ -220,15 +220,22 @@ def parse_bytes(raw: bytes, shown: str, limits: Limits, *, json_format: bool) ->
             f"byte 0x{raw[start]:02x} is not valid UTF-8",
             "save the file as UTF-8 (manifests and policies must be UTF-8 text)",
         ) from None
-    return parse_text(text, shown, limits, json_format=json_format)
+    # Text decoded from UTF-8 holds no lone surrogate: skip parse_text's check for one.
+    return _parse_decoded(text, shown, limits, json_format=json_format)
 
 
 def parse_text(
     text: str, shown: str, limits: Limits = DEFAULT_LIMITS, *, json_format: bool = False
 ) -> Document:
     """Parse YAML (or JSON) text into a :class:`Document`."""
-    if json_format:
+    if json_format:  # (the YAML reader finds lone surrogates itself, at no extra cost)
         _refuse_lone_surrogates(text, shown)
+    return _parse_decoded(text, shown, limits, json_format=json_format)
+
+
+def _parse_decoded(text: str, shown: str, limits: Limits, *, json_format: bool) -> Document:
+    """:func:`parse_text` for text known to be valid Unicode."""
+    if json_format:
         return _parse_json(text, shown, limits)
     _warn_once_without_c_parser()
     positions: dict[str, tuple[int, int]] = {}
@@ -572,6 +579,18 @@ _WHAT = {
 }
 
 
+def _tagged_otherwise(shown: str, line: int, column: int, value: str, tag: str) -> InputError:
+    """The error for a scalar whose explicit tag names a type the value is not."""
+    short, what = _short_tag(tag), _WHAT[tag]
+    return InputError.at(
+        shown,
+        line,
+        column,
+        f"{_quote(value)} is tagged '{short}' but is not {what}",
+        f"remove the '{short}' tag, or write {what}",
+    )
+
+
 def _scalar(event: ev.ScalarEvent, shown: str) -> Any:
     value: str = event.value
     tag = event.tag
@@ -626,14 +645,7 @@ def _scalar(event: ev.ScalarEvent, shown: str) -> Any:
                 f"{_quote(value)} looks like {_WHAT[tag]} but is not one",
                 f"quote it to make it text, or write {_WHAT[tag]}",
             ) from None
-        short = _short_tag(tag)
-        raise InputError.at(
-            shown,
-            line,
-            column,
-            f"{_quote(value)} is tagged '{short}' but is not {_WHAT[tag]}",
-            f"remove the '{short}' tag, or write {_WHAT[tag]}",
-        ) from None
+        raise _tagged_otherwise(shown, line, column, value, tag) from None
     line, column = _mark(event)
     if tag == _TAG + "merge":
         raise InputError.at(
@@ -644,14 +656,7 @@ def _scalar(event: ev.ScalarEvent, shown: str) -> Any:
             "write the fields out in full so that every value has one place",
         )
     if tag in _WHAT:  # !!map or !!seq on a scalar
-        short = _short_tag(tag)
-        raise InputError.at(
-            shown,
-            line,
-            column,
-            f"{_quote(value)} is tagged '{short}' but is not {_WHAT[tag]}",
-            f"remove the '{short}' tag",
-        )
+        raise _tagged_otherwise(shown, line, column, value, tag)
     raise InputError.at(  # the YAML 1.1 'value' type ('=')
         shown, line, column, f"unsupported YAML value type '{tag}'", "quote the value"
     )
@@ -717,6 +722,8 @@ def _build(
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}
     alias_nodes = 0
+    # Sizes of values only matter for anchors, which need an '&': most files have none.
+    counting = "&" in text
     root: Any = _NO_KEY
     documents = 0
     get_event: Callable[[], Any] = parser.get_event
@@ -742,10 +749,10 @@ def _build(
                     shown, 1, 1, f"malformed YAML: {exc}", "fix the YAML syntax"
                 ) from None
             etype = type(event)
-            nodes = 1
             if etype is ev.ScalarEvent:
                 value = _scalar(event, shown)
                 is_container = False
+                nodes = 1
             elif etype is ev.MappingStartEvent or etype is ev.SequenceStartEvent:
                 is_mapping = etype is ev.MappingStartEvent
                 if event.tag not in (_MAP_TAGS if is_mapping else _SEQ_TAGS):
@@ -759,7 +766,7 @@ def _build(
                 frame = stack.pop()
                 if frame.anchor is not None:
                     anchors[frame.anchor] = (frame.container, frame.nodes)
-                if stack:
+                if counting and stack:
                     stack[-1].nodes += frame.nodes
                 continue
             elif etype is ev.AliasEvent:
@@ -805,7 +812,8 @@ def _build(
 
             if stack:
                 top = stack[-1]
-                top.nodes += nodes if not is_container else 0
+                if counting and not is_container:
+                    top.nodes += nodes
                 container = top.container
                 if type(container) is dict:
                     if top.key is _NO_KEY:

@@ -2,7 +2,9 @@
 
 Each hook is called once per plugin that implements it, through the typed facade in
 :mod:`synthgate.plugins`, so that one plugin's failure is reported with its name and version
-and does not stop the others. Hooks evolve only by gaining optional arguments.
+and does not stop the others: a hook that raises, or returns something other than what its
+docstring says (say a dict where a list is due, or items of the wrong type), is recorded on its
+plugin and that plugin's result is left out. Hooks evolve only by gaining optional arguments.
 """
 
 from __future__ import annotations
@@ -42,7 +44,9 @@ def synthgate_register_check_kinds() -> list[CheckKind]:
     """Return the check kinds this plugin provides.
 
     Fires once when a policy is loaded, before any rule is validated. Every result is kept (not
-    first-result); a kind name registered by two plugins is an error naming both.
+    first-result); a kind name registered by two plugins is an error naming both. A check that
+    raises, or yields anything but sound :class:`~synthgate.checks.Outcome` objects, gives an
+    ``error`` finding naming this plugin; the audit goes on.
     """
     raise NotImplementedError
 
@@ -52,7 +56,8 @@ def synthgate_register_metrics() -> list[Metric]:
     """Return the metrics this plugin provides, for ``threshold`` checks.
 
     Fires once when a policy is loaded. Every result is kept; a metric name registered by two
-    plugins is an error naming both.
+    plugins is an error naming both. A metric that raises while a check asks for its value
+    gives an ``error`` finding naming this plugin (not the check kind's).
     """
     raise NotImplementedError
 
@@ -92,7 +97,9 @@ def synthgate_extend_taxonomy() -> dict[str, TaskType]:
     """Return task types to add to every policy's taxonomy, keyed by name.
 
     Fires once when a policy is loaded, before the policy's own taxonomy is merged over it (a
-    policy may redefine a plugin's task type).
+    policy may redefine a plugin's task type). Every result is kept; a task type defined by two
+    plugins, or a name or alias that another task type already claims, is an error naming the
+    plugin.
     """
     raise NotImplementedError
 

@@ -31,6 +31,8 @@ __all__ = [
     "UNKNOWN",
     "VERDICTS",
     "Basis",
+    "CheckParams",
+    "ConflictingFacts",
     "Count",
     "Dataset",
     "Diversity",
@@ -64,6 +66,7 @@ __all__ = [
     "Verifiability",
     "Verification",
     "empty_counts",
+    "model_key",
     "verdict_rank",
     "worst_verdict",
 ]
@@ -122,6 +125,23 @@ def worst_verdict(verdicts: Iterable[Verdict]) -> Verdict:
 def empty_counts() -> dict[Verdict, int]:
     """A count of zero for each verdict, in verdict order."""
     return dict.fromkeys(VERDICTS, 0)
+
+
+def model_key(name: str) -> str:
+    """The form in which model names and families are compared: case and edge spaces ignored.
+
+    ``model_key("GPT-4o ") == model_key("gpt-4o")``; every check and metric that asks whether two
+    models (or families) are the same compares these keys, so that they all agree.
+    """
+    return name.strip().casefold()
+
+
+class ConflictingFacts(LocatedValueError):
+    """Two facts of one model contradict each other; ``hint`` says how to reconcile them."""
+
+    def __init__(self, message: str, loc: tuple[str | int, ...], hint: str) -> None:
+        super().__init__(message, loc)
+        self.hint = hint
 
 
 def _is_unknown(value: Any) -> bool:
@@ -215,7 +235,13 @@ Date = Annotated[_dt.date, WrapValidator(_date)]
 
 
 class _Strict(BaseModel):
-    """Unknown fields are errors; values are not coerced between types."""
+    """Unknown fields are errors.
+
+    Counts, shares, flags and dates have validators of their own that never coerce (``"10"`` is
+    not a count, ``true`` is not 1). Other plain fields use pydantic's lax mode, which does
+    convert some values: the text ``"2024"`` or the number ``2024.0`` is read as the whole
+    number 2024 for an ``int`` field such as ``Reference.year``. Text fields take text only.
+    """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=False)
 
@@ -227,17 +253,17 @@ class ModelRef(_Strict):
     """A model named in a manifest: a generator, a judge, or a model trained or evaluated."""
 
     name: Text = Field(description="Model identifier, e.g. 'gpt-4o-2024-08-06' or 'llama-3.1-70b'.")
-    family: str = Field(
+    family: Text = Field(
         UNKNOWN,
         description="Model family, e.g. 'gpt-4', 'llama-3', 'claude-3'; 'unknown' if not known.",
     )
-    provider: str = Field(UNKNOWN, description="Who serves or publishes the model.")
+    provider: Text = Field(UNKNOWN, description="Who serves or publishes the model.")
 
 
 class Generator(ModelRef):
     """The model that generated a synthetic source."""
 
-    terms_version: str = Field(
+    terms_version: Text = Field(
         UNKNOWN,
         description="Version or date of the provider terms the outputs were generated under.",
     )
@@ -258,8 +284,8 @@ class Verification(_Strict):
     def _passed_within_checked(self) -> Verification:
         checked, passed = self.items_checked, self.items_passed
         if isinstance(checked, int) and isinstance(passed, int) and passed > checked:
-            raise ValueError(
-                f"items_passed ({self.items_passed}) exceeds items_checked ({self.items_checked})"
+            raise LocatedValueError(
+                f"items_passed ({passed}) exceeds items_checked ({checked})", ("items_passed",)
             )
         return self
 
@@ -275,7 +301,7 @@ class Filtering(_Strict):
     def _kept_within_generated(self) -> Filtering:
         generated, kept = self.generated, self.kept
         if isinstance(generated, int) and isinstance(kept, int) and kept > generated:
-            raise ValueError(f"kept ({kept}) exceeds generated ({generated})")
+            raise LocatedValueError(f"kept ({kept}) exceeds generated ({generated})", ("kept",))
         return self
 
 
@@ -325,6 +351,42 @@ class Source(_Strict):
     human_audit: HumanAudit | None = None
     diversity: Diversity | None = None
     description: str | None = None
+
+    @model_validator(mode="after")
+    def _facts_agree_with_origin(self) -> Source:
+        """Refuse facts that the declared origin rules out, rather than guess which is wrong."""
+        origin = self.origin
+        if not _is_unknown(self.synthetic_share) and origin != "mixed":
+            raise ConflictingFacts(
+                f"'synthetic_share' is for mixed sources, and this source is '{origin}'",
+                ("synthetic_share",),
+                _SHARE_HINTS[origin],
+            )
+        if origin == "human":
+            for name, what in _NOT_HUMAN:
+                value = getattr(self, name)
+                if value is not None and not _is_unknown(value):
+                    raise ConflictingFacts(
+                        f"a human source has no {what}, but '{name}' is given",
+                        (name,),
+                        f"set 'origin: synthetic' (or 'mixed' with 'synthetic_share') if model "
+                        f"output is part of it, or remove '{name}'",
+                    )
+        return self
+
+
+_SHARE_HINTS = {
+    "human": "remove 'synthetic_share' (a human source has no synthetic records), or set "
+    "'origin: mixed' if some are synthetic",
+    "synthetic": "remove 'synthetic_share' (a synthetic source is synthetic throughout), or set "
+    "'origin: mixed' if some records are human",
+    "unknown": "set 'origin: mixed': a source with a known synthetic share mixes origins",
+}
+_NOT_HUMAN = (
+    ("generator", "generator"),
+    ("generation_depth", "generation depth"),
+    ("verification", "automatic verification of synthetic items"),
+)
 
 
 class Split(_Strict):
@@ -490,6 +552,17 @@ class Policy(_Strict):
     overrides: dict[str, RuleOverride] = Field(
         default_factory=dict, description="Inherited rules by code or name."
     )
+
+
+class CheckParams(BaseModel):
+    """Base class for the parameters of a check kind.
+
+    Strict: a key the check does not define is a policy error with a "did you mean" (never an
+    ignored typo), and parameters are frozen once the policy is loaded. Subclass it and declare
+    the parameters as fields; the policy loader validates a rule's ``check`` mapping with it.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 # --------------------------------------------------------------------------- findings

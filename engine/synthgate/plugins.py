@@ -10,7 +10,7 @@ for tests).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,6 +33,16 @@ __all__ = ["DISTRIBUTION", "PluginHost", "PluginRecord", "load_plugins"]
 DISTRIBUTION = "synthgate"
 _T = TypeVar("_T")
 
+_HOOKS = {
+    "check_kinds": "synthgate_register_check_kinds",
+    "metrics": "synthgate_register_metrics",
+    "adapters": "synthgate_register_adapters",
+    "reporters": "synthgate_register_reporters",
+    "policy_packs": "synthgate_register_policy_packs",
+    "taxonomy": "synthgate_extend_taxonomy",
+}
+"""Facade method name -> the hook it calls; :meth:`PluginHost.owner` accepts either."""
+
 
 @dataclass
 class PluginRecord:
@@ -44,11 +54,19 @@ class PluginRecord:
     builtin: bool
     hooks: list[str] = field(default_factory=list)
     error: str | None = None
+    disabled: bool = False
+    """Blocked by ``SYNTHGATE_DISABLED_PLUGINS`` (or ``disabled=``): listed, never loaded."""
 
 
 def _disabled_from_env() -> frozenset[str]:
     raw = os.environ.get("SYNTHGATE_DISABLED_PLUGINS", "")
     return frozenset(name.strip() for name in raw.split(",") if name.strip())
+
+
+def _first_line(exc: BaseException) -> str:
+    """``Type: first line of the message`` (a traceback-sized message stays out of a listing)."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 class PluginHost:
@@ -57,8 +75,12 @@ class PluginHost:
     def __init__(self, pm: pluggy.PluginManager, records: list[PluginRecord]) -> None:
         self.pm = pm
         self.records = records
-        self._by_plugin = {r.name: r for r in records}
+        self._by_plugin: dict[str, PluginRecord] = {}
+        # Under a name taken twice, the first record that is not blocked is the one registered.
+        for record in sorted(records, key=lambda r: r.disabled):
+            self._by_plugin.setdefault(record.name, record)
         self._cache: dict[str, Any] = {}
+        self._owners: dict[str, dict[str, str]] = {}
 
     @classmethod
     def from_plugins(cls, plugins: Iterable[tuple[str, object]]) -> PluginHost:
@@ -77,16 +99,32 @@ class PluginHost:
     def _fill_hooks(self) -> None:
         for record in self.records:
             plugin = self.pm.get_plugin(record.name)
-            if plugin is None:
+            if plugin is None or self._by_plugin.get(record.name) is not record:
                 continue
             record.hooks = sorted(caller.name for caller in self.pm.get_hookcallers(plugin) or [])
 
     def describe(self, plugin_name: str) -> str:
-        """``name version`` of a plugin, for messages."""
+        """``name (distribution version)`` of a plugin, for messages."""
         record = self._by_plugin.get(plugin_name)
         if record is None:
             return plugin_name
         return f"{record.name} ({record.distribution} {record.version})"
+
+    def owner(self, what: str, name: str) -> str:
+        """``name (distribution version)`` of the plugin that registered ``name``, or ``""``.
+
+        ``what`` is a facade method (``check_kinds``, ``metrics``, ``adapters``, ``reporters``,
+        ``policy_packs``, ``taxonomy``) or the hook it calls; the hook is called if it was not
+        yet, through the facade, so a failing plugin is recorded as usual.
+        """
+        hook_name = _HOOKS.get(what, what)
+        method = next((m for m, h in _HOOKS.items() if h == hook_name), None)
+        if method is None:
+            raise ValueError(f"no registry named {what!r}; expected one of: {', '.join(_HOOKS)}")
+        if hook_name not in self._owners:
+            getattr(self, method)()
+        plugin_name = self._owners.get(hook_name, {}).get(name)
+        return self.describe(plugin_name) if plugin_name is not None else ""
 
     def _call_each(self, hook_name: str) -> list[tuple[str, Any]]:
         """Each plugin's result, in registration order; a plugin whose hook raises is left
@@ -97,9 +135,7 @@ class PluginHost:
             try:
                 value = impl.function()
             except Exception as exc:  # a plugin's crash must not stop the others
-                self._record_failure(
-                    impl.plugin_name, f"failed in {hook_name}: {type(exc).__name__}: {exc}"
-                )
+                self._record_failure(impl.plugin_name, f"failed in {hook_name}: {_first_line(exc)}")
                 continue
             if value is not None:
                 results.append((impl.plugin_name, value))
@@ -114,20 +150,26 @@ class PluginHost:
     def errors(self) -> list[str]:
         """``plugin (dist version): error`` for every plugin that failed to load or raised."""
         return [
-            f"plugin {self.describe(r.name)}: {r.error}"
+            f"plugin {r.name} ({r.distribution} {r.version}): {r.error}"
             for r in self.records
             if r.error is not None
         ]
 
-    def _named(self, hook_name: str, what: str, key: Callable[[_T], str]) -> dict[str, _T]:
+    def _named(self, hook_name: str, what: str, expected: type[_T]) -> dict[str, _T]:
+        """Each plugin's list of ``expected`` items by name; a plugin whose result is not
+        such a list is recorded and left out, and a name given twice is an error naming both."""
         cached = self._cache.get(hook_name)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         out: dict[str, _T] = {}
         owner: dict[str, str] = {}
         for plugin_name, items in self._call_each(hook_name):
+            problem = _not_a_list_of(items, expected)
+            if problem is not None:
+                self._record_failure(plugin_name, f"{hook_name} {problem}")
+                continue
             for item in items:
-                name = key(item)
+                name: str = item.name
                 if name in out:
                     raise UsageError(
                         f"{what} '{name}' is registered by two plugins: "
@@ -137,37 +179,84 @@ class PluginHost:
                 out[name] = item
                 owner[name] = plugin_name
         self._cache[hook_name] = out
+        self._owners[hook_name] = owner
         return out
 
     def check_kinds(self) -> dict[str, CheckKind]:
         """All registered check kinds by name."""
-        return self._named("synthgate_register_check_kinds", "check kind", lambda k: k.name)
+        from synthgate.checks import CheckKind
+
+        return self._named("synthgate_register_check_kinds", "check kind", CheckKind)
 
     def metrics(self) -> dict[str, Metric]:
         """All registered metrics by name."""
-        return self._named("synthgate_register_metrics", "metric", lambda m: m.name)
+        from synthgate.checks import Metric
+
+        return self._named("synthgate_register_metrics", "metric", Metric)
 
     def adapters(self) -> dict[str, ManifestAdapter]:
         """All registered manifest adapters by name, in plugin order."""
-        return self._named("synthgate_register_adapters", "manifest adapter", lambda a: a.name)
+        from synthgate.adapters import ManifestAdapter
+
+        return self._named("synthgate_register_adapters", "manifest adapter", ManifestAdapter)
 
     def reporters(self) -> dict[str, ReporterSpec]:
         """All registered output formats by name."""
-        return self._named("synthgate_register_reporters", "output format", lambda r: r.name)
+        from synthgate.reporters import ReporterSpec
+
+        return self._named("synthgate_register_reporters", "output format", ReporterSpec)
 
     def policy_packs(self) -> dict[str, PolicyPack]:
         """All registered policy packs by name."""
-        return self._named("synthgate_register_policy_packs", "policy pack", lambda p: p.name)
+        from synthgate.packs import PolicyPack
+
+        return self._named("synthgate_register_policy_packs", "policy pack", PolicyPack)
 
     def taxonomy(self) -> dict[str, TaskType]:
-        """Task types added by plugins."""
-        cached = self._cache.get("taxonomy")
+        """Task types added by plugins; a task type defined by two plugins is an error naming
+        both, and a plugin whose result is not a mapping of names to task types is recorded
+        and left out."""
+        from synthgate.models import TaskType
+
+        hook_name = "synthgate_extend_taxonomy"
+        cached = self._cache.get(hook_name)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         out: dict[str, TaskType] = {}
-        for _plugin, types in self._call_each("synthgate_extend_taxonomy"):
-            out.update(types)
-        self._cache["taxonomy"] = out
+        owner: dict[str, str] = {}
+        for plugin_name, types in self._call_each(hook_name):
+            if not isinstance(types, dict):
+                self._record_failure(
+                    plugin_name,
+                    f"{hook_name} returned {_type_name(types)}, expected a dict of task types",
+                )
+                continue
+            bad = next(
+                (
+                    (k, v)
+                    for k, v in types.items()
+                    if not isinstance(k, str) or not k or not isinstance(v, TaskType)
+                ),
+                None,
+            )
+            if bad is not None:
+                self._record_failure(
+                    plugin_name,
+                    f"{hook_name} returned {_type_name(bad[1])} under {bad[0]!r}, "
+                    "expected a TaskType under a non-empty name",
+                )
+                continue
+            for name, task in types.items():
+                if name in out:
+                    raise UsageError(
+                        f"task type '{name}' is defined by two plugins: "
+                        f"{self.describe(owner[name])} and {self.describe(plugin_name)}",
+                        "uninstall or disable one of them (SYNTHGATE_DISABLED_PLUGINS)",
+                    )
+                out[name] = task
+                owner[name] = plugin_name
+        self._cache[hook_name] = out
+        self._owners[hook_name] = owner
         return out
 
     def add_commands(self, cli: click.Group) -> None:
@@ -178,9 +267,25 @@ class PluginHost:
                 impl.function(cli=cli)
             except Exception as exc:
                 self._record_failure(
-                    impl.plugin_name,
-                    f"failed in synthgate_add_commands: {type(exc).__name__}: {exc}",
+                    impl.plugin_name, f"failed in synthgate_add_commands: {_first_line(exc)}"
                 )
+
+
+def _type_name(value: object) -> str:
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def _not_a_list_of(items: object, expected: type) -> str | None:
+    """Why ``items`` is not a list of ``expected`` objects with a non-empty text name, or None."""
+    if not isinstance(items, list | tuple):
+        return f"returned {_type_name(items)}, expected a list of {expected.__name__}"
+    for index, item in enumerate(items):
+        if not isinstance(item, expected):
+            return f"returned {_type_name(item)} at [{index}], expected a {expected.__name__}"
+        name = getattr(item, "name", None)
+        if not isinstance(name, str) or not name:
+            return f"returned a {expected.__name__} at [{index}] without a name"
+    return None
 
 
 def load_plugins(
@@ -190,8 +295,9 @@ def load_plugins(
 ) -> PluginHost:
     """Load every plugin of the ``synthgate`` entry-point group into a :class:`PluginHost`.
 
-    A plugin that fails to import, or implements a hook that does not exist, is recorded with
-    its error (``synthgate plugins`` shows it) and left out; the others load.
+    A plugin that fails to import, implements a hook that does not exist, or comes under an
+    entry-point name already taken is recorded with its error (``synthgate plugins`` shows it)
+    and left out; the others load. A blocked plugin is recorded with ``disabled=True``.
     """
     from importlib.metadata import entry_points
 
@@ -201,21 +307,31 @@ def load_plugins(
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     records: list[PluginRecord] = []
+    taken: dict[str, PluginRecord] = {}
     for ep in sorted(entry_points(group="synthgate"), key=_entry_point_order):
         dist = ep.dist.name if ep.dist is not None else "unknown"
         version = ep.dist.version if ep.dist is not None else "unknown"
         builtin = dist == DISTRIBUTION
         if builtin_only and not builtin:
             continue
-        if ep.name in blocked or dist in blocked or pm.get_plugin(ep.name) is not None:
-            continue
         record = PluginRecord(ep.name, dist, version, builtin)
         records.append(record)
+        if ep.name in blocked or dist in blocked:
+            record.disabled = True
+            continue
+        first = taken.get(ep.name)
+        if first is not None:
+            record.error = (
+                f"not loaded: entry-point name '{ep.name}' is already taken by "
+                f"{first.name} ({first.distribution} {first.version})"
+            )
+            continue
+        taken[ep.name] = record
         try:
             plugin = ep.load()
             pm.register(plugin, name=ep.name)
         except Exception as exc:
-            record.error = f"failed to load: {type(exc).__name__}: {exc}"
+            record.error = f"failed to load: {_first_line(exc)}"
             continue
         try:
             pm.check_pending()

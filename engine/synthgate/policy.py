@@ -10,7 +10,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from synthgate.checks import CheckKind, PolicyContext
-from synthgate.documents import DEFAULT_LIMITS, Document, Limits, parse_bytes, read_document
+from synthgate.documents import (
+    DEFAULT_LIMITS,
+    Document,
+    Limits,
+    escape_pointer,
+    parse_bytes,
+    read_document,
+)
 from synthgate.errors import PolicyError, Problem, UsageError, did_you_mean
 from synthgate.models import Policy, PolicyInfo, Rule, Selector, TaskType, Verifiability
 from synthgate.plugins import PluginHost
@@ -46,6 +53,8 @@ class LoadedPolicy:
     taxonomy: dict[str, TaskType]
     rules: list[CompiledRule]
     aliases: dict[str, str] = field(default_factory=dict)
+    metric_owners: dict[str, str] = field(default_factory=dict)
+    """``name (distribution version)`` of the plugin that registered each metric."""
 
     def resolve_task_type(self, name: str) -> str | None:
         """The canonical task type for a name or alias (case-insensitive), or None."""
@@ -74,17 +83,32 @@ class _Layer:
     info: PolicyInfo
     key: str
     """The resolved file path (or ``pack:name``): two spellings of one file are one layer."""
+    trusted: bool
+    """True for a pack installed by a plugin (its own tests vouch for it), False for a file."""
 
 
 @dataclass
 class _Draft:
-    """A rule being merged: its data, and where each part of it was written."""
+    """A rule being merged: as validated, its data once an override edits it, and where each
+    part of it was written."""
 
-    data: dict[str, Any]
+    rule: Rule
     doc: Document
     pointer: str
+    trusted: bool
+    """From a trusted pack, and no check parameter written by an untrusted file."""
+    data: dict[str, Any] | None = None
+    """The rule as data, made on the first override that edits it (then validated again)."""
     check_sources: dict[str, tuple[Document, str]] = field(default_factory=dict)
     applies_sources: dict[str, tuple[Document, str]] = field(default_factory=dict)
+    check_overrides: list[tuple[Document, str]] = field(default_factory=list)
+    """(document, pointer) of every override's ``check`` mapping, in the order applied."""
+
+    def edit(self) -> dict[str, Any]:
+        """The rule's data, for an override to change in place."""
+        if self.data is None:
+            self.data = self.rule.model_dump(exclude_unset=True, by_alias=True)
+        return self.data
 
     def locate_check(self, key: str) -> tuple[Document, str]:
         """The document and pointer that wrote check parameter ``key``."""
@@ -142,7 +166,8 @@ def _read_layer(
         )
     policy = validate_model(Policy, _severity_off(doc.data), doc, error=PolicyError)
     info = PolicyInfo(name=policy.name, version=policy.version, origin=origin)
-    return _Layer(policy, doc, info, key), (path.parent if path is not None else None)
+    layer = _Layer(policy, doc, info, key, trusted=path is None)
+    return layer, (path.parent if path is not None else None)
 
 
 def _severity_off(data: dict[str, Any]) -> dict[str, Any]:
@@ -216,10 +241,12 @@ def _collect(
         out.append(layer)
 
 
-def _merge_check(draft: _Draft, check: dict[str, Any], doc: Document, pointer: str) -> None:
+def _merge_check(draft: _Draft, check: dict[str, Any], layer: _Layer, pointer: str) -> None:
+    doc = layer.doc
+    data = draft.edit()
     for key, value in check.items():
         if key == "kind":
-            if value != draft.data["check"].get("kind"):
+            if value != data["check"].get("kind"):
                 raise PolicyError.at(
                     doc.path,
                     *doc.locate(f"{pointer}/kind"),
@@ -228,22 +255,31 @@ def _merge_check(draft: _Draft, check: dict[str, Any], doc: Document, pointer: s
                     pointer=f"{pointer}/kind",
                 )
             continue
-        draft.data["check"][key] = copy.deepcopy(value)
+        data["check"][key] = copy.deepcopy(value)
         draft.check_sources[key] = (doc, f"{pointer}/{key}")
+        # A user's file may not borrow a pack's trust for parameters it wrote itself.
+        draft.trusted = draft.trusted and layer.trusted
+    if any(key != "kind" for key in check):
+        draft.check_overrides.append((doc, pointer))
 
 
 def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
     taxonomy: dict[str, TaskType] = dict(host.taxonomy())
+    definitions: list[tuple[str, TaskType, _Layer | None]] = [
+        (name, task, None) for name, task in taxonomy.items()
+    ]
     drafts: dict[str, _Draft] = {}
+    by_name: dict[str, str] = {}
     order: list[str] = []
     problems: list[Problem] = []
     for layer in layers:
         policy, doc = layer.policy, layer.doc
         taxonomy.update(policy.taxonomy)
+        definitions.extend((name, task, layer) for name, task in policy.taxonomy.items())
         for index, rule in enumerate(policy.rules):
             pointer = f"/rules/{index}"
-            clash = drafts.get(rule.code) or next(
-                (d for d in drafts.values() if d.data["name"] == rule.name), None
+            clash = drafts.get(rule.code) or (
+                drafts[by_name[rule.name]] if rule.name in by_name else None
             )
             if clash is not None:
                 where = f"{clash.doc.path}:{clash.doc.locate(clash.pointer)[0]}"
@@ -258,14 +294,11 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
                     )
                 )
                 continue
-            drafts[rule.code] = _Draft(
-                rule.model_dump(exclude_unset=True, by_alias=True), doc, pointer
-            )
-            drafts[rule.code].data.setdefault("check", {})
+            drafts[rule.code] = _Draft(rule, doc, pointer, layer.trusted)
+            by_name[rule.name] = rule.code
             order.append(rule.code)
-        by_name = {d.data["name"]: code for code, d in drafts.items()}
         for key, override in policy.overrides.items():
-            pointer = f"/overrides/{key.replace('~', '~0').replace('/', '~1')}"
+            pointer = f"/overrides/{escape_pointer(key)}"
             code = key if key in drafts else by_name.get(key)
             if code is None:
                 problems.append(
@@ -280,37 +313,30 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
                 continue
             draft = drafts[code]
             if override.severity is not None:
-                draft.data["severity"] = override.severity
+                draft.edit()["severity"] = override.severity
             if override.applies is not None:
                 # Merged key by key, like check parameters: the inherited scope stays unless
                 # the override names one (an explicit null clears an inherited condition).
-                applies = draft.data.setdefault("applies", {})
+                applies = draft.edit().setdefault("applies", {})
                 for name, value in override.applies.model_dump(exclude_unset=True).items():
                     applies[name] = value
                     draft.applies_sources[name] = (doc, f"{pointer}/applies/{name}")
             if override.check is not None:
                 try:
-                    _merge_check(draft, override.check, doc, f"{pointer}/check")
+                    _merge_check(draft, override.check, layer, f"{pointer}/check")
                 except PolicyError as exc:
                     problems.extend(exc.problems)
+    aliases = _aliases(definitions, host, problems)
     if problems:
         raise PolicyError(problems)
 
-    aliases: dict[str, str] = {}
-    for name in taxonomy:
-        aliases[name.lower()] = name
-    for name, task in taxonomy.items():
-        for alias in task.aliases:
-            aliases.setdefault(alias.lower(), name)
-
     kinds = host.check_kinds()
-    owners = _kind_owners(host)
     metrics = host.metrics()
     compiled: list[CompiledRule] = []
     for code in order:
         draft = drafts[code]
         try:
-            result = _compile_rule(draft, kinds, owners, metrics, taxonomy, aliases)
+            result = _compile_rule(draft, kinds, host, metrics, taxonomy, aliases)
         except PolicyError as exc:
             problems.extend(exc.problems)
             continue
@@ -327,36 +353,78 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
         taxonomy=taxonomy,
         rules=compiled,
         aliases=aliases,
+        metric_owners={name: host.owner("metrics", name) for name in metrics},
     )
 
 
-def _kind_owners(host: PluginHost) -> dict[str, str]:
-    """The plugin (``name (distribution version)``) that registered each check kind."""
-    owners: dict[str, str] = {}
-    for impl in host.pm.hook.synthgate_register_check_kinds.get_hookimpls():
-        try:
-            registered: Any = impl.function()  # the hook returns list[CheckKind] | None
-            names = [kind.name for kind in registered or []]
-        except Exception:  # already recorded by host.check_kinds(); the owner stays unnamed
-            continue
-        for name in names:
-            owners.setdefault(name, host.describe(impl.plugin_name))
-    return owners
+def _aliases(
+    definitions: list[tuple[str, TaskType, _Layer | None]],
+    host: PluginHost,
+    problems: list[Problem],
+) -> dict[str, str]:
+    """Lower-cased task type names and aliases -> canonical name.
+
+    ``definitions`` are (name, task type, layer or None for a plugin) in the order written; a
+    later definition of a name replaces an earlier one. A name or alias that another task type
+    already claims is an error where it was written: a policy error in a file, a usage error
+    naming the plugin.
+    """
+    final = {name: index for index, (name, _, _) in enumerate(definitions)}
+    current = [d for index, d in enumerate(definitions) if final[d[0]] == index]
+    aliases: dict[str, str] = {}
+    claimed_by: dict[str, tuple[str, str]] = {}  # lower-cased word -> (task type, where)
+
+    def where(name: str, layer: _Layer | None, pointer: str) -> str:
+        if layer is None:
+            return f"plugin {host.owner('taxonomy', name)}"
+        return f"{layer.doc.path}:{layer.doc.locate(pointer)[0]}"
+
+    def claim(word: str, name: str, layer: _Layer | None, pointer: str, what: str) -> None:
+        key = word.lower()
+        previous = aliases.get(key)
+        if previous is None:
+            aliases[key] = name
+            claimed_by[key] = (name, where(name, layer, pointer))
+            return
+        if previous == name:  # an alias that repeats its own type's name or another alias
+            return
+        other, other_where = claimed_by[key]
+        if what == "name":
+            message = f"task type '{name}' differs only in case from task type '{other}'"
+        else:
+            message = f"alias '{word}' of task type '{name}' is already taken by task type "
+            message += f"'{other}'" if other.lower() != key else f"'{other}' as its name"
+        message += f" ({other_where})"
+        hint = "give each task type names and aliases of its own"
+        if layer is None:
+            raise UsageError(f"plugin {host.owner('taxonomy', name)}: {message}", hint)
+        line, column = layer.doc.locate(pointer)
+        problems.append(Problem(layer.doc.path, line, column, message, hint, pointer))
+
+    for name, _task, layer in current:  # names first: a name wins over another's alias
+        claim(name, name, layer, f"/taxonomy/{escape_pointer(name)}", "name")
+    for name, task, layer in current:
+        base = f"/taxonomy/{escape_pointer(name)}/aliases"
+        for index, alias in enumerate(task.aliases):
+            claim(alias, name, layer, f"{base}/{index}", "alias")
+    return aliases
 
 
 def _compile_rule(
     draft: _Draft,
     kinds: dict[str, CheckKind],
-    owners: dict[str, str],
+    host: PluginHost,
     metrics: dict[str, Any],
     taxonomy: dict[str, TaskType],
     aliases: dict[str, str],
 ) -> CompiledRule | None:
     doc, pointer = draft.doc, draft.pointer
-    try:
-        rule = Rule.model_validate(draft.data)
-    except ValidationError as exc:  # an override produced an invalid rule
-        raise PolicyError(validation_problems(exc, doc, Rule, pointer)) from None
+    rule = draft.rule
+    if draft.data is not None:  # an override edited it: validate the merged rule again
+        try:
+            rule = Rule.model_validate(draft.data)
+        except ValidationError as exc:
+            raise PolicyError(validation_problems(exc, doc, Rule, pointer)) from None
     check = dict(rule.check)
     kind_name = check.pop("kind", None)
     if not isinstance(kind_name, str):
@@ -382,8 +450,12 @@ def _compile_rule(
     except ValidationError as exc:
         problems = []
         for problem in validation_problems(exc, doc, kind.params, f"{pointer}/check"):
-            top_key = (problem.pointer or "").removeprefix(f"{pointer}/check/").split("/")[0]
-            src_doc, src_ptr = draft.locate_check(top_key)
+            if problem.pointer == f"{pointer}/check" and _broken_by_override(draft, kind):
+                # A rule about the parameters together (e.g. two bands): blame the override.
+                src_doc, src_ptr = draft.check_overrides[-1]
+            else:
+                top_key = (problem.pointer or "").removeprefix(f"{pointer}/check/")
+                src_doc, src_ptr = draft.locate_check(top_key.split("/")[0])
             if src_doc is not doc:
                 line, column = src_doc.locate(src_ptr)
                 problem = Problem(
@@ -395,8 +467,7 @@ def _compile_rule(
     selector = rule.applies
     problems = _selector_problems(selector, draft, aliases)
     if kind.validate is not None:
-        trusted = doc.path.startswith("<pack ")
-        context = PolicyContext(metrics, frozenset(taxonomy), selector.scope, trusted)
+        context = PolicyContext(metrics, frozenset(taxonomy), selector.scope, draft.trusted)
         for param, message in kind.validate(params, context):
             src_doc, src_ptr = draft.locate_check(param.split("/")[0])
             if param.count("/"):
@@ -411,7 +482,21 @@ def _compile_rule(
         if selector.task_types is not None
         else None
     )
-    return CompiledRule(rule, kind, params, task_types, doc.path, owners.get(kind_name, ""))
+    return CompiledRule(
+        rule, kind, params, task_types, doc.path, host.owner("check_kinds", kind_name)
+    )
+
+
+def _broken_by_override(draft: _Draft, kind: CheckKind) -> bool:
+    """Whether the rule's own check parameters were valid before overrides changed them."""
+    if not draft.check_overrides:
+        return False
+    own = {key: value for key, value in draft.rule.check.items() if key != "kind"}
+    try:
+        kind.params.model_validate(own)
+    except ValidationError:
+        return False
+    return True
 
 
 def _selector_problems(selector: Selector, draft: _Draft, aliases: dict[str, str]) -> list[Problem]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Sequence
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -11,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from synthgate.documents import Document, escape_pointer
 from synthgate.errors import LocatedValueError, Problem, did_you_mean
 
-__all__ = ["MAX_PROBLEMS", "validate_model", "validation_problems"]
+__all__ = ["MAX_PROBLEMS", "field_names_at", "validate_model", "validation_problems"]
 
 MAX_PROBLEMS = 20
 _M = typing.TypeVar("_M", bound=BaseModel)
@@ -31,7 +32,7 @@ def validate_model(
 
 
 def _unwrap(annotation: Any) -> list[Any]:
-    """The concrete types an annotation may hold (Optional and unions flattened)."""
+    """The concrete types an annotation may hold (Annotated, Optional and unions flattened)."""
     origin = get_origin(annotation)
     if origin is typing.Annotated:
         return _unwrap(get_args(annotation)[0])
@@ -43,10 +44,20 @@ def _unwrap(annotation: Any) -> list[Any]:
     return [annotation]
 
 
-def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Field names of the model found by following ``loc`` from ``model``."""
+def field_names_at(
+    model: type[BaseModel], path: Sequence[str | int], *, by_alias: bool = True
+) -> list[str]:
+    """Field names of the model(s) reached by following ``path`` from ``model``.
+
+    ``path`` is a pydantic location: a field name (or alias) steps into that field's type,
+    through ``Annotated``, ``Optional`` and unions; an integer steps into the items of a list
+    and text into the values of a mapping. ``field_names_at(Manifest, ("splits", 0))`` gives the
+    fields of a split. The result is empty when ``path`` leads to no model, e.g. to a plain
+    value or past a field that does not exist. Names are aliases where a field has one, or
+    attribute names with ``by_alias=False``.
+    """
     current: list[Any] = [model]
-    for part in loc:
+    for part in path:
         following: list[Any] = []
         for candidate in current:
             origin = get_origin(candidate)
@@ -62,7 +73,8 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     names: list[str] = []
     for candidate in current:
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            names.extend(info.alias or name for name, info in candidate.model_fields.items())
+            for name, info in candidate.model_fields.items():
+                names.append((info.alias or name) if by_alias else name)
     return names
 
 
@@ -114,7 +126,7 @@ def validation_problems(
             key = str(loc[-1])
             pointer = _pointer(base, loc)
             message = f"unknown field '{key}'"
-            hint = did_you_mean(key, _fields_at(model, loc[:-1]))
+            hint = did_you_mean(key, field_names_at(model, loc[:-1]))
         elif kind == "missing":
             pointer = _pointer(base, loc[:-1])
             message = f"missing required field '{loc[-1]}'"
@@ -126,7 +138,8 @@ def validation_problems(
             pointer = _pointer(base, loc)
             if "input" in error and kind not in ("value_error", "assertion_error"):
                 message += f" (got {_describe(error['input'])})"
-            hint = _HINTS.get(kind, "")
+            # A model rule may say how to fix what it found (models.ConflictingFacts does).
+            hint = getattr(cause, "hint", "") or _HINTS.get(kind, "")
             if kind == "literal_error" and isinstance(error.get("input"), str):
                 expected = error.get("ctx", {}).get("expected", "")
                 choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",")]

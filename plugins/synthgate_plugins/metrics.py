@@ -4,31 +4,48 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from synthgate import Metric, MetricValue, ScopeView, Source, hookimpl
+from synthgate import UNKNOWN, Metric, MetricValue, ScopeView, Source, hookimpl, model_key
 
 __all__ = ["METRICS", "synthgate_register_metrics"]
 
 
-def _records(source: Source) -> int | None:
-    return source.records if isinstance(source.records, int) else None
+def _amount(source: Source, unit: str) -> int | None:
+    """The source's ``unit`` (records or tokens), or None when it is not declared."""
+    amount = getattr(source, unit)
+    return amount if isinstance(amount, int) else None
+
+
+def _synthetic_amount(source: Source, unit: str) -> float | None:
+    """How much of a source is synthetic, in ``unit``; None when that is not known.
+
+    All of a synthetic source, none of a human one, ``synthetic_share`` of a mixed one; None
+    when the amount or a mixed source's share is not declared, or the origin is unknown.
+    """
+    amount = _amount(source, unit)
+    if amount is None:
+        return None
+    if source.origin == "synthetic":
+        return float(amount)
+    if source.origin == "human":
+        return 0.0
+    if source.origin == "mixed" and not isinstance(source.synthetic_share, str):
+        return amount * source.synthetic_share
+    return None
 
 
 def _split_by_origin(scope: ScopeView, unit: str) -> tuple[float, float, float] | None:
     """(synthetic, human, unknown) amounts in ``unit`` (records or tokens), or None."""
     synthetic = human = unknown = 0.0
     for _, source in scope.sources:
-        amount = getattr(source, unit)
-        if not isinstance(amount, int):
+        amount = _amount(source, unit)
+        if amount is None:
             return None
-        if source.origin == "synthetic":
-            synthetic += amount
-        elif source.origin == "human":
-            human += amount
-        elif source.origin == "mixed" and not isinstance(source.synthetic_share, str):
-            synthetic += amount * source.synthetic_share
-            human += amount * (1 - source.synthetic_share)
-        else:  # unknown origin, or mixed with an unknown share
+        part = _synthetic_amount(source, unit)
+        if part is None:  # unknown origin, or mixed with an unknown share
             unknown += amount
+        else:
+            synthetic += part
+            human += amount - part
     return synthetic, human, unknown
 
 
@@ -57,23 +74,11 @@ def _empty(unit: str) -> Callable[[ScopeView], str | None]:
     return undefined
 
 
-def _synthetic_amount(source: Source) -> float | None:
-    """Synthetic records of one synthetic or mixed source, or None when not declared."""
-    records = _records(source)
-    if records is None:
-        return None
-    if source.origin == "mixed":
-        if isinstance(source.synthetic_share, str):
-            return None
-        return records * source.synthetic_share
-    return float(records)
-
-
 def _synthetic_records(scope: ScopeView) -> tuple[float, list[Source]] | None:
     total = 0.0
     sources = []
     for _, source in scope.synthetic_sources():
-        amount = _synthetic_amount(source)
+        amount = _synthetic_amount(source, "records")
         if amount is None:
             return None
         total += amount
@@ -95,10 +100,11 @@ def largest_generator_share(scope: ScopeView) -> MetricValue:
     """Share of synthetic records coming from the single largest generator model."""
     by_model: dict[str, float] = {}
     for _, source in scope.synthetic_sources():
-        amount = _synthetic_amount(source)
+        amount = _synthetic_amount(source, "records")
         if amount is None or source.generator is None:
             return None
-        by_model[source.generator.name] = by_model.get(source.generator.name, 0.0) + amount
+        key = model_key(source.generator.name)  # 'GPT-4o' and 'gpt-4o' are one model
+        by_model[key] = by_model.get(key, 0.0) + amount
     total = sum(by_model.values())
     if total == 0:
         return 0
@@ -107,15 +113,15 @@ def largest_generator_share(scope: ScopeView) -> MetricValue:
 
 def _distinct(attribute: str) -> Callable[[ScopeView], MetricValue]:
     def compute(scope: ScopeView) -> MetricValue:
-        names = set()
+        keys = set()
         for _, source in scope.synthetic_sources():
             if source.generator is None:
                 return None
-            value = getattr(source.generator, attribute)
-            if value == "unknown":
+            key = model_key(getattr(source.generator, attribute))
+            if key == UNKNOWN:
                 return None
-            names.add(value)
-        return len(names)
+            keys.add(key)
+        return len(keys)
 
     return compute
 

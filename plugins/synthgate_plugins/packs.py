@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
-
-from synthgate import PolicyPack, hookimpl
+from synthgate import PolicyPack, builtin_policy, hookimpl
 
 __all__ = ["synthgate_register_policy_packs"]
 
 
 @hookimpl
 def synthgate_register_policy_packs() -> list[PolicyPack]:
-    """The built-in packs, read from the ``synthgate.policies`` package."""
-    root = files("synthgate.policies")
+    """The built-in packs, located through :func:`synthgate.builtin_policy`."""
     return [
         PolicyPack(
             "default",
             "When synthetic data is permitted, per task type (the pack used when none is given).",
-            root / "default.yaml",
+            builtin_policy("default"),
         ),
     ]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from synthgate.audit import PARALLEL_THRESHOLD, Audit, audit_paths
+from synthgate.audit import PARALLEL_THRESHOLD, Audit, Tally, audit_paths, overall_verdict
 from synthgate.errors import InputError, UsageError
-from synthgate.models import ManifestResult
+from synthgate.models import ManifestResult, Totals
 from synthgate.plugins import load_plugins
 from tests.conftest import FIXTURES
 
@@ -42,9 +42,10 @@ def test_worker_processes_give_the_same_results_in_the_same_order(tmp_path: Path
 
 
 def test_discovery_is_sorted_and_skips_hidden_directories(tmp_path: Path) -> None:
-    (tmp_path / "b").mkdir()
-    (tmp_path / ".hidden").mkdir()
-    for folder in ("b", ".hidden", "."):
+    skipped = (".hidden", ".git", ".tox", "node_modules", "__pycache__")
+    for folder in ("b", *skipped):
+        (tmp_path / folder).mkdir()
+    for folder in ("b", ".", *skipped):
         shutil.copy(CLI / "pass.synthgate.yaml", tmp_path / folder / "x.synthgate.yaml")
     (tmp_path / "notes.yaml").write_text("dataset: {}\n")  # not a manifest name
     audit = Audit.create(host=load_plugins(builtin_only=True))
@@ -59,6 +60,66 @@ def test_a_named_file_no_adapter_reads_is_an_input_error(tmp_path: Path) -> None
     (result,) = list(audit.results(audit.discover([str(other)])))
     assert isinstance(result, InputError)
     assert "not a manifest any installed adapter can read" in result.render()
+
+
+def test_a_discovered_file_no_adapter_reads_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "data.synthgate.yaml").write_text("datset: {name: typo}\n")  # misspelt
+    (tmp_path / "notes.synthgate.txt").write_text("not matched, so not read\n")
+    audit = Audit.create(host=load_plugins(builtin_only=True))
+    items = audit.discover([str(tmp_path)])
+    assert [item.path.name for item in items] == ["data.synthgate.yaml"]
+    for jobs in (1, 2):
+        (result,) = list(audit.results(items, jobs=jobs))
+        assert isinstance(result, InputError)
+        (problem,) = result.problems
+        assert problem.message == "matches the manifest file pattern but no adapter can read it"
+        assert "'dataset' and 'splits'" in problem.hint
+        assert "rename it" in problem.hint
+
+
+def test_a_named_file_with_another_suffix_is_not_read(tmp_path: Path) -> None:
+    other = tmp_path / "manifest.txt"
+    shutil.copy(CLI / "pass.synthgate.yaml", other)
+    audit = Audit.create(host=load_plugins(builtin_only=True))
+    (result,) = list(audit.results(audit.discover([str(other)])))
+    assert isinstance(result, InputError)
+    assert "ending in .yaml, .yml or .json" in result.render()
+
+
+def test_tally_counts_manifests_findings_and_unreadable_files() -> None:
+    audit = Audit.create(host=load_plugins(builtin_only=True))
+    names = ["pass", "fail", "warn", "bad"]
+    results = list(audit.results(audit.discover([str(CLI / f"{n}.synthgate.yaml") for n in names])))
+    tally = Tally()
+    assert tally.verdict() == "pass"
+    assert tally.totals() == Totals(
+        manifests=0, findings=dict.fromkeys(("pass", "warn", "fail", "error"), 0)
+    )
+    for result in results[:3]:
+        tally.add(result)
+    readable = [r for r in results[:3] if isinstance(r, ManifestResult)]
+    totals = tally.totals()
+    assert totals.manifests == 3
+    assert totals.unreadable == 0
+    assert totals.findings == {
+        v: sum(r.counts[v] for r in readable) for v in ("pass", "warn", "fail", "error")
+    }
+    assert tally.verdict() == "fail"
+    tally.add(results[3])
+    assert tally.totals().unreadable == 1
+    assert tally.verdict() == "error"
+
+
+def test_overall_verdict_is_the_worst_finding_or_error_when_unreadable() -> None:
+    def totals(unreadable: int = 0, **findings: int) -> Totals:
+        counts = {"pass": 0, "warn": 0, "fail": 0, "error": 0, **findings}
+        return Totals(manifests=1, findings=counts, unreadable=unreadable)  # type: ignore[arg-type]
+
+    assert overall_verdict(totals()) == "pass"
+    assert overall_verdict(totals(warn=2, **{"pass": 3})) == "warn"
+    assert overall_verdict(totals(warn=1, fail=1)) == "fail"
+    assert overall_verdict(totals(error=1, fail=1)) == "error"
+    assert overall_verdict(totals(unreadable=1)) == "error"
 
 
 def test_audit_paths_returns_a_whole_report() -> None:

@@ -372,6 +372,23 @@ def test_tag_that_does_not_fit_its_node_is_an_input_error(value: str, message: s
     assert problem.hint
 
 
+@pytest.mark.parametrize(
+    ("value", "tag", "what"),
+    [
+        pytest.param("many", "!!int", "a whole number", id="unreadable-int"),
+        pytest.param("maybe", "!!bool", "true or false", id="unreadable-bool"),
+        pytest.param("x", "!!map", "a mapping", id="map-on-text"),
+        pytest.param("x", "!!seq", "a list", id="seq-on-text"),
+    ],
+)
+def test_a_scalar_tagged_as_another_type_says_so_in_one_form(
+    value: str, tag: str, what: str
+) -> None:
+    problem = text_problem(f"a: {tag} {value}\n")
+    assert problem.message == f"'{value}' is tagged '{tag}' but is not {what}"
+    assert problem.hint == f"remove the '{tag}' tag, or write {what}"
+
+
 # --------------------------------------------------------------------------- aliases
 
 
@@ -403,6 +420,33 @@ def test_scalar_aliases_count_and_read() -> None:
     assert parse_text("a: &x v\nb: *x\n", "input.yaml").data == {"a": "v", "b": "v"}
     problem = text_problem("a: &x v\nb: [*x, *x, *x]\n", Limits(max_alias_nodes=2))
     assert (problem.line, problem.column) == (2, 13)
+
+
+def test_aliases_nested_in_mappings_count_through_every_level() -> None:
+    text = (
+        "outer:\n"
+        "  inner:\n"
+        "    a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        "    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "    c: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+    )
+    # a is 11 values, b 111 (ten a's and itself); the ninth *b passes 1,000 in all
+    problem = text_problem(text, Limits(max_alias_nodes=1_000))
+    assert problem.message == "YAML aliases expand to more than 1,000 values"
+    assert (problem.line, problem.column) == position_of(text, "*b", occurrence=9)
+    data = parse_text(text, "input.yaml", Limits(max_alias_nodes=1_300)).data
+    assert len(data["outer"]["inner"]["c"][9][9]) == 10
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("name: R&D\nnotes: ['&', \"a & b\"]\n", id="ampersands-but-no-anchor"),
+        pytest.param("name: plain\nlist: [a, {b: c}]\n", id="no-ampersand"),
+    ],
+)
+def test_files_without_anchors_read_as_safe_load_reads_them(text: str) -> None:
+    assert parse_text(text, "input.yaml").data == yaml.safe_load(text)
 
 
 def test_unknown_alias_is_located() -> None:
@@ -562,6 +606,30 @@ def test_control_character_after_non_ascii_text_is_located() -> None:
 
 def test_lone_surrogate_is_an_input_error() -> None:
     text_problem("a: \ud800\n")
+
+
+def test_text_decoded_from_bytes_is_not_checked_again_for_lone_surrogates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import synthgate.documents as documents
+
+    checked: list[str] = []
+    monkeypatch.setattr(
+        documents, "_refuse_lone_surrogates", lambda text, shown: checked.append(shown)
+    )
+    assert parse_bytes(b'{"a": 1}', "bytes.json", DEFAULT_LIMITS, json_format=True).data == {"a": 1}
+    assert checked == []
+    assert parse_text('{"a": 1}', "text.json", json_format=True).data == {"a": 1}
+    assert checked == ["text.json"]
+
+
+def test_a_surrogate_encoded_in_bytes_is_not_utf8() -> None:
+    # Why parse_bytes need not look for lone surrogates: strict UTF-8 cannot encode one.
+    with pytest.raises(InputError) as info:
+        parse_bytes(b'{"a": "\xed\xa0\x80"}', "in.json", DEFAULT_LIMITS, json_format=True)
+    problem = only_problem(info)
+    assert problem.message == "byte 0xed is not valid UTF-8"
+    assert (problem.line, problem.column) == (1, 8)
 
 
 def test_lone_surrogate_is_located_in_yaml_and_json() -> None:

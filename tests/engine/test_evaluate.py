@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,16 +15,17 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict
 
 import synthgate
+import synthgate.evaluate
 import synthgate_plugins.checks
 import synthgate_plugins.metrics
 import synthgate_plugins.packs
-from synthgate.checks import CheckContext, CheckKind, Outcome, ScopeView
+from synthgate.checks import CheckContext, CheckKind, Metric, MetricError, Outcome, ScopeView
 from synthgate.documents import Document, read_document
 from synthgate.errors import InputError
 from synthgate.evaluate import evaluate, pointer_key, resolve_task_type
-from synthgate.models import Manifest, ManifestResult
+from synthgate.models import Finding, Manifest, ManifestResult
 from synthgate.plugins import PluginHost, load_plugins
-from synthgate.policy import LoadedPolicy, load_policy
+from synthgate.policy import CompiledRule, LoadedPolicy, load_policy
 
 POLICIES = Path(__file__).parents[1] / "fixtures" / "policies"
 EVALUATE = POLICIES / "evaluate"
@@ -236,7 +238,7 @@ def test_an_error_finding_says_what_crashed(boom_result: ManifestResult) -> None
             "check kind 'explode' of plugin boom (boom 0) crashed: RuntimeError: out of fuel"
         )
         assert finding.observed == "unknown"
-        assert finding.remediation == "Report the crash to the plugin's author."
+        assert finding.remediation == ""  # the rule's remediation does not fix a crash
     (sputter,) = [f for f in boom_result.findings if f.rule == "BM103" and f.verdict == "error"]
     assert "ZeroDivisionError: half-way" in sputter.message
 
@@ -371,3 +373,257 @@ def test_pointer_key_sorts_index_paths_like_integer_tuples(paths: list[list[int]
     by_key = sorted(pointers, key=pointer_key)
     by_ints = ["".join(f"/splits/{i}" for i in path) for path in sorted(paths)]
     assert by_key == by_ints
+
+
+@pytest.mark.parametrize(
+    "pointer", ["/splits/²", "/splits/①", "/splits/٣/sources/0", "/splits/1.5", "/splits/-1"]
+)
+def test_pointer_key_takes_only_decimal_digits_for_numbers(pointer: str) -> None:
+    key = pointer_key(pointer)  # int() of a superscript digit would raise
+    assert key[0] == (1, "splits")
+    assert len(key) == len(pointer.split("/")) - 1
+
+
+def test_pointer_key_reads_other_decimal_digits_as_numbers() -> None:
+    assert pointer_key("/splits/٣") == ((1, "splits"), (0, 3))
+    assert pointer_key("/splits/²") == ((1, "splits"), (1, "²"))
+
+
+# --------------------------------------------------------------------------- unsound outcomes
+
+
+class _Strange:
+    """Not an Outcome."""
+
+
+def _yielding(*outcomes: Any) -> Any:
+    def run(scope: ScopeView, params: Any, context: CheckContext) -> Iterator[Any]:
+        yield from outcomes
+
+    return run
+
+
+def _crash_verbosely(scope: ScopeView, params: Any, context: CheckContext) -> list[Outcome]:
+    raise ValueError("the first line\nTraceback (most recent call last):\n  a long story")
+
+
+_SOUND = Outcome("warn", 1, "sound", "a sound outcome")
+
+
+class UnsoundPlugin:
+    """An inline plugin whose check kinds yield what no check may yield."""
+
+    @synthgate.hookimpl
+    def synthgate_register_check_kinds(self) -> list[CheckKind]:
+        kinds = {
+            "yields-a-dict": _yielding({"verdict": "fail"}),
+            "yields-a-bad-verdict": _yielding(Outcome("fial", 1, "x", "y")),  # type: ignore[arg-type]
+            "yields-a-bad-message": _yielding(Outcome("fail", 1, "x", None)),  # type: ignore[arg-type]
+            "yields-a-bad-pointer": _yielding(Outcome("fail", 1, "x", "y", pointer="splits/0")),
+            "yields-an-object": _yielding(Outcome("fail", _Strange(), "x", "y")),
+            "good-then-bad": _yielding(_SOUND, "not an outcome", _SOUND),
+            "crashes-verbosely": _crash_verbosely,
+        }
+        return [CheckKind(name, "Unsound.", _NoParams, run) for name, run in kinds.items()]
+
+
+@pytest.fixture(scope="module")
+def unsound_result() -> ManifestResult:
+    host = PluginHost.from_plugins(
+        [
+            ("synthgate-checks", synthgate_plugins.checks),
+            ("synthgate-metrics", synthgate_plugins.metrics),
+            ("unsound", UnsoundPlugin()),
+        ]
+    )
+    policy = load_policy(str(EVALUATE / "unsound.yaml"), host)
+    manifest, doc = read_manifest("probe.synthgate.yaml")
+    return run(policy, host, manifest, doc)
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("UN101", "yielded a dict, expected an Outcome"),
+        ("UN102", "yielded the verdict 'fial', expected one of: pass, warn, fail, error"),
+        ("UN103", "yielded an Outcome whose 'expected' or 'message' is not text"),
+        ("UN104", "yielded the pointer 'splits/0', expected a JSON Pointer"),
+        ("UN105", "yielded an observed value of type _Strange"),
+        ("UN106", "yielded a str, expected an Outcome"),
+        ("UN107", "crashed: ValueError: the first line"),
+    ],
+)
+def test_an_unsound_outcome_is_an_error_finding_naming_the_plugin(
+    unsound_result: ManifestResult, rule: str, message: str
+) -> None:
+    errors = [f for f in unsound_result.findings if f.rule == rule and f.verdict == "error"]
+    (finding,) = errors
+    kind = next(f.name for f in unsound_result.findings if f.rule == rule)
+    assert finding.message == f"check kind '{kind}' of plugin unsound (unsound 0) {message}"
+    assert (finding.observed, finding.expected) == ("unknown", "the check to run")
+    assert finding.location.pointer == "/dataset"
+    assert finding.remediation == ""
+
+
+def test_outcomes_before_an_unsound_one_are_kept_and_none_after_it(
+    unsound_result: ManifestResult,
+) -> None:
+    findings = [(f.verdict, f.remediation) for f in unsound_result.findings if f.rule == "UN106"]
+    assert findings == [("warn", "Kept for the sound warning."), ("error", "")]
+    assert unsound_result.counts == {"pass": 0, "warn": 1, "fail": 0, "error": 7}
+    assert unsound_result.verdict == "error"
+
+
+def test_every_finding_is_a_valid_model_and_serialises(unsound_result: ManifestResult) -> None:
+    for finding in unsound_result.findings:
+        assert Finding.model_validate(finding.model_dump()) == finding
+    assert json.loads(unsound_result.model_dump_json())["counts"]["error"] == 7
+
+
+def test_constructed_findings_equal_validated_ones(
+    host: PluginHost, probe_policy: LoadedPolicy
+) -> None:
+    manifest, doc = read_manifest("many-splits.synthgate.yaml")
+    result = run(load_policy("default", host), host, manifest, doc, keep_passes=True)
+    assert result.findings
+    for finding in result.findings:
+        validated = Finding.model_validate(finding.model_dump())
+        assert validated == finding
+        assert validated.model_dump_json() == finding.model_dump_json()
+        assert validated.model_fields_set == finding.model_fields_set
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def _no_reason(scope: ScopeView) -> str | None:
+    reasons: dict[str, str] = {}
+    return reasons["why"]
+
+
+class MetricPlugin:
+    """Metrics that crash, and one that counts how often it is computed."""
+
+    def __init__(self) -> None:
+        self.computed: list[str] = []
+
+    def _count(self, scope: ScopeView) -> int:
+        self.computed.append(scope.pointer)
+        return 1
+
+    @synthgate.hookimpl
+    def synthgate_register_metrics(self) -> list[Metric]:
+        return [
+            Metric("fragile", "Raises.", lambda scope: 1 // 0),
+            Metric(
+                "fragile_reason",
+                "Has no value, and explaining why raises.",
+                lambda scope: None,
+                undefined=_no_reason,
+            ),
+            Metric("counted", "Counts its calls.", self._count),
+        ]
+
+
+@pytest.fixture
+def metric_plugin() -> MetricPlugin:
+    return MetricPlugin()
+
+
+@pytest.fixture
+def metric_host(metric_plugin: MetricPlugin) -> PluginHost:
+    return PluginHost.from_plugins(
+        [
+            ("synthgate-checks", synthgate_plugins.checks),
+            ("synthgate-metrics", synthgate_plugins.metrics),
+            ("probes", metric_plugin),
+        ]
+    )
+
+
+def test_a_crashing_metric_is_an_error_finding_naming_the_metrics_plugin(
+    metric_host: PluginHost,
+) -> None:
+    policy = load_policy(str(EVALUATE / "metrics.yaml"), metric_host)
+    manifest, doc = read_manifest("probe.synthgate.yaml")
+    result = run(policy, metric_host, manifest, doc)
+    asked_by = (
+        "(asked for by check kind 'threshold' of plugin synthgate-checks (synthgate-checks 0))"
+    )
+    fragile = [f for f in result.findings if f.rule == "MT101"]
+    assert [(f.verdict, f.location.pointer) for f in fragile] == [
+        ("error", "/splits/0"),
+        ("error", "/splits/1"),
+    ]
+    for finding in fragile:
+        assert finding.message == (
+            "metric 'fragile' of plugin probes (probes 0) crashed: "
+            f"ZeroDivisionError: integer division or modulo by zero {asked_by}"
+        )
+        assert finding.remediation == ""
+    (reason,) = [f for f in result.findings if f.rule == "MT102"]
+    assert reason.verdict == "error"
+    assert reason.message == (
+        f"metric 'fragile_reason' of plugin probes (probes 0) crashed: KeyError: 'why' {asked_by}"
+    )
+
+
+def test_a_metric_is_computed_once_per_scope_and_manifest(
+    metric_host: PluginHost, metric_plugin: MetricPlugin
+) -> None:
+    policy = load_policy(str(EVALUATE / "metrics.yaml"), metric_host)
+    manifest, doc = read_manifest("probe.synthgate.yaml")
+    context = CheckContext(metric_host.metrics())
+    first = evaluate(manifest, doc, policy, context)
+    assert metric_plugin.computed == ["/splits/0", "/splits/1"]  # two rules, once per split
+    assert [f.verdict for f in first.findings if f.rule in ("MT103", "MT104")] == ["warn"] * 2
+    evaluate(manifest, doc, policy, context)
+    assert metric_plugin.computed == ["/splits/0", "/splits/1"] * 2  # a new manifest, anew
+
+
+def test_the_memo_belongs_to_one_manifest_only(
+    metric_host: PluginHost, metric_plugin: MetricPlugin
+) -> None:
+    context = CheckContext(metric_host.metrics())
+    scope = ScopeView(
+        "dataset", read_manifest("probe.synthgate.yaml")[0], "/dataset", "code", "verifiable"
+    )
+    context.metric("counted", scope)
+    context.metric("counted", scope)
+    per_manifest = context.for_manifest()
+    per_manifest.metric("counted", scope)
+    per_manifest.metric("counted", scope)
+    assert metric_plugin.computed == ["/dataset"] * 3  # twice unmemoised, once memoised
+
+
+def test_a_context_names_the_metrics_plugin_from_its_owners(metric_host: PluginHost) -> None:
+    context = CheckContext(metric_host.metrics(), {"fragile": "probes (probes 9)"})
+    scope = ScopeView(
+        "dataset", read_manifest("probe.synthgate.yaml")[0], "/dataset", "code", "verifiable"
+    )
+    with pytest.raises(MetricError) as caught:
+        context.for_manifest().metric("fragile", scope)
+    assert str(caught.value).startswith("metric 'fragile' of plugin probes (probes 9) crashed: ")
+    assert (caught.value.metric, caught.value.plugin) == ("fragile", "probes (probes 9)")
+    assert isinstance(caught.value.cause, ZeroDivisionError)
+
+
+# --------------------------------------------------------------------------- selector work
+
+
+def test_dataset_conditions_are_tested_once_per_rule_and_manifest(
+    host: PluginHost, probe_policy: LoadedPolicy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    original = synthgate.evaluate._selects_manifest
+
+    def counting(compiled: CompiledRule, *args: Any) -> bool:
+        calls.append(compiled.rule.code)
+        return original(compiled, *args)
+
+    monkeypatch.setattr(synthgate.evaluate, "_selects_manifest", counting)
+    manifest, doc = read_manifest("many-splits.synthgate.yaml")
+    assert len(manifest.splits) == 12
+    result = run(probe_policy, host, manifest, doc)
+    assert sorted(calls) == sorted(c.rule.code for c in probe_policy.rules)
+    assert {f.rule for f in result.findings} >= {"SEL108", "SEL111"}

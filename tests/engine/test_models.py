@@ -14,19 +14,26 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from synthgate.documents import read_document
+from synthgate.errors import LocatedValueError
 from synthgate.models import (
     UNKNOWN,
+    CheckParams,
+    ConflictingFacts,
     Dataset,
     Diversity,
     Filtering,
+    Generator,
     HumanAudit,
     HumanEvaluation,
     Manifest,
+    ModelRef,
     Policy,
+    Reference,
     Rule,
     Source,
     TaskType,
     Verification,
+    model_key,
 )
 from tests.conftest import REPO_ROOT
 
@@ -98,7 +105,8 @@ COUNT_FIELDS: list[tuple[type[BaseModel], str]] = [
 
 
 def _build(model: type[BaseModel], field: str, value: Any) -> BaseModel:
-    base: dict[str, Any] = {"id": "a"} if model is Source else {}
+    # A mixed source: the one origin that every source field may go with.
+    base: dict[str, Any] = {"id": "a", "origin": "mixed"} if model is Source else {}
     return model.model_validate({**base, field: value})
 
 
@@ -188,7 +196,7 @@ def test_share_accepts(model: type[BaseModel], field: str, value: Any) -> None:
 
 def test_non_finite_share_says_so() -> None:
     with pytest.raises(ValidationError) as info:
-        Source.model_validate({"id": "a", "synthetic_share": math.nan})
+        Source.model_validate({"id": "a", "origin": "mixed", "synthetic_share": math.nan})
     assert error_messages(info) == [
         "Value error, expected a share between 0 and 1, got a non-finite number"
     ]
@@ -196,7 +204,8 @@ def test_non_finite_share_says_so() -> None:
 
 @given(st.floats(min_value=0.0, max_value=1.0))
 def test_any_number_in_0_to_1_is_a_share(value: float) -> None:
-    assert Source.model_validate({"id": "a", "synthetic_share": value}).synthetic_share == value
+    source = Source.model_validate({"id": "a", "origin": "mixed", "synthetic_share": value})
+    assert source.synthetic_share == value
 
 
 @given(
@@ -204,8 +213,9 @@ def test_any_number_in_0_to_1_is_a_share(value: float) -> None:
     | st.integers().filter(lambda v: v not in (0, 1))
 )
 def test_no_number_outside_0_to_1_is_a_share(value: float) -> None:
-    with pytest.raises(ValidationError):
-        Source.model_validate({"id": "a", "synthetic_share": value})
+    with pytest.raises(ValidationError) as info:
+        Source.model_validate({"id": "a", "origin": "mixed", "synthetic_share": value})
+    assert any("share between 0 and 1" in m for m in error_messages(info))
 
 
 @pytest.mark.parametrize(
@@ -236,6 +246,7 @@ def test_numbers_dump_as_given_without_serializer_warnings(
 def test_manifest_with_whole_numbers_dumps_without_warnings() -> None:
     source = {
         "id": "a",
+        "origin": "mixed",
         "synthetic_share": 1,
         "verification": {"tests_per_item": 8, "verifier_precision": 1},
         "human_audit": {"error_rate": 0},
@@ -347,11 +358,93 @@ def test_kept_within_generated_is_accepted(generated: Any, kept: Any) -> None:
     assert (filtering.generated, filtering.kept) == (generated, kept)
 
 
-def test_cross_field_rule_inside_a_manifest_is_located_at_its_mapping() -> None:
-    data = manifest_data({"id": "a", "filtering": {"generated": 1, "kept": 2}})
+@pytest.mark.parametrize(
+    ("nested", "field"),
+    [
+        ({"filtering": {"generated": 1, "kept": 2}}, "kept"),
+        ({"verification": {"items_checked": 1, "items_passed": 2}}, "items_passed"),
+    ],
+    ids=["kept", "items_passed"],
+)
+def test_cross_field_rule_inside_a_manifest_names_the_value_it_is_about(
+    nested: dict[str, Any], field: str
+) -> None:
+    data = manifest_data({"id": "a", "origin": "synthetic", **nested})
     with pytest.raises(ValidationError) as info:
         Manifest.model_validate(data)
-    assert [e["loc"] for e in info.value.errors()] == [("splits", 0, "sources", 0, "filtering")]
+    [error] = info.value.errors()
+    # pydantic places the error at the mapping; the cause leads on to the value itself.
+    assert error["loc"] == ("splits", 0, "sources", 0, *nested)
+    cause = error["ctx"]["error"]
+    assert isinstance(cause, LocatedValueError)
+    assert cause.loc == (field,)
+
+
+# --------------------------------------------------------------------------- facts against origin
+
+
+@pytest.mark.parametrize("origin", ["human", "synthetic", "unknown"])
+@pytest.mark.parametrize("share", [0, 0.5, 1])
+def test_a_synthetic_share_belongs_to_mixed_sources_only(origin: str, share: float) -> None:
+    with pytest.raises(ValidationError) as info:
+        Source.model_validate({"id": "a", "origin": origin, "synthetic_share": share})
+    [error] = info.value.errors()
+    cause = error["ctx"]["error"]
+    assert isinstance(cause, ConflictingFacts)
+    assert cause.loc == ("synthetic_share",)
+    assert f"this source is '{origin}'" in cause.args[0]
+    assert "origin: mixed" in cause.hint
+
+
+def test_an_undeclared_origin_with_a_share_is_told_to_say_mixed() -> None:
+    with pytest.raises(ValidationError) as info:
+        Source.model_validate({"id": "a", "synthetic_share": 0.3})
+    cause = info.value.errors()[0]["ctx"]["error"]
+    assert cause.hint == "set 'origin: mixed': a source with a known synthetic share mixes origins"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("generator", {"name": "gpt-4o"}),
+        ("generation_depth", 1),
+        ("verification", {"method": "unit-tests"}),
+        ("verification", {}),
+    ],
+)
+def test_a_human_source_refuses_facts_of_generated_data(field: str, value: Any) -> None:
+    with pytest.raises(ValidationError) as info:
+        Source.model_validate({"id": "a", "origin": "human", field: value})
+    [error] = info.value.errors()
+    cause = error["ctx"]["error"]
+    assert isinstance(cause, ConflictingFacts)
+    assert cause.loc == (field,)
+    assert cause.args[0].startswith("a human source has no ")
+    assert cause.args[0].endswith(f"but '{field}' is given")
+    assert "origin: synthetic" in cause.hint
+    assert f"remove '{field}'" in cause.hint
+
+
+@pytest.mark.parametrize("origin", ["synthetic", "mixed", "unknown"])
+def test_generated_facts_go_with_every_origin_but_human(origin: str) -> None:
+    source = Source.model_validate(
+        {
+            "id": "a",
+            "origin": origin,
+            "generator": {"name": "gpt-4o"},
+            "generation_depth": 1,
+            "verification": {"method": "unit-tests"},
+        }
+    )
+    assert source.generator is not None
+    assert source.generation_depth == 1
+
+
+def test_a_human_source_may_say_unknown_for_generated_facts() -> None:
+    source = Source.model_validate(
+        {"id": "a", "origin": "human", "generation_depth": "unknown", "synthetic_share": "unknown"}
+    )
+    assert (source.generation_depth, source.synthetic_share) == (UNKNOWN, UNKNOWN)
 
 
 def test_duplicate_split_names_are_rejected() -> None:
@@ -454,6 +547,65 @@ def test_bad_literals_are_rejected(source: dict[str, Any], field: str) -> None:
 def test_malformed_manifests_are_rejected(data: Any) -> None:
     with pytest.raises(ValidationError):
         Manifest.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        (ModelRef, "name"),
+        (ModelRef, "family"),
+        (ModelRef, "provider"),
+        (Generator, "family"),
+        (Generator, "provider"),
+        (Generator, "terms_version"),
+    ],
+)
+def test_model_facts_are_non_empty_text(model: type[BaseModel], field: str) -> None:
+    data = {"name": "gpt-4o", field: ""}
+    with pytest.raises(ValidationError) as info:
+        model.model_validate(data)
+    assert [(e["type"], e["loc"]) for e in info.value.errors()] == [("string_too_short", (field,))]
+    declared = model.model_validate({"name": "gpt-4o"})
+    assert getattr(declared, field) == ("gpt-4o" if field == "name" else UNKNOWN)
+
+
+def test_lax_mode_converts_only_plain_fields() -> None:
+    # What the _Strict docstring promises: plain int fields accept "2024"; counts do not.
+    reference = Reference.model_validate({"authors": "a", "year": "2024", "title": "t"})
+    assert reference.year == 2024
+    with pytest.raises(ValidationError):
+        Source.model_validate({"id": "a", "records": "10"})
+    with pytest.raises(ValidationError):
+        Dataset.model_validate({"name": 5})
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("GPT-4o", "gpt-4o"), (" llama-3 ", "llama-3"), ("Straße", "STRASSE"), ("x\t", "X")],
+)
+def test_model_key_ignores_case_and_edge_space(a: str, b: str) -> None:
+    assert model_key(a) == model_key(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("gpt-4o", "gpt-4"), ("llama 3", "llama-3")])
+def test_model_key_keeps_what_tells_models_apart(a: str, b: str) -> None:
+    assert model_key(a) != model_key(b)
+
+
+def test_check_params_are_strict_and_frozen() -> None:
+    class Probe(CheckParams):
+        limit: int = 1
+
+    with pytest.raises(ValidationError) as info:
+        Probe.model_validate({"limt": 2})
+    assert [e["type"] for e in info.value.errors()] == ["extra_forbidden"]
+    probe = Probe(limit=3)
+    with pytest.raises(ValidationError):
+        probe.limit = 4
+    assert probe.limit == 3
 
 
 # --------------------------------------------------------------------------- policy

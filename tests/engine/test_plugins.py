@@ -195,7 +195,12 @@ def test_disabled_plugins_env_blocks_by_name(
 ) -> None:
     monkeypatch.setenv("SYNTHGATE_DISABLED_PLUGINS", blocked)
     host = load_plugins(builtin_only=True)
-    assert {r.name for r in host.records} == set(BUILTINS) - gone
+    assert {r.name for r in host.records} == set(BUILTINS)  # listed, blocked or not
+    assert {r.name for r in host.records if r.disabled} == gone
+    for record in host.records:
+        assert record.error is None
+        assert (host.pm.get_plugin(record.name) is None) is record.disabled
+        assert (record.hooks == []) is record.disabled
     assert (host.metrics() == {}) is ("synthgate-metrics" in gone)
     assert (host.check_kinds() == {}) is ("synthgate-checks" in gone)
 
@@ -257,8 +262,11 @@ def test_third_party_plugins_are_blocked_by_entry_point_or_distribution_name(
     for blocked in ("haiku", "haiku-dist"):
         monkeypatch.setenv("SYNTHGATE_DISABLED_PLUGINS", blocked)
         host = load_plugins(builtin_only=False)
-        assert "haiku" not in {r.name for r in host.records}
+        (record,) = [r for r in host.records if r.name == "haiku"]
+        assert (record.disabled, record.error, record.hooks) == (True, None, [])
+        assert host.pm.get_plugin("haiku") is None
         assert "always-warn" not in host.check_kinds()
+        assert host.errors() == []
 
 
 def test_a_plugin_that_fails_to_import_is_recorded_and_the_rest_load(
@@ -290,9 +298,29 @@ def test_a_third_party_entry_point_cannot_shadow_a_builtin_name(
 ) -> None:
     installed(third_party("synthgate-checks", CopycatPlugin))
     host = load_plugins(builtin_only=False, disabled=())
-    (record,) = [r for r in host.records if r.name == "synthgate-checks"]
-    assert record.builtin
+    builtin, copycat = [r for r in host.records if r.name == "synthgate-checks"]
+    version = importlib.metadata.version("synthgate")
+    assert (builtin.builtin, builtin.error) == (True, None)
+    assert (copycat.builtin, copycat.distribution, copycat.hooks) == (False, "haiku", [])
+    assert copycat.error == (
+        "not loaded: entry-point name 'synthgate-checks' is already taken by "
+        f"synthgate-checks (synthgate {version})"
+    )
     assert host.check_kinds()["threshold"].summary != "A second threshold."
+    assert host.describe("synthgate-checks") == f"synthgate-checks (synthgate {version})"
+    assert host.errors() == [f"plugin synthgate-checks (haiku 1.2.3): {copycat.error}"]
+
+
+def test_a_third_party_plugin_takes_a_blocked_builtins_name(
+    installed: Callable[..., None],
+) -> None:
+    installed(third_party("synthgate-checks", CopycatPlugin, dist="copycat-dist"))
+    host = load_plugins(builtin_only=False, disabled=["synthgate"])
+    third = next(r for r in host.records if r.name == "synthgate-checks" and not r.builtin)
+    assert (third.error, third.disabled) == (None, False)
+    assert host.describe("synthgate-checks") == "synthgate-checks (copycat-dist 1.2.3)"
+    assert host.check_kinds()["threshold"].summary == "A second threshold."
+    assert host.owner("check_kinds", "threshold") == "synthgate-checks (copycat-dist 1.2.3)"
 
 
 def test_a_clash_between_installed_plugins_names_both_with_versions(
@@ -417,3 +445,165 @@ def test_results_are_computed_once_per_host() -> None:
         assert host.metrics() == {}
         assert host.taxonomy() == {}
     assert calls == ["metrics", "taxonomy"]
+
+
+# --------------------------------------------------------------------------- owners
+
+
+def test_owner_names_the_plugin_that_registered_each_name() -> None:
+    host = PluginHost.from_plugins([*BUILTIN_MODULES, ("haiku", HaikuPlugin())])
+    assert host.owner("check_kinds", "threshold") == "synthgate-checks (synthgate-checks 0)"
+    assert host.owner("synthgate_register_check_kinds", "always-warn") == "haiku (haiku 0)"
+    assert host.owner("metrics", "syllables") == "haiku (haiku 0)"
+    assert host.owner("metrics", "audited_items") == "synthgate-metrics (synthgate-metrics 0)"
+    assert host.owner("policy_packs", "default") == "synthgate-packs (synthgate-packs 0)"
+    assert host.owner("taxonomy", "haiku") == "haiku (haiku 0)"
+    assert host.owner("metrics", "no-such-metric") == ""
+    with pytest.raises(ValueError, match="no registry named 'kinds'"):
+        host.owner("kinds", "threshold")
+
+
+def test_owner_calls_each_hook_once_through_the_facade() -> None:
+    calls: list[str] = []
+
+    class Counting:
+        @synthgate.hookimpl
+        def synthgate_register_metrics(self) -> list[Metric]:
+            calls.append("metrics")
+            return [Metric("one", "One.", _syllables)]
+
+    host = PluginHost.from_plugins([("counting", Counting())])
+    assert host.owner("metrics", "one") == "counting (counting 0)"
+    assert host.owner("metrics", "one") == "counting (counting 0)"
+    assert list(host.metrics()) == ["one"]
+    assert calls == ["metrics"]
+
+
+def test_a_policy_names_the_owner_of_each_check_kind_and_metric() -> None:
+    host = PluginHost.from_plugins([*BUILTIN_MODULES, ("haiku", HaikuPlugin())])
+    policy = load_policy(str(POLICIES / "inline-plugin.yaml"), host)
+    assert [rule.plugin for rule in policy.rules] == [
+        "haiku (haiku 0)",
+        "synthgate-checks (synthgate-checks 0)",
+    ]
+    assert policy.metric_owners["syllables"] == "haiku (haiku 0)"
+    assert policy.metric_owners["audited_items"] == "synthgate-metrics (synthgate-metrics 0)"
+
+
+# --------------------------------------------------------------------------- malformed results
+
+
+class _Kind:
+    """Has a name, but is no CheckKind."""
+
+    name = "impostor"
+
+
+class _Nameless:
+    @synthgate.hookimpl
+    def synthgate_register_metrics(self) -> list[Metric]:
+        return [Metric("", "No name.", _syllables)]
+
+
+class _Returns:
+    """Each hook returns what it was given, right or wrong."""
+
+    def __init__(self, kinds: Any = None, taxonomy: Any = None) -> None:
+        self.kinds, self.types = kinds, taxonomy
+
+    @synthgate.hookimpl
+    def synthgate_register_check_kinds(self) -> Any:
+        return self.kinds
+
+    @synthgate.hookimpl
+    def synthgate_extend_taxonomy(self) -> Any:
+        return self.types
+
+
+@pytest.mark.parametrize(
+    ("plugin", "method", "error"),
+    [
+        pytest.param(
+            _Returns(kinds={"threshold": None}),
+            "check_kinds",
+            "synthgate_register_check_kinds returned a dict, expected a list of CheckKind",
+            id="kinds-not-a-list",
+        ),
+        pytest.param(
+            _Returns(kinds="always-warn"),
+            "check_kinds",
+            "synthgate_register_check_kinds returned a str, expected a list of CheckKind",
+            id="kinds-a-string",
+        ),
+        pytest.param(
+            _Returns(kinds=[CheckKind("fine", "Fine.", _NoParams, _always_warn), _Kind()]),
+            "check_kinds",
+            "synthgate_register_check_kinds returned a _Kind at [1], expected a CheckKind",
+            id="an-item-of-the-wrong-type",
+        ),
+        pytest.param(
+            _Returns(kinds=[object()]),
+            "check_kinds",
+            "synthgate_register_check_kinds returned a object at [0], expected a CheckKind",
+            id="an-item-without-a-name",
+        ),
+        pytest.param(
+            _Nameless(),
+            "metrics",
+            "synthgate_register_metrics returned a Metric at [0] without a name",
+            id="an-empty-name",
+        ),
+        pytest.param(
+            _Returns(taxonomy=[TaskType(verifiability="subjective")]),
+            "taxonomy",
+            "synthgate_extend_taxonomy returned a list, expected a dict of task types",
+            id="taxonomy-not-a-dict",
+        ),
+        pytest.param(
+            _Returns(taxonomy={"poems": {"verifiability": "subjective"}}),
+            "taxonomy",
+            "synthgate_extend_taxonomy returned a dict under 'poems', expected a TaskType "
+            "under a non-empty name",
+            id="taxonomy-value-not-a-task-type",
+        ),
+    ],
+)
+def test_a_hook_returning_the_wrong_shape_is_recorded_and_left_out(
+    plugin: object, method: str, error: str
+) -> None:
+    host = PluginHost.from_plugins([*BUILTIN_MODULES, ("odd", plugin)])
+    result = getattr(host, method)()
+    (record,) = [r for r in host.records if r.name == "odd"]
+    assert record.error == error
+    assert host.errors() == [f"plugin odd (odd 0): {error}"]
+    builtins = {
+        "check_kinds": {"threshold", "required", "generator-independence", "json-schema"},
+        "metrics": {m.name for m in synthgate_plugins.metrics.METRICS},
+        "taxonomy": set(),
+    }
+    assert set(result) == builtins[method]  # the others' results, without the odd one's
+
+
+def test_a_task_type_defined_by_two_plugins_is_an_error_naming_both() -> None:
+    first = _Returns(taxonomy={"poems": TaskType(verifiability="subjective")})
+    second = _Returns(taxonomy={"poems": TaskType(verifiability="verifiable")})
+    host = PluginHost.from_plugins([("first", first), ("second", second)])
+    with pytest.raises(UsageError) as caught:
+        host.taxonomy()
+    assert caught.value.message == (
+        "task type 'poems' is defined by two plugins: first (first 0) and second (second 0)"
+    )
+    assert "SYNTHGATE_DISABLED_PLUGINS" in caught.value.hint
+
+
+def test_a_crash_is_recorded_by_the_first_line_of_its_message() -> None:
+    class Verbose:
+        @synthgate.hookimpl
+        def synthgate_register_metrics(self) -> list[Metric]:
+            raise ValueError("first line\n  second line\n  third line")
+
+    host = PluginHost.from_plugins([("verbose", Verbose())])
+    assert host.metrics() == {}
+    assert host.errors() == [
+        "plugin verbose (verbose 0): failed in synthgate_register_metrics: ValueError: first line"
+    ]

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import BaseModel, ConfigDict
 
+import synthgate
+import synthgate_plugins.checks
+import synthgate_plugins.metrics
+import synthgate_plugins.packs
+from synthgate.checks import CheckContext, CheckKind, Outcome, PolicyContext, ScopeView
 from synthgate.errors import PolicyError, UsageError
+from synthgate.models import Rule, TaskType
+from synthgate.packs import PolicyPack
 from synthgate.plugins import PluginHost, load_plugins
 from synthgate.policy import LoadedPolicy, load_policy
 from synthgate_plugins.checks.threshold import ThresholdParams
 
 POLICIES = Path(__file__).parents[1] / "fixtures" / "policies"
 ERRORS = POLICIES / "errors"
+_BUILTIN_MODULES: list[tuple[str, object]] = [
+    ("synthgate-checks", synthgate_plugins.checks),
+    ("synthgate-metrics", synthgate_plugins.metrics),
+    ("synthgate-packs", synthgate_plugins.packs),
+]
 
 
 @pytest.fixture(scope="module")
@@ -456,3 +470,190 @@ def test_a_policy_must_be_a_mapping(host: PluginHost) -> None:
     (problem,) = load_error(path, host).problems
     assert (problem.path, problem.line, problem.column) == (str(path), 1, 1)
     assert problem.message == "a policy must be a mapping"
+
+
+# --------------------------------------------------------------------------- trust
+
+
+class _SpyParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tag: str
+
+
+def _spy_run(scope: ScopeView, params: Any, context: CheckContext) -> list[Outcome]:
+    return []
+
+
+class SpyPlugin:
+    """A check kind that records the trust it is validated with, and two packs of its rules."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, bool] = {}
+
+    def _validate(self, params: _SpyParams, context: PolicyContext) -> list[tuple[str, str]]:
+        self.seen[params.tag] = context.trusted
+        return []
+
+    @synthgate.hookimpl
+    def synthgate_register_check_kinds(self) -> list[CheckKind]:
+        return [CheckKind("spy", "Records its trust.", _SpyParams, _spy_run, self._validate)]
+
+    @synthgate.hookimpl
+    def synthgate_register_policy_packs(self) -> list[PolicyPack]:
+        return [
+            PolicyPack("spy-pack", "Spy rules.", POLICIES / "packs" / "spy-pack.yaml"),
+            PolicyPack("spy-child-pack", "More.", POLICIES / "packs" / "spy-child-pack.yaml"),
+        ]
+
+
+def test_a_rule_is_trusted_only_from_a_pack_with_no_parameters_from_a_users_file() -> None:
+    spy = SpyPlugin()
+    host = PluginHost.from_plugins([("synthgate-checks", synthgate_plugins.checks), ("spy", spy)])
+    load_policy(str(POLICIES / "spy-user.yaml"), host)
+    assert spy.seen == {  # by the 'tag' each rule ends up with
+        "sp101-user": False,  # a pack's rule whose parameters a user's file wrote
+        "sp102": True,  # a user's file changed only its severity
+        "sp103": True,  # untouched
+        "sp104-child": True,  # another pack wrote its parameters
+        "su101": False,  # a rule of the user's own file
+    }
+
+
+def test_a_pack_alone_is_trusted() -> None:
+    spy = SpyPlugin()
+    host = PluginHost.from_plugins([("synthgate-checks", synthgate_plugins.checks), ("spy", spy)])
+    load_policy("spy-pack", host)
+    assert spy.seen == dict.fromkeys(["sp101", "sp102", "sp103", "sp104"], True)
+
+
+def test_an_invalid_schema_in_an_override_of_a_pack_rule_fails_at_load(host: PluginHost) -> None:
+    path = ERRORS / "override-json-schema-invalid.yaml"
+    (problem,) = load_error(path, host).problems
+    assert problem.path == str(path)
+    assert problem.pointer == "/overrides/SG403/check/schema"
+    assert (problem.line, problem.column) == position_of(path, "schema:")
+    assert problem.message.startswith("not a valid JSON Schema: ")
+    assert "objekt" in problem.message
+
+
+# --------------------------------------------------------------------------- validation work
+
+
+def test_only_rules_an_override_edits_are_validated_again(
+    host: PluginHost, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    validated: list[str] = []
+    original = Rule.model_validate
+
+    def counting(data: Any, *args: Any, **kwargs: Any) -> Rule:
+        validated.append(data["code"])
+        return original(data, *args, **kwargs)
+
+    monkeypatch.setattr(Rule, "model_validate", counting)
+    policy = load(POLICIES / "extends-default.yaml", host)
+    assert sorted(validated) == ["SG103", "SG301", "SG501"]  # the three overridden rules
+    assert policy.rule("SG103") is not None
+
+
+def test_an_override_that_breaks_a_band_rule_is_blamed_on_the_override(host: PluginHost) -> None:
+    path = ERRORS / "override-band-unreachable.yaml"
+    (problem,) = load_error(path, host).problems
+    assert problem.path == str(path)
+    assert problem.pointer == "/overrides/SG301/check"
+    assert (problem.line, problem.column) == position_of(path, "check:")
+    assert problem.message.startswith("the warn band can never fire (warn when > 0.25, fail when")
+
+
+# --------------------------------------------------------------------------- taxonomy clashes
+
+
+def test_two_task_types_of_one_file_with_the_same_alias(host: PluginHost) -> None:
+    path = ERRORS / "taxonomy-alias-twice.yaml"
+    (problem,) = load_error(path, host).problems
+    assert problem.path == str(path)
+    assert problem.pointer == "/taxonomy/song-lyrics/aliases/1"
+    assert (problem.line, problem.column) == position_of(path, "verse", occurrence=2)
+    line = position_of(path, "verse")[0]
+    assert problem.message == (
+        "alias 'verse' of task type 'song-lyrics' is already taken by task type 'poetry' "
+        f"({path}:{line})"
+    )
+
+
+def test_a_name_or_alias_the_inherited_taxonomy_already_claims(host: PluginHost) -> None:
+    path = ERRORS / "taxonomy-alias-inherited.yaml"
+    problems = {p.pointer: p for p in load_error(path, host).problems}
+    default_yaml = Path(str(files("synthgate.policies") / "default.yaml"))
+    sentiment_line = position_of(default_yaml, "sentiment-analysis:")[0]
+    alias_line = position_of(default_yaml, "aliases: [sentiment,")[0]  # where 'sentiment' is
+    code_line = position_of(default_yaml, "code-generation:")[0]
+    assert set(problems) == {
+        "/taxonomy/opinion-mining/aliases/1",
+        "/taxonomy/feelings/aliases/0",
+        "/taxonomy/Code-Generation",
+    }
+    alias = problems["/taxonomy/opinion-mining/aliases/1"]
+    assert alias.path == str(path)
+    assert (alias.line, alias.column) == position_of(path, "sentiment]")
+    assert alias.message == (
+        "alias 'sentiment' of task type 'opinion-mining' is already taken by task type "
+        f"'sentiment-analysis' (<pack default>:{alias_line})"
+    )
+    name = problems["/taxonomy/feelings/aliases/0"]
+    assert (name.line, name.column) == position_of(path, "sentiment-analysis]")
+    assert name.message == (
+        "alias 'sentiment-analysis' of task type 'feelings' is already taken by task type "
+        f"'sentiment-analysis' as its name (<pack default>:{sentiment_line})"
+    )
+    case = problems["/taxonomy/Code-Generation"]
+    assert (case.line, case.column) == position_of(path, "Code-Generation:")
+    assert case.message == (
+        "task type 'Code-Generation' differs only in case from task type 'code-generation' "
+        f"(<pack default>:{code_line})"
+    )
+
+
+def test_a_redefined_task_type_gives_up_its_old_aliases(host: PluginHost) -> None:
+    policy = load(POLICIES / "taxonomy-redefined.yaml", host)
+    assert policy.resolve_task_type("sentiment") == "sentiment-scoring"
+    assert policy.resolve_task_type("Sentiment-Classification") == "sentiment-analysis"
+    assert policy.verifiability("sentiment-analysis") == "mixed"
+
+
+class _PoemPlugin:
+    def __init__(self, name: str, aliases: list[str]) -> None:
+        self.name, self.aliases = name, aliases
+
+    @synthgate.hookimpl
+    def synthgate_extend_taxonomy(self) -> dict[str, TaskType]:
+        return {self.name: TaskType(verifiability="subjective", aliases=self.aliases)}
+
+
+@pytest.mark.parametrize(
+    ("plugins", "message"),
+    [
+        pytest.param(
+            [
+                ("odes", _PoemPlugin("ode", ["poem"])),
+                ("limericks", _PoemPlugin("limerick", ["poem"])),
+            ],
+            "plugin limericks (limericks 0): alias 'poem' of task type 'limerick' is already "
+            "taken by task type 'ode' (plugin odes (odes 0))",
+            id="two-plugins",
+        ),
+        pytest.param(
+            [("feels", _PoemPlugin("feels", ["sentiment-analysis"]))],
+            "plugin feels (feels 0): alias 'sentiment-analysis' of task type 'feels' is already "
+            "taken by task type 'sentiment-analysis' as its name (<pack default>:",
+            id="plugin-alias-is-a-pack-name",
+        ),
+    ],
+)
+def test_an_alias_clash_of_a_plugins_task_type_is_a_usage_error(
+    plugins: list[tuple[str, object]], message: str
+) -> None:
+    host = PluginHost.from_plugins([*_BUILTIN_MODULES, *plugins])
+    with pytest.raises(UsageError) as caught:
+        load_policy("default", host)
+    assert caught.value.message.startswith(message)
+    assert "names and aliases of its own" in caught.value.hint

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel, Field
 
 from synthgate.documents import Document, read_document
 from synthgate.errors import InputError, PolicyError, Problem
-from synthgate.models import Dataset, Manifest, Policy
-from synthgate.validation import MAX_PROBLEMS, validate_model
+from synthgate.models import Dataset, Generator, Manifest, ModelRef, Policy, Source, Split
+from synthgate.validation import MAX_PROBLEMS, field_names_at, validate_model
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MANIFESTS = FIXTURES / "manifests"
@@ -164,9 +165,73 @@ def test_wrong_values_are_located_and_say_what_they_got() -> None:
             "/splits/0/sources/0/generation_depth",
             "generation depth starts at 1 (1 = generator trained on human data only)",
         ),
-        ((12, 9), "/splits/0/sources/0/filtering", "kept (20) exceeds generated (10)"),
+        ((14, 11), "/splits/0/sources/0/filtering/kept", "kept (20) exceeds generated (10)"),
     ]
     assert not any(p.message.startswith("Value error") for p in problems)
+
+
+def test_items_passed_over_items_checked_is_located_at_items_passed(tmp_path: Path) -> None:
+    path = tmp_path / "passed.synthgate.yaml"
+    path.write_text(
+        "dataset: {name: d}\n"
+        "splits:\n"
+        "  - name: train\n"
+        "    sources:\n"
+        "      - id: a\n"
+        "        origin: synthetic\n"
+        "        verification:\n"
+        "          items_checked: 5\n"
+        "          items_passed: 6\n",
+        encoding="utf-8",
+    )
+    [problem] = manifest_problems(path)
+    assert (where(problem), problem.pointer, problem.message) == (
+        (9, 11),
+        "/splits/0/sources/0/verification/items_passed",
+        "items_passed (6) exceeds items_checked (5)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("origin", "line", "field", "message", "hint"),
+    [
+        (
+            "human",
+            "generator: {name: gpt-4o}",
+            "generator",
+            "a human source has no generator, but 'generator' is given",
+            "set 'origin: synthetic' (or 'mixed' with 'synthetic_share') if model output is "
+            "part of it, or remove 'generator'",
+        ),
+        (
+            "synthetic",
+            "synthetic_share: 0.4",
+            "synthetic_share",
+            "'synthetic_share' is for mixed sources, and this source is 'synthetic'",
+            "remove 'synthetic_share' (a synthetic source is synthetic throughout), or set "
+            "'origin: mixed' if some records are human",
+        ),
+    ],
+    ids=["generator-on-human", "share-on-synthetic"],
+)
+def test_contradictory_facts_are_located_with_a_hint(
+    tmp_path: Path, origin: str, line: str, field: str, message: str, hint: str
+) -> None:
+    path = tmp_path / "conflict.synthgate.yaml"
+    path.write_text(
+        "dataset: {name: d}\n"
+        "splits:\n"
+        "  - name: train\n"
+        "    sources:\n"
+        "      - id: a\n"
+        f"        origin: {origin}\n"
+        "        records: 10\n"
+        f"        {line}\n",
+        encoding="utf-8",
+    )
+    [problem] = manifest_problems(path)
+    assert (where(problem), problem.pointer) == ((8, 9), f"/splits/0/sources/0/{field}")
+    assert (problem.message, problem.hint) == (message, hint)
 
 
 def test_duplicate_source_id_is_reported() -> None:
@@ -288,6 +353,62 @@ def test_policy_problems_are_a_policy_error() -> None:
 def test_problems_are_sorted_by_position() -> None:
     problems = manifest_problems(MANIFESTS / "bad-values.synthgate.yaml")
     assert [where(p) for p in problems] == sorted(where(p) for p in problems)
+
+
+# --------------------------------------------------------------------------- field_names_at
+
+
+def test_field_names_at_the_root_are_the_models_fields_by_alias() -> None:
+    assert field_names_at(Manifest, ()) == ["$schema", "dataset", "splits"]
+    assert field_names_at(Manifest, (), by_alias=False) == ["schema_", "dataset", "splits"]
+
+
+@pytest.mark.parametrize(
+    ("path", "model"),
+    [
+        pytest.param(("dataset",), Dataset, id="field"),
+        pytest.param(("splits", 0), Split, id="list-item"),
+        pytest.param(("splits", 3, "sources", 1), Source, id="nested-list-items"),
+        pytest.param(("splits", 0, "sources", 0, "generator"), Generator, id="optional"),
+        pytest.param(("dataset", "target_models", 2), ModelRef, id="list-of-models"),
+        pytest.param(("dataset", "judge"), ModelRef, id="optional-model"),
+    ],
+)
+def test_field_names_at_follow_fields_lists_and_optionals(
+    path: tuple[str | int, ...], model: type[Any]
+) -> None:
+    assert field_names_at(Manifest, path) == list(model.model_fields)
+
+
+class _Leaf(BaseModel):
+    depth: int = 0
+
+
+class _Wrapped(BaseModel):
+    annotated: Annotated[_Leaf | None, Field(description="wrapped")] = None
+    items: list[Annotated[_Leaf, Field(description="each")]] = []
+
+
+@pytest.mark.parametrize("path", [("annotated",), ("items", 0)], ids=["annotated", "list"])
+def test_field_names_at_see_through_annotated(path: tuple[str | int, ...]) -> None:
+    assert field_names_at(_Wrapped, path) == ["depth"]
+
+
+def test_field_names_at_follow_mapping_values() -> None:
+    assert "verifiability" in field_names_at(Policy, ("taxonomy", "code-generation"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(("dataset", "name"), id="plain-value"),
+        pytest.param(("dataset", "nmae"), id="no-such-field"),
+        pytest.param(("splits", "name"), id="text-into-a-list"),
+        pytest.param(("dataset", "target_models", "name"), id="field-of-a-list"),
+    ],
+)
+def test_field_names_at_is_empty_where_no_model_is(path: tuple[str | int, ...]) -> None:
+    assert field_names_at(Manifest, path) == []
 
 
 # --------------------------------------------------------------------------- fuzzing

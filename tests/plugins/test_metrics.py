@@ -171,6 +171,29 @@ def test_verified_share_says_why_it_is_undefined() -> None:
     assert undefined(scope_at(manifest([verified("s", 10, 9)]), "dataset")) is None
 
 
+@pytest.mark.parametrize("unit", ["records", "tokens"])
+def test_a_mixed_source_with_an_unknown_share_is_wholly_unknown_in_either_unit(unit: str) -> None:
+    sources = [
+        {**human("h", 30), "tokens": 300},
+        {"id": "m", "origin": "mixed", "records": 70, "tokens": 700},
+    ]
+    scope = scope_at(manifest(sources), "dataset")
+    shares = [value(f"{part}_share_{unit}", scope) for part in ("synthetic", "human", "unknown")]
+    assert shares == [0.0, 0.3, 0.7]
+
+
+def test_synthetic_and_human_parts_of_a_mixed_source_add_up_to_the_whole() -> None:
+    sources = [{"id": "m", "origin": "mixed", "records": 3, "synthetic_share": 0.1}]
+    scope = scope_at(manifest(sources), "dataset")
+    synthetic_share = value("synthetic_share_records", scope)
+    human_share = value("human_share_records", scope)
+    assert synthetic_share is not None
+    assert human_share is not None
+    assert synthetic_share == pytest.approx(0.1)
+    assert synthetic_share + human_share == pytest.approx(1.0)
+    assert value("unknown_share_records", scope) == 0
+
+
 def test_split_and_source_shares_count_only_their_own_sources() -> None:
     data = manifest(
         [human("h0", 90), synthetic("s0", 10)],
@@ -295,6 +318,25 @@ def test_a_synthetic_source_without_generator_makes_diversity_unknown() -> None:
     assert value("distinct_generator_families", scope) is None
 
 
+def test_generator_names_and_families_compare_by_model_key() -> None:
+    data = manifest(
+        [
+            synthetic("a", 10, generator=generator("GPT-4o", "GPT-4")),
+            synthetic("b", 20, generator=generator(" gpt-4o ", "gpt-4")),
+            synthetic("c", 30, generator=generator("llama-3.1-70b", "Llama-3")),
+        ]
+    )
+    scope = scope_at(data, "dataset")
+    assert value("distinct_generators", scope) == 2
+    assert value("distinct_generator_families", scope) == 2
+    assert value("largest_generator_share", scope) == pytest.approx(0.5)  # 'GPT-4o' is one model
+
+
+def test_a_family_spelt_unknown_in_capitals_is_unknown() -> None:
+    data = manifest([synthetic("a", generator=generator("gpt-4o", "Unknown"))])
+    assert value("distinct_generator_families", scope_at(data, "dataset")) is None
+
+
 def test_no_synthetic_sources_means_no_generators() -> None:
     scope = scope_at(manifest([human("h")]), "dataset")
     assert value("distinct_generators", scope) == 0
@@ -411,7 +453,8 @@ def _verdict(scope: ScopeView, params: ThresholdParams) -> str:
     grow=st.integers(min_value=1, max_value=10**7),
     pick=st.integers(min_value=0, max_value=5),
     add_source=st.booleans(),
-    bounds=st.tuples(_BOUND, _BOUND).map(sorted),
+    # Distinct: a warn band equal to the fail band could never fire, a policy load error.
+    bounds=st.tuples(_BOUND, _BOUND).filter(lambda pair: pair[0] != pair[1]).map(sorted),
 )
 def test_adding_synthetic_records_never_lowers_the_share_nor_improves_the_verdict(
     sources: list[dict[str, Any]],

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from synthgate import CheckParams
+
+__all__ = ["Outcome3", "Params", "Severity", "show"]
 
 Outcome3 = Literal["pass", "warn", "fail"]
 Severity = Literal["warn", "fail"]
 
-
-class Params(BaseModel):
-    """Parameters are strict: an unknown key is a policy error with a suggestion."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+Params = CheckParams
+"""The engine's strict parameter base class, under the name the built-in checks first used."""
 
 
 def show(value: Any) -> str:

@@ -6,14 +6,29 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
-from synthgate import CheckContext, CheckKind, Outcome, PolicyContext, ScopeView
-from synthgate_plugins.checks._params import Outcome3, Params
+from synthgate import (
+    UNKNOWN,
+    CheckContext,
+    CheckKind,
+    CheckParams,
+    ModelRef,
+    Outcome,
+    PolicyContext,
+    ScopeView,
+    model_key,
+)
+from synthgate_plugins.checks._params import Outcome3
 
 __all__ = ["GENERATOR_INDEPENDENCE", "IndependenceParams"]
 
 
-class IndependenceParams(Params):
-    """What to compare with ``dataset.target_models``, and the verdict for each kind of overlap."""
+class IndependenceParams(CheckParams):
+    """What to compare with ``dataset.target_models``, and the verdict for each kind of overlap.
+
+    ``when_unknown`` is the verdict when independence cannot be judged: a family or the target
+    models are not declared, or a source that may be model output (synthetic, mixed, or of
+    unknown origin) names no generator. Names and families compare by ``model_key``.
+    """
 
     compare: Literal["generators", "judge"] = "generators"
     same_model: Outcome3 = "fail"
@@ -27,7 +42,12 @@ def _validate(params: IndependenceParams, context: PolicyContext) -> Iterable[tu
 
 
 def _same(a: str, b: str) -> bool:
-    return a != "unknown" and b != "unknown" and a.lower() == b.lower()
+    key = model_key(a)
+    return key != UNKNOWN and key == model_key(b)
+
+
+def _unknown(name: str) -> bool:
+    return model_key(name) == UNKNOWN
 
 
 def _run(scope: ScopeView, params: IndependenceParams, context: CheckContext) -> Iterator[Outcome]:
@@ -44,22 +64,23 @@ def _run(scope: ScopeView, params: IndependenceParams, context: CheckContext) ->
         subjects = [("/dataset/judge", dataset.judge)] if dataset.judge is not None else []
     else:
         subjects = []
-        for pointer, source in scope.synthetic_sources():
-            if source.generator is None:
-                # Not comparable, but keep going: a later source may name the target itself.
-                if worst is None:
-                    worst = (
-                        rank[params.when_unknown],
-                        Outcome(
-                            params.when_unknown,
-                            "unknown",
-                            expected,
-                            f"source '{source.id}' is {source.origin} but names no generator",
-                            pointer=pointer,
-                        ),
-                    )
+        for pointer, source in scope.sources:
+            if source.origin == "human":
                 continue
-            subjects.append((pointer + "/generator", source.generator))
+            if source.generator is not None:  # an unknown-origin source may still name one
+                subjects.append((pointer + "/generator", source.generator))
+                continue
+            # Not comparable, but keep going: a later source may name the target itself.
+            if worst is None:
+                message = (
+                    f"source '{source.id}' has an unknown origin: a model may have generated it"
+                    if source.origin == UNKNOWN
+                    else f"source '{source.id}' is {source.origin} but names no generator"
+                )
+                worst = (
+                    rank[params.when_unknown],
+                    Outcome(params.when_unknown, UNKNOWN, expected, message, pointer=pointer),
+                )
     if not subjects:
         if worst is not None:  # only sources that name no generator
             yield worst[1]
@@ -75,31 +96,32 @@ def _run(scope: ScopeView, params: IndependenceParams, context: CheckContext) ->
             pointer="/dataset/target_models",
         )
         return
-    for pointer, model in subjects:
+    subject: ModelRef
+    for pointer, subject in subjects:
         for target in targets:
-            if _same(model.name, target.name):
+            if _same(subject.name, target.name):
                 outcome = Outcome(
                     params.same_model,
-                    {what: model.name, "target": target.name},
+                    {what: subject.name, "target": target.name},
                     expected,
-                    f"{what} '{model.name}' is itself a target model",
+                    f"{what} '{subject.name}' is itself a target model",
                     pointer=pointer,
                 )
-            elif _same(model.family, target.family):
+            elif _same(subject.family, target.family):
                 outcome = Outcome(
                     params.same_family,
-                    {what: model.name, "target": target.name, "family": model.family},
+                    {what: subject.name, "target": target.name, "family": subject.family},
                     expected,
-                    f"{what} '{model.name}' is of the same family ('{model.family}') as "
+                    f"{what} '{subject.name}' is of the same family ('{subject.family}') as "
                     f"target model '{target.name}'",
                     pointer=pointer,
                 )
-            elif "unknown" in (model.family, target.family):
+            elif _unknown(subject.family) or _unknown(target.family):
                 outcome = Outcome(
                     params.when_unknown,
-                    {what: model.name, "target": target.name, "family": "unknown"},
+                    {what: subject.name, "target": target.name, "family": UNKNOWN},
                     expected,
-                    f"family of {what} '{model.name}' or of target '{target.name}' is unknown",
+                    f"family of {what} '{subject.name}' or of target '{target.name}' is unknown",
                     pointer=pointer,
                 )
             else:
@@ -109,7 +131,7 @@ def _run(scope: ScopeView, params: IndependenceParams, context: CheckContext) ->
     if worst is not None and worst[0] > 0:
         yield worst[1]
         return
-    names = sorted({model.name for _, model in subjects})
+    names = sorted({subject.name for _, subject in subjects})
     yield Outcome("pass", names, expected, f"{what} models are independent of the target models")
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import types
-import typing
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -12,6 +10,7 @@ from pydantic import BaseModel, Field
 from synthgate import (
     CheckContext,
     CheckKind,
+    CheckParams,
     Dataset,
     Outcome,
     PolicyContext,
@@ -19,47 +18,36 @@ from synthgate import (
     Source,
     Split,
     did_you_mean,
+    field_names_at,
 )
-from synthgate_plugins.checks._params import Params, Severity
+from synthgate_plugins.checks._params import Severity
 
 __all__ = ["REQUIRED", "RequiredParams"]
 
 _MODELS: dict[str, type[BaseModel]] = {"dataset": Dataset, "split": Split, "source": Source}
 
 
-class RequiredParams(Params):
-    """``facts``: dotted paths relative to the scope (e.g. ``generator.model``)."""
+class RequiredParams(CheckParams):
+    """``facts``: dotted paths of fields relative to the scope (e.g. ``generator.name``)."""
 
     facts: list[str] = Field(min_length=1)
     verdict: Severity = "fail"
 
 
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    origin = typing.get_origin(annotation)
-    if origin is typing.Union or origin is types.UnionType:
-        for arg in typing.get_args(annotation):
-            found = _model_of(arg)
-            if found is not None:
-                return found
-        return None
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    return None
-
-
 def _validate(params: RequiredParams, context: PolicyContext) -> Iterable[tuple[str, str]]:
+    model = _MODELS[context.scope]
     for index, fact in enumerate(params.facts):
-        model: type[BaseModel] | None = _MODELS[context.scope]
-        for part in fact.split("."):
-            if model is None or part not in model.model_fields:
-                choices = list(model.model_fields) if model is not None else []
+        parts = fact.split(".")
+        for depth, part in enumerate(parts):
+            # A fact steps through fields only: a list's items have no single value to require.
+            choices = field_names_at(model, parts[:depth], by_alias=False)
+            if part not in choices:
                 hint = did_you_mean(part, choices)
                 yield (
                     f"facts/{index}",
                     f"'{fact}' names no field of a {context.scope}" + (f"; {hint}" if hint else ""),
                 )
                 break
-            model = _model_of(model.model_fields[part].annotation)
 
 
 def _missing(value: Any) -> bool:

@@ -2,39 +2,69 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+import weakref
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from synthgate import CheckContext, CheckKind, Outcome, PolicyContext, ScopeView
-from synthgate_plugins.checks._params import Params, Severity
+from synthgate import (
+    CheckContext,
+    CheckKind,
+    CheckParams,
+    Outcome,
+    PolicyContext,
+    ScopeView,
+    escape_pointer,
+    resolve_pointer,
+)
+from synthgate_plugins.checks._params import Severity
 
 __all__ = ["JSON_SCHEMA", "SchemaParams"]
 
 
-class SchemaParams(Params):
+def _json_value(value: Any) -> Any:
+    """``value`` with YAML dates as the ``YYYY-MM-DD`` text a manifest's dates are checked as."""
+    if isinstance(value, dict):
+        return {key: _json_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_value(item) for item in value]
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return value
+
+
+class SchemaParams(CheckParams):
     """``schema`` (JSON Schema, draft 2020-12) for the value at ``pointer`` within the scope."""
 
     schema_: dict[str, Any] = Field(alias="schema")
     pointer: str = Field("", pattern=r"^(/[^/]*)*$")
     verdict: Severity = "fail"
 
+    @field_validator("schema_")
+    @classmethod
+    def _dates_as_text(cls, schema: dict[str, Any]) -> dict[str, Any]:
+        # JSON Schema has no dates: 'const: 2025-01-01' in YAML means the text, as in the
+        # manifest, which the check sees dumped to JSON.
+        return _json_value(schema)  # type: ignore[no-any-return]
 
-def _validator(schema: dict[str, Any]) -> Any:
-    import json
 
-    return _compiled(json.dumps(schema, sort_keys=True))
+_COMPILED: dict[int, Any] = {}
+"""Compiled validators by ``id`` of their parameters; an entry goes when its parameters do."""
 
 
-@lru_cache(maxsize=64)
-def _compiled(schema_text: str) -> Any:
-    import json
+def _validator(params: SchemaParams) -> Any:
+    """The validator of ``params.schema_``, compiled on first use for these parameters."""
+    key = id(params)
+    validator = _COMPILED.get(key)
+    if validator is None:
+        from jsonschema import Draft202012Validator
 
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(json.loads(schema_text))
+        validator = Draft202012Validator(params.schema_)
+        _COMPILED[key] = validator
+        weakref.finalize(params, _COMPILED.pop, key, None)
+    return validator
 
 
 def _validate(params: SchemaParams, context: PolicyContext) -> Iterable[tuple[str, str]]:
@@ -49,21 +79,9 @@ def _validate(params: SchemaParams, context: PolicyContext) -> Iterable[tuple[st
         yield "schema", f"not a valid JSON Schema: {exc.message}"
 
 
-def _resolve(data: Any, pointer: str) -> tuple[bool, Any]:
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(data, dict) and token in data:
-            data = data[token]
-        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
-            data = data[int(token)]
-        else:
-            return False, None
-    return True, data
-
-
 def _run(scope: ScopeView, params: SchemaParams, context: CheckContext) -> Iterator[Outcome]:
     data = scope.target.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    found, instance = _resolve(data, params.pointer)
+    found, instance = resolve_pointer(data, params.pointer)
     where = scope.pointer + params.pointer
     expected = f"{params.pointer or '/'} matches the rule's JSON Schema"
     if not found:
@@ -72,14 +90,14 @@ def _run(scope: ScopeView, params: SchemaParams, context: CheckContext) -> Itera
         )
         return
     errors = sorted(
-        _validator(params.schema_).iter_errors(instance),
+        _validator(params).iter_errors(instance),
         key=lambda e: (len(e.absolute_path), [str(p) for p in e.absolute_path]),
     )
     if not errors:
         yield Outcome("pass", "valid", expected, f"{where or '/'} matches the schema")
         return
     first = errors[0]
-    path = "".join(f"/{p}" for p in first.absolute_path)
+    path = "".join("/" + escape_pointer(str(part)) for part in first.absolute_path)
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     yield Outcome(
         params.verdict,

@@ -3,31 +3,59 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Annotated
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from synthgate import CheckContext, CheckKind, Outcome, PolicyContext, ScopeView, did_you_mean
 from synthgate_plugins.checks._params import Outcome3, Params, show
 
 __all__ = ["THRESHOLD", "Band", "ThresholdParams"]
 
+Bound = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+"""A finite number: ``above: yes`` or ``above: "0.5"`` is an error, never 1.0 or 0.5."""
+
+_UPPER = ("above", "at_least")
+_LOWER = ("below", "at_most")
+
 
 class Band(Params):
     """A condition on the metric's value; exactly one key."""
 
-    above: float | None = None
-    below: float | None = None
-    at_least: float | None = None
-    at_most: float | None = None
+    above: Bound | None = None
+    below: Bound | None = None
+    at_least: Bound | None = None
+    at_most: Bound | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Band:
-        given = [
-            k for k in ("above", "below", "at_least", "at_most") if getattr(self, k) is not None
-        ]
+        given = [k for k in (*_UPPER, *_LOWER) if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("a band takes exactly one of: above, below, at_least, at_most")
         return self
+
+    @property
+    def key(self) -> str:
+        """The one key given: ``above``, ``below``, ``at_least`` or ``at_most``."""
+        return next(k for k in (*_UPPER, *_LOWER) if getattr(self, k) is not None)
+
+    @property
+    def bound(self) -> float:
+        """The band's limit."""
+        value: float = getattr(self, self.key)
+        return value
+
+    @property
+    def upward(self) -> bool:
+        """True for ``above`` and ``at_least`` (the band holds high values)."""
+        return self.key in _UPPER
+
+    def covers(self, other: Band) -> bool:
+        """Whether every value in ``other`` (a band of the same direction) is in this band."""
+        inclusive, other_inclusive = self.key.startswith("at_"), other.key.startswith("at_")
+        if self.bound == other.bound:
+            return inclusive or not other_inclusive
+        return self.bound < other.bound if self.upward else self.bound > other.bound
 
     def holds(self, value: float) -> bool:
         """Whether ``value`` falls in the band."""
@@ -58,9 +86,24 @@ class ThresholdParams(Params):
     when_unknown: Outcome3 = "warn"
 
     @model_validator(mode="after")
-    def _some_band(self) -> ThresholdParams:
-        if self.warn is None and self.fail is None:
+    def _bands_can_fire(self) -> ThresholdParams:
+        warn, fail = self.warn, self.fail
+        if warn is None and fail is None:
             raise ValueError("give a 'warn' band, a 'fail' band, or both")
+        if warn is None or fail is None:
+            return self
+        both = f"warn when {warn.describe()}, fail when {fail.describe()}"
+        if warn.upward != fail.upward:
+            raise ValueError(
+                f"the bands point in opposite directions ({both}): give both as upper limits "
+                "(above, at_least) or both as lower limits (below, at_most)"
+            )
+        # The fail band is tested first, so warn can fire only outside it.
+        if fail.covers(warn):
+            raise ValueError(
+                f"the warn band can never fire ({both}): the fail band must lie inside the "
+                "warn band, with a stricter limit"
+            )
         return self
 
     def expected(self) -> str:
@@ -86,16 +129,16 @@ def _validate(params: ThresholdParams, context: PolicyContext) -> Iterable[tuple
 
 
 def _run(scope: ScopeView, params: ThresholdParams, context: CheckContext) -> Iterator[Outcome]:
-    metric = context.metrics[params.metric]
-    value = metric.compute(scope)
+    value = context.metric(params.metric, scope)  # a crash there blames the metric's plugin
     expected = params.expected()
     if value is None:
-        reason = metric.undefined(scope) if metric.undefined is not None else None
+        reason = context.undefined(params.metric, scope)
+        declare = context.metrics[params.metric].declare
         yield Outcome(
             params.when_unknown,
             "unknown",
             expected,
-            f"{params.metric} cannot be computed: {reason or 'declare ' + metric.declare}",
+            f"{params.metric} cannot be computed: {reason or 'declare ' + declare}",
         )
         return
     for verdict, band in (("fail", params.fail), ("warn", params.warn)):

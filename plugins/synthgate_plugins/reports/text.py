@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict
+from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict, empty_counts
 
 __all__ = ["TextReporter"]
 
@@ -34,7 +34,7 @@ class TextReporter(Reporter):
         return f"\x1b[2m{text}\x1b[0m" if self.run.color else text
 
     def start(self) -> None:
-        self._manifest_verdicts: dict[str, int] = {"pass": 0, "warn": 0, "fail": 0, "error": 0}
+        self._manifest_verdicts = empty_counts()
 
     def add(self, result: ManifestResult) -> None:
         self._manifest_verdicts[result.verdict] += 1

@@ -9,8 +9,9 @@ from pydantic import ValidationError
 
 from synthgate.checks import PolicyContext
 from synthgate.errors import PolicyError
-from synthgate.models import Scope
+from synthgate.models import Dataset, Scope, Source, Split
 from synthgate.policy import load_policy
+from synthgate.validation import field_names_at
 from synthgate_plugins.checks.required import REQUIRED, RequiredParams
 
 from ..scopes import host
@@ -58,6 +59,7 @@ def test_fields_that_exist_are_accepted(facts: list[str], scope: Scope) -> None:
         ("origin", "dataset", "'origin' names no field of a dataset"),
         ("judge.familly", "dataset", "did you mean 'family'?"),
         ("generator.", "source", "'generator.' names no field of a source"),
+        ("target_models.name", "dataset", "'target_models.name' names no field of a dataset"),
     ],
     ids=[
         "typo-in-nested",
@@ -67,6 +69,7 @@ def test_fields_that_exist_are_accepted(facts: list[str], scope: Scope) -> None:
         "wrong-scope",
         "judge",
         "empty",
+        "through-a-list",
     ],
 )
 def test_facts_naming_no_field_are_rejected(fact: str, scope: Scope, message: str) -> None:
@@ -75,6 +78,19 @@ def test_facts_naming_no_field_are_rejected(fact: str, scope: Scope, message: st
     param, text = found[0]
     assert param == "facts/1"
     assert message in text
+
+
+@pytest.mark.parametrize(
+    ("scope", "model"), [("dataset", Dataset), ("split", Split), ("source", Source)]
+)
+def test_every_field_and_nested_field_of_a_scope_can_be_required(
+    scope: Scope, model: type[Dataset | Split | Source]
+) -> None:
+    facts = []
+    for name in field_names_at(model, (), by_alias=False):
+        facts.append(name)
+        facts.extend(f"{name}.{sub}" for sub in field_names_at(model, (name,), by_alias=False))
+    assert problems(facts, scope) == []
 
 
 def test_params_need_at_least_one_fact_and_a_verdict_that_is_a_severity() -> None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import gc
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from synthgate.checks import PolicyContext
 from synthgate.errors import PolicyError
 from synthgate.policy import load_policy
+from synthgate_plugins.checks import schema as schema_module
 from synthgate_plugins.checks.schema import JSON_SCHEMA, SchemaParams
 
 from ..scopes import check_context, host, manifest, scope_at
@@ -98,3 +102,43 @@ def test_a_running_count_of_errors_is_reported() -> None:
     (outcome,) = JSON_SCHEMA.run(scope_at(data, "dataset"), params, check_context())
     assert outcome.verdict == "fail"
     assert "'judge' is a required property (and 2 more)" in outcome.message
+
+
+def test_a_yaml_date_in_a_schema_is_valid_and_read_as_its_text() -> None:
+    params = SchemaParams.model_validate({"schema": {"const": dt.date(2024, 6, 30)}})
+    assert params.schema_ == {"const": "2024-06-30"}
+    assert validate({"properties": {"released": {"enum": [dt.date(2024, 6, 30)]}}}) == []
+
+
+class _Keyed(BaseModel):
+    """A scope target whose keys need escaping in a JSON Pointer (no manifest model has any)."""
+
+    table: dict[str, int]
+
+
+def test_error_paths_are_escaped_pointers() -> None:
+    base = scope_at(manifest([{"id": "a", "origin": "human", "records": 1}]), "source/0")
+    odd = _Keyed(table={"a/b~c": -1})
+    # A source scope standing for another model.
+    scope = dataclasses.replace(base, source=odd)  # type: ignore[arg-type]
+    schema = {"properties": {"table": {"additionalProperties": {"minimum": 0}}}}
+    params = SchemaParams.model_validate({"schema": schema})
+    (outcome,) = JSON_SCHEMA.run(scope, params, check_context())
+    assert outcome.pointer == "/splits/0/sources/0/table/a~1b~0c"
+    assert outcome.message.startswith("/splits/0/sources/0/table/a~1b~0c: -1 is less than")
+
+
+def test_the_validator_is_compiled_once_per_params_object() -> None:
+    schema = {"required": ["judge"]}
+    params = SchemaParams.model_validate({"schema": schema})
+    twin = SchemaParams.model_validate({"schema": schema})
+    scope = scope_at(manifest([{"id": "a", "origin": "human", "records": 1}]), "dataset")
+    for _ in range(3):
+        list(JSON_SCHEMA.run(scope, params, check_context()))
+    compiled = schema_module._COMPILED[id(params)]
+    assert schema_module._validator(params) is compiled
+    assert schema_module._validator(twin) is not compiled
+    key = id(params)
+    del params
+    gc.collect()
+    assert key not in schema_module._COMPILED  # compiled validators go with their params

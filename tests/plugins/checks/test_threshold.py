@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from synthgate.checks import Metric, PolicyContext
+from synthgate.checks import CheckContext, Metric, MetricError, PolicyContext
 from synthgate.errors import PolicyError
 from synthgate.policy import load_policy
 from synthgate_plugins.checks.threshold import THRESHOLD, Band, ThresholdParams
 
-from ..scopes import host
+from ..scopes import host, manifest, scope_at
 from .cases import CASES_DIR, CheckCase, load_cases, run_case
 
 ERRORS = CASES_DIR.parent / "errors"
@@ -54,6 +54,90 @@ def test_band_holds_and_describes_itself(
 def test_band_takes_exactly_one_key(band: dict[str, float]) -> None:
     with pytest.raises(ValidationError, match="exactly one of: above, below, at_least, at_most"):
         Band.model_validate(band)
+
+
+@pytest.mark.parametrize(
+    ("bound", "message"),
+    [
+        (True, "Input should be a valid number"),
+        (False, "Input should be a valid number"),
+        ("0.5", "Input should be a valid number"),
+        (float("nan"), "Input should be a finite number"),
+        (float("inf"), "Input should be a finite number"),
+        (float("-inf"), "Input should be a finite number"),
+    ],
+    ids=["true", "false", "text", "nan", "inf", "minus-inf"],
+)
+@pytest.mark.parametrize("key", ["above", "below", "at_least", "at_most"])
+def test_a_bound_is_a_finite_number_never_a_flag_or_text(
+    key: str, bound: object, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Band.model_validate({key: bound})
+
+
+@pytest.mark.parametrize("bound", [0, 1, -2, 0.25, 1e-9])
+def test_whole_and_fractional_numbers_are_bounds(bound: float) -> None:
+    assert Band.model_validate({"above": bound}).above == bound
+
+
+@pytest.mark.parametrize(
+    ("warn", "fail"),
+    [
+        ({"above": 0.25}, {"above": 0.5}),
+        ({"at_least": 0.5}, {"above": 0.5}),  # warns at exactly 0.5
+        ({"above": 0.5}, {"at_least": 0.6}),
+        ({"below": 0.9}, {"below": 0.85}),
+        ({"at_most": 0.85}, {"below": 0.85}),  # warns at exactly 0.85
+        ({"below": 250}, {"at_most": 99}),
+    ],
+    ids=[
+        "above",
+        "at-least-and-above",
+        "above-and-at-least",
+        "below",
+        "at-most-and-below",
+        "mixed",
+    ],
+)
+def test_a_fail_band_inside_the_warn_band_is_allowed(
+    warn: dict[str, float], fail: dict[str, float]
+) -> None:
+    params = ThresholdParams.model_validate({"metric": "m", "warn": warn, "fail": fail})
+    assert params.warn is not None
+    assert params.fail is not None
+    assert params.warn.covers(params.fail)
+    assert not params.fail.covers(params.warn)
+
+
+@pytest.mark.parametrize(
+    ("warn", "fail", "message"),
+    [
+        ({"above": 0.5}, {"above": 0.25}, "the warn band can never fire"),
+        ({"above": 0.5}, {"above": 0.5}, "the warn band can never fire"),
+        ({"above": 0.5}, {"at_least": 0.5}, "the warn band can never fire"),
+        ({"at_least": 0.5}, {"at_least": 0.5}, "the warn band can never fire"),
+        ({"below": 0.85}, {"below": 0.9}, "the warn band can never fire"),
+        ({"below": 0.85}, {"at_most": 0.85}, "the warn band can never fire"),
+        ({"below": 0.2}, {"above": 0.5}, "the bands point in opposite directions"),
+        ({"at_least": 0.5}, {"at_most": 0.1}, "the bands point in opposite directions"),
+    ],
+    ids=[
+        "fail-lower",
+        "equal",
+        "fail-inclusive",
+        "equal-inclusive",
+        "below-fail-higher",
+        "below-fail-inclusive",
+        "warn-below-fail-above",
+        "warn-above-fail-below",
+    ],
+)
+def test_bands_where_warn_can_never_fire_are_rejected(
+    warn: dict[str, float], fail: dict[str, float], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        ThresholdParams.model_validate({"metric": "m", "warn": warn, "fail": fail})
 
 
 def test_band_rejects_unknown_keys() -> None:
@@ -118,8 +202,48 @@ def load_error(name: str) -> tuple[Path, PolicyError]:
             "unknown field 'wran'",
             "did you mean 'warn'?",
         ),
+        (
+            "threshold-band-yes.yaml",
+            "above: yes",
+            "Input should be a valid number (got True)",
+            "write a number",
+        ),
+        (
+            "threshold-band-nan.yaml",
+            "above: .nan",
+            "Input should be a finite number",
+            "",
+        ),
+        (
+            "threshold-band-text.yaml",
+            'above: "0.5"',
+            "Input should be a valid number (got '0.5')",
+            "write a number",
+        ),
+        (
+            "threshold-warn-unreachable.yaml",
+            "check:",
+            "the warn band can never fire (warn when > 0.5, fail when > 0.25)",
+            "",
+        ),
+        (
+            "threshold-bands-opposite.yaml",
+            "check:",
+            "the bands point in opposite directions (warn when < 0.2, fail when > 0.5)",
+            "",
+        ),
     ],
-    ids=["band-two-keys", "no-band", "unknown-metric", "unknown-param"],
+    ids=[
+        "band-two-keys",
+        "no-band",
+        "unknown-metric",
+        "unknown-param",
+        "bound-yes",
+        "bound-nan",
+        "bound-text",
+        "warn-unreachable",
+        "bands-opposite",
+    ],
 )
 def test_bad_parameters_fail_at_load_with_a_location(
     name: str, needle: str, message: str, hint: str
@@ -155,3 +279,41 @@ def test_an_unknown_metric_far_from_any_name_lists_the_metrics() -> None:
     assert param == "metric"
     assert message.startswith("unknown metric 'zzz'; expected one of: audited_items, ")
     assert "did you mean" not in message
+
+
+# ----------------------------------------------------------------------- metrics via the context
+
+_computed: list[str] = []
+
+
+def _one(scope: Any) -> int:
+    _computed.append(scope.pointer)
+    return 1
+
+
+def _broken(scope: Any) -> int:
+    raise ArithmeticError("no count\nmore detail")
+
+
+def test_the_metric_is_asked_for_through_the_check_context() -> None:
+    _computed.clear()
+    metrics = {"one": Metric("one", "One.", _one)}
+    params = ThresholdParams.model_validate({"metric": "one", "fail": {"above": 0}})
+    scope = scope_at(manifest([{"id": "a", "origin": "human", "records": 1}]), "dataset")
+    context = CheckContext(metrics).for_manifest()
+    for _ in range(3):
+        (outcome,) = THRESHOLD.run(scope, params, context)
+        assert (outcome.verdict, outcome.observed) == ("fail", 1)
+    assert _computed == ["/dataset"]  # the per-manifest context remembers the value
+
+
+def test_a_crashing_metric_raises_an_error_naming_the_metrics_plugin() -> None:
+    metrics = {"broken": Metric("broken", "Raises.", _broken)}
+    params = ThresholdParams.model_validate({"metric": "broken", "fail": {"above": 0}})
+    scope = scope_at(manifest([{"id": "a", "origin": "human", "records": 1}]), "dataset")
+    context = CheckContext(metrics, {"broken": "counters (counters-dist 2.0)"})
+    with pytest.raises(MetricError) as caught:
+        list(THRESHOLD.run(scope, params, context))
+    assert str(caught.value) == (
+        "metric 'broken' of plugin counters (counters-dist 2.0) crashed: ArithmeticError: no count"
+    )
