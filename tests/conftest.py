@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +16,17 @@ REPO_ROOT = Path(os.environ.get("SYNTHGATE_SOURCE_ROOT", TESTS.parent))
 
 
 @pytest.fixture(autouse=True)
-def _hermetic(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never load third-party plugins that happen to be installed."""
+def _hermetic(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Never load third-party plugins that happen to be installed; a fresh CLI plugin host
+    for every test, so that environment changes made by one test reach its CLI runs."""
+    from synthgate.cli import _host
+
     monkeypatch.setenv("SYNTHGATE_BUILTIN_PLUGINS_ONLY", "1")
     monkeypatch.delenv("SYNTHGATE_DISABLED_PLUGINS", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    _host.cache_clear()
+    yield
+    _host.cache_clear()
 
 
 @dataclass

@@ -221,3 +221,22 @@ def test_real_subprocess_uses_the_console_script(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["verdict"] == "fail"
     assert "\x1b[" not in done.stdout  # no colour when not on a terminal
+
+
+def test_disabled_plugins_are_listed_but_not_reported_as_used(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SYNTHGATE_DISABLED_PLUGINS", "synthgate-packs-unused,synthgate-adapters")
+    listing = run_cli("plugins")
+    assert "synthgate-adapters (synthgate" in listing.out
+    assert "disabled by SYNTHGATE_DISABLED_PLUGINS" in listing.out
+    rows = json.loads(run_cli("plugins", "--format", "json").out)
+    assert {r["name"]: r["disabled"] for r in rows}["synthgate-adapters"] is True
+
+
+def test_max_file_size_bounds_user_files_not_installed_packs(run_cli: Run) -> None:
+    small = run_cli("audit", str(CLI / "pass.synthgate.yaml"), "--max-file-size", "5000")
+    assert small.code == 0, small.err
+    tiny = run_cli("audit", str(CLI / "pass.synthgate.yaml"), "--max-file-size", "100")
+    assert tiny.code == 2
+    assert "over the limit of 100 bytes" in tiny.err

@@ -80,7 +80,9 @@ class Audit:
     def plugin_infos(self) -> list[PluginInfo]:
         """Name and version of every loaded plugin, for the report."""
         return [
-            PluginInfo(name=r.name, version=r.version) for r in self.host.records if r.error is None
+            PluginInfo(name=r.name, version=r.version)
+            for r in self.host.records
+            if r.error is None and not r.disabled
         ]
 
     def discover(self, paths: Sequence[str]) -> list[ManifestFile]:

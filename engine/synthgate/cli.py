@@ -420,6 +420,7 @@ def plugins(fmt: str) -> None:
                 "version": r.version,
                 "builtin": r.builtin,
                 "hooks": r.hooks,
+                "disabled": r.disabled,
                 "error": r.error,
             }
             for r in host.records
@@ -428,7 +429,8 @@ def plugins(fmt: str) -> None:
         return
     for r in host.records:
         kind = "built-in" if r.builtin else "third-party"
-        click.echo(f"{r.name} ({r.distribution} {r.version}, {kind})")
+        state = ", disabled by SYNTHGATE_DISABLED_PLUGINS" if r.disabled else ""
+        click.echo(f"{r.name} ({r.distribution} {r.version}, {kind}{state})")
         click.echo(f"    hooks: {', '.join(r.hooks) or 'none'}")
         if r.error:
             click.echo(f"    error: {r.error}")

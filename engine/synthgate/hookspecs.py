@@ -108,7 +108,7 @@ def synthgate_extend_taxonomy() -> dict[str, TaskType]:
 def synthgate_add_commands(cli: click.Group) -> None:
     """Add sub-commands to the ``synthgate`` command group.
 
-    Fires only when the command line names a command that is not built in, so plugins cost
-    nothing for the built-in commands.
+    Fires when the command line names a command that is not built in, and for ``--help`` and
+    ``synthgate plugins``, which list every command; built-in commands never fire it.
     """
     raise NotImplementedError

@@ -158,7 +158,10 @@ def _read_layer(
         key = str(path.resolve())
     else:
         pack = packs[ref]
-        doc = parse_bytes(pack.resource.read_bytes(), f"<pack {ref}>", limits, json_format=False)
+        # An installed pack is not user input: --max-file-size bounds the files a user names.
+        doc = parse_bytes(
+            pack.resource.read_bytes(), f"<pack {ref}>", DEFAULT_LIMITS, json_format=False
+        )
         origin = key = f"pack:{ref}"
     if not isinstance(doc.data, dict):
         raise PolicyError.at(

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from synthgate import CheckParams
-
-__all__ = ["Outcome3", "Params", "Severity", "show"]
+__all__ = ["Outcome3", "Severity", "show"]
 
 Outcome3 = Literal["pass", "warn", "fail"]
 Severity = Literal["warn", "fail"]
-
-Params = CheckParams
-"""The engine's strict parameter base class, under the name the built-in checks first used."""
 
 
 def show(value: Any) -> str:

@@ -7,8 +7,16 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from synthgate import CheckContext, CheckKind, Outcome, PolicyContext, ScopeView, did_you_mean
-from synthgate_plugins.checks._params import Outcome3, Params, show
+from synthgate import (
+    CheckContext,
+    CheckKind,
+    CheckParams,
+    Outcome,
+    PolicyContext,
+    ScopeView,
+    did_you_mean,
+)
+from synthgate_plugins.checks._params import Outcome3, show
 
 __all__ = ["THRESHOLD", "Band", "ThresholdParams"]
 
@@ -19,7 +27,7 @@ _UPPER = ("above", "at_least")
 _LOWER = ("below", "at_most")
 
 
-class Band(Params):
+class Band(CheckParams):
     """A condition on the metric's value; exactly one key."""
 
     above: Bound | None = None
@@ -77,7 +85,7 @@ class Band(Params):
         raise AssertionError("unreachable")  # pragma: no cover
 
 
-class ThresholdParams(Params):
+class ThresholdParams(CheckParams):
     """``metric``, a ``warn`` and/or ``fail`` band, and the verdict when the metric is unknown."""
 
     metric: str
