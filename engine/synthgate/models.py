@@ -568,8 +568,15 @@ class CheckParams(BaseModel):
 # --------------------------------------------------------------------------- findings
 
 
+# Report models are built on first use: a text audit never validates or dumps them, and a
+# pre-commit hook should not pay for their schemas at start-up.
+_REPORT_CONFIG = ConfigDict(defer_build=True)
+
+
 class Location(BaseModel):
     """Where a finding points: a file, a 1-based line and column, and a JSON Pointer."""
+
+    model_config = _REPORT_CONFIG
 
     file: str
     line: int = Field(ge=1)
@@ -579,6 +586,8 @@ class Location(BaseModel):
 
 class Finding(BaseModel):
     """One verdict of one rule on one scope, explaining itself."""
+
+    model_config = _REPORT_CONFIG
 
     rule: str
     name: str
@@ -594,6 +603,8 @@ class Finding(BaseModel):
 class ManifestResult(BaseModel):
     """Findings for one manifest."""
 
+    model_config = _REPORT_CONFIG
+
     path: str
     dataset: str
     verdict: Verdict
@@ -604,6 +615,8 @@ class ManifestResult(BaseModel):
 class PolicyInfo(BaseModel):
     """A policy pack used in a run."""
 
+    model_config = _REPORT_CONFIG
+
     name: str
     version: str
     origin: str
@@ -612,12 +625,16 @@ class PolicyInfo(BaseModel):
 class PluginInfo(BaseModel):
     """A plugin loaded in a run."""
 
+    model_config = _REPORT_CONFIG
+
     name: str
     version: str
 
 
 class Totals(BaseModel):
     """Counts over the whole run."""
+
+    model_config = _REPORT_CONFIG
 
     manifests: int
     findings: dict[Verdict, int]
@@ -627,6 +644,8 @@ class Totals(BaseModel):
 
 class Report(BaseModel):
     """Everything one audit found."""
+
+    model_config = _REPORT_CONFIG
 
     synthgate: str = Field(description="synthgate version.")
     policies: list[PolicyInfo]
