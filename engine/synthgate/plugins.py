@@ -169,18 +169,31 @@ class PluginHost:
                 self._record_failure(plugin_name, f"{hook_name} {problem}")
                 continue
             for item in items:
-                name: str = item.name
-                if name in out:
-                    raise UsageError(
-                        f"{what} '{name}' is registered by two plugins: "
-                        f"{self.describe(owner[name])} and {self.describe(plugin_name)}",
-                        "uninstall or disable one of them (SYNTHGATE_DISABLED_PLUGINS)",
-                    )
-                out[name] = item
-                owner[name] = plugin_name
+                self._claim(
+                    out, owner, f"{what} '{item.name}' is registered", item.name, item, plugin_name
+                )
         self._cache[hook_name] = out
         self._owners[hook_name] = owner
         return out
+
+    def _claim(
+        self,
+        out: dict[str, Any],
+        owner: dict[str, str],
+        what: str,
+        name: str,
+        item: Any,
+        plugin_name: str,
+    ) -> None:
+        """Register ``item`` under ``name`` for ``plugin_name``; a second claim names both."""
+        if name in out:
+            raise UsageError(
+                f"{what} by two plugins: "
+                f"{self.describe(owner[name])} and {self.describe(plugin_name)}",
+                "uninstall or disable one of them (SYNTHGATE_DISABLED_PLUGINS)",
+            )
+        out[name] = item
+        owner[name] = plugin_name
 
     def check_kinds(self) -> dict[str, CheckKind]:
         """All registered check kinds by name."""
@@ -247,14 +260,7 @@ class PluginHost:
                 )
                 continue
             for name, task in types.items():
-                if name in out:
-                    raise UsageError(
-                        f"task type '{name}' is defined by two plugins: "
-                        f"{self.describe(owner[name])} and {self.describe(plugin_name)}",
-                        "uninstall or disable one of them (SYNTHGATE_DISABLED_PLUGINS)",
-                    )
-                out[name] = task
-                owner[name] = plugin_name
+                self._claim(out, owner, f"task type '{name}' is defined", name, task, plugin_name)
         self._cache[hook_name] = out
         self._owners[hook_name] = owner
         return out
