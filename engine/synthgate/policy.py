@@ -330,8 +330,7 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
                 except PolicyError as exc:
                     problems.extend(exc.problems)
     aliases = _aliases(definitions, host, problems)
-    if problems:
-        raise PolicyError(problems)
+    # Go on to compile the rules, so that one run reports every problem of the policy.
 
     kinds = host.check_kinds()
     metrics = host.metrics()
@@ -430,28 +429,35 @@ def _compile_rule(
             raise PolicyError(validation_problems(exc, doc, Rule, pointer)) from None
     check = dict(rule.check)
     kind_name = check.pop("kind", None)
+    selector = rule.applies
+    problems = _selector_problems(selector, draft, aliases)  # reported with any below
     if not isinstance(kind_name, str):
-        raise PolicyError.at(
-            doc.path,
-            *doc.locate(f"{pointer}/check"),
-            f"rule {rule.code} has no check 'kind'",
-            "add 'kind:' naming a check kind: " + ", ".join(sorted(kinds)),
-            pointer=f"{pointer}/check",
+        problems.append(
+            Problem(
+                doc.path,
+                *doc.locate(f"{pointer}/check"),
+                f"rule {rule.code} has no check 'kind'",
+                "add 'kind:' naming a check kind: " + ", ".join(sorted(kinds)),
+                f"{pointer}/check",
+            )
         )
+        raise PolicyError(problems)
     kind = kinds.get(kind_name)
     if kind is None:
-        raise PolicyError.at(
-            doc.path,
-            *doc.locate(f"{pointer}/check/kind"),
-            f"unknown check kind '{kind_name}'",
-            did_you_mean(kind_name, kinds),
-            pointer=f"{pointer}/check/kind",
+        problems.append(
+            Problem(
+                doc.path,
+                *doc.locate(f"{pointer}/check/kind"),
+                f"unknown check kind '{kind_name}'",
+                did_you_mean(kind_name, kinds),
+                f"{pointer}/check/kind",
+            )
         )
+        raise PolicyError(problems)
 
     try:
         params = kind.params.model_validate(check)
     except ValidationError as exc:
-        problems = []
         for problem in validation_problems(exc, doc, kind.params, f"{pointer}/check"):
             if problem.pointer == f"{pointer}/check" and _broken_by_override(draft, kind):
                 # A rule about the parameters together (e.g. two bands): blame the override.
@@ -467,8 +473,6 @@ def _compile_rule(
             problems.append(problem)
         raise PolicyError(problems) from None
 
-    selector = rule.applies
-    problems = _selector_problems(selector, draft, aliases)
     if kind.validate is not None:
         context = PolicyContext(metrics, frozenset(taxonomy), selector.scope, draft.trusted)
         for param, message in kind.validate(params, context):

@@ -657,3 +657,18 @@ def test_an_alias_clash_of_a_plugins_task_type_is_a_usage_error(
         load_policy("default", host)
     assert caught.value.message.startswith(message)
     assert "names and aliases of its own" in caught.value.hint
+
+
+def test_one_load_reports_every_problem_of_a_policy() -> None:
+    from synthgate.plugins import load_plugins
+
+    path = POLICIES / "errors" / "many-problems.yaml"
+    with pytest.raises(PolicyError) as caught:
+        load_policy(str(path), load_plugins(builtin_only=True))
+    found = [(p.line, p.message, p.hint) for p in caught.value.problems]
+    assert found == [
+        (5, "override names no inherited rule: 'SG13'", "did you mean 'SG103'?"),
+        (10, "task type 'sentimnt' is not in the taxonomy", "did you mean 'sentiment'?"),
+        (11, "unknown check kind 'treshold'", "did you mean 'threshold'?"),
+    ]
+    assert all(p.path == str(path) for p in caught.value.problems)
