@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from synthgate.adapters import ManifestAdapter
 from synthgate.checks import CheckContext
+from synthgate.config import glob_match
 from synthgate.documents import DEFAULT_LIMITS, Limits
-from synthgate.errors import InputError, Problem, UsageError
+from synthgate.errors import InputError, Problem, UsageError, did_you_mean
 from synthgate.evaluate import evaluate
 from synthgate.models import (
     Manifest,
@@ -28,7 +30,15 @@ from synthgate.plugins import PluginHost, load_plugins
 from synthgate.policy import LoadedPolicy, load_policy
 from synthgate.validation import validate_model
 
-__all__ = ["Audit", "ManifestFile", "Tally", "audit_paths", "overall_verdict"]
+__all__ = [
+    "Audit",
+    "ManifestFile",
+    "Tally",
+    "audit_paths",
+    "changed_files",
+    "overall_verdict",
+    "select_rules",
+]
 
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
 """Directories never searched, besides hidden ones (``.git``, ``.tox``, ...)."""
@@ -57,8 +67,19 @@ class Audit:
     policy: LoadedPolicy
     limits: Limits = DEFAULT_LIMITS
     keep_passes: bool = False
+    include: tuple[str, ...] | None = None
+    """Globs a file found in a directory must match (None: the adapters' globs)."""
+    exclude: tuple[str, ...] = ()
+    """Globs of files and directories never searched (files named explicitly are still read)."""
+    base: Path | None = None
+    """The directory globs are relative to (None: the current directory)."""
+    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(glob, rule selectors): rules that do not run on manifests whose path matches."""
     context: CheckContext = field(init=False)
     adapters: list[ManifestAdapter] = field(init=False)
+    _ignored_policies: dict[frozenset[str], LoadedPolicy] = field(
+        init=False, default_factory=dict, repr=False
+    )
 
     def __post_init__(self) -> None:
         self.context = CheckContext(self.host.metrics())
@@ -72,10 +93,31 @@ class Audit:
         host: PluginHost | None = None,
         limits: Limits = DEFAULT_LIMITS,
         keep_passes: bool = False,
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        include: Sequence[str] | None = None,
+        exclude: Sequence[str] = (),
+        base: Path | None = None,
+        per_path_ignores: Iterable[tuple[str, Sequence[str]]] = (),
     ) -> Audit:
-        """Load plugins (unless given) and the policy (a file or pack name; default pack)."""
+        """Load plugins (unless given) and the policy (a file or pack name; default pack),
+        keeping the rules ``select`` and ``ignore`` leave (see :func:`select_rules`)."""
         host = host if host is not None else load_plugins()
-        return cls(host, load_policy(policy, host, limits=limits), limits, keep_passes)
+        full = load_policy(policy, host, limits=limits)
+        per_path_ignores = list(per_path_ignores)
+        for _glob, selectors in per_path_ignores:  # a typo is an error, never a no-op
+            select_rules(full, ignore=selectors, option="per-path-ignores")
+        loaded = select_rules(full, select, ignore)
+        return cls(
+            host,
+            loaded,
+            limits,
+            keep_passes,
+            include=tuple(include) if include is not None else None,
+            exclude=tuple(exclude),
+            base=base,
+            per_path_ignores=tuple((glob, tuple(codes)) for glob, codes in per_path_ignores),
+        )
 
     def plugin_infos(self) -> list[PluginInfo]:
         """Name and version of every loaded plugin, for the report."""
@@ -86,14 +128,15 @@ class Audit:
         ]
 
     def discover(self, paths: Sequence[str]) -> list[ManifestFile]:
-        """Files named, and files under directories named that match an adapter's globs."""
+        """Files named, and files under directories named that match an adapter's globs
+        (or the ``include`` globs), except those ``exclude`` matches."""
         globs = [g for adapter in self.adapters for g in adapter.globs]
         found: list[ManifestFile] = []
         seen: set[Path] = set()
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                for file in _walk(path, globs):
+                for file in _walk(path, globs, self._wanted, self._excluded):
                     key = file.resolve()
                     if key not in seen:
                         seen.add(key)
@@ -106,6 +149,48 @@ class Audit:
             else:
                 raise UsageError(f"'{raw}' does not exist", "name manifest files or directories")
         return found
+
+    def _relative(self, path: Path) -> str | None:
+        """``path`` relative to the base directory, ``/``-separated; None if outside it."""
+        base = (self.base or Path.cwd()).resolve()
+        try:
+            return path.resolve().relative_to(base).as_posix()
+        except ValueError:
+            return None
+
+    def _wanted(self, file: Path) -> bool | None:
+        """Whether ``include`` takes a file found in a directory (None: no ``include``)."""
+        if self.include is None:
+            return None
+        relative = self._relative(file)
+        candidate = relative if relative is not None else file.name
+        return any(glob_match(candidate, pattern) for pattern in self.include)
+
+    def _excluded(self, path: Path) -> bool:
+        if not self.exclude:
+            return False
+        relative = self._relative(path)
+        candidate = relative if relative is not None else path.name
+        return any(glob_match(candidate, pattern) for pattern in self.exclude)
+
+    def _policy_for(self, item: ManifestFile) -> LoadedPolicy:
+        """The policy without the rules ``per_path_ignores`` drops for this manifest."""
+        if not self.per_path_ignores:
+            return self.policy
+        relative = self._relative(item.path) or item.path.as_posix()
+        ignored = frozenset(
+            selector
+            for pattern, selectors in self.per_path_ignores
+            if glob_match(relative, pattern)
+            for selector in selectors
+        )
+        if not ignored:
+            return self.policy
+        if ignored not in self._ignored_policies:
+            self._ignored_policies[ignored] = select_rules(
+                self.policy, ignore=sorted(ignored), strict=False
+            )
+        return self._ignored_policies[ignored]
 
     def audit_file(self, item: ManifestFile) -> ManifestResult | InputError:
         """One manifest's result, or the input error that stops it from being audited.
@@ -140,7 +225,11 @@ class Audit:
                 )
             manifest = validate_model(Manifest, document.data, document)
             return evaluate(
-                manifest, document, self.policy, self.context, keep_passes=self.keep_passes
+                manifest,
+                document,
+                self._policy_for(item),
+                self.context,
+                keep_passes=self.keep_passes,
             )
         except InputError as exc:
             return exc
@@ -188,12 +277,65 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux")
 
 
-def _walk(root: Path, globs: list[str]) -> Iterator[Path]:
+def _walk(
+    root: Path,
+    globs: list[str],
+    wanted: Callable[[Path], bool | None],
+    excluded: Callable[[Path], bool],
+) -> Iterator[Path]:
     for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS)
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".") and d not in _SKIP_DIRS and not excluded(Path(directory) / d)
+        )
         for name in sorted(filenames):
-            if any(fnmatch.fnmatch(name, pattern) for pattern in globs):
-                yield Path(directory) / name
+            file = Path(directory) / name
+            take = wanted(file)
+            if take is None:
+                take = any(fnmatch.fnmatch(name, pattern) for pattern in globs)
+            if take and not excluded(file):
+                yield file
+
+
+def _rule_matches(selector: str, code: str, name: str) -> bool:
+    """A selector names a rule by code, code prefix (``SG2``) or name."""
+    return selector in (code, name) or code.upper().startswith(selector.upper())
+
+
+def select_rules(
+    policy: LoadedPolicy,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    *,
+    strict: bool = True,
+    option: str = "",
+) -> LoadedPolicy:
+    """``policy`` with only the rules ``select`` names (all if empty), minus those ``ignore``
+    names. A selector is a rule code, a code prefix such as ``SG2``, or a rule name; with
+    ``strict``, one that names no rule of the policy is a :class:`UsageError`, never a silent
+    no-op (``option`` names where the selector came from in that message)."""
+    if not select and not ignore:
+        return policy
+    rules = [(c.rule.code, c.rule.name) for c in policy.rules]
+    for label, selectors in (("select", select), ("ignore", ignore)):
+        for selector in selectors if strict else ():
+            if not any(_rule_matches(selector, code, name) for code, name in rules):
+                choices = [code for code, _ in rules] + [name for _, name in rules]
+                raise UsageError(
+                    f"{option or label} '{selector}' names no rule of policy '{policy.name}'",
+                    did_you_mean(selector, choices) or "list the rules with 'synthgate rules'",
+                )
+    kept = [
+        compiled
+        for compiled in policy.rules
+        if (
+            not select
+            or any(_rule_matches(s, compiled.rule.code, compiled.rule.name) for s in select)
+        )
+        and not any(_rule_matches(s, compiled.rule.code, compiled.rule.name) for s in ignore)
+    ]
+    return dataclasses.replace(policy, rules=kept)
 
 
 def overall_verdict(totals: Totals) -> Verdict:
@@ -260,3 +402,56 @@ def audit_paths(
         totals=tally.totals(),
         verdict=tally.verdict(),
     )
+
+
+def changed_files(ref: str, cwd: Path | None = None) -> set[Path]:
+    """Resolved paths of existing files changed since git ``ref``: committed on this branch
+    since it forked from ``ref`` (``git diff REF...HEAD``), staged or unstaged changes to
+    tracked files, and untracked files that are not ignored. Deleted files are left out.
+
+    Raises :class:`UsageError` outside a git repository or for an unknown ``ref``.
+    """
+    import subprocess
+
+    def git(*args: str, where: Path | None = cwd) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=where, capture_output=True, text=True, check=False
+            )
+        except FileNotFoundError:
+            raise UsageError(
+                "--changed-since needs git, which is not installed", "install git"
+            ) from None
+        if done.returncode != 0:
+            raise _GitFailed(done.stderr.strip())
+        return done.stdout
+
+    try:
+        top = Path(git("rev-parse", "--show-toplevel").strip())
+    except _GitFailed:
+        raise UsageError(
+            "--changed-since works only inside a git repository",
+            "run synthgate from a git working tree, or leave out --changed-since",
+        ) from None
+    try:
+        git("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    except _GitFailed:
+        raise UsageError(
+            f"--changed-since: unknown git revision '{ref}'",
+            "name a branch, tag or commit (fetch it first in a shallow CI clone)",
+        ) from None
+    names: list[str] = []
+    try:
+        for args in (
+            ("diff", "--name-only", "-z", "--diff-filter=d", f"{ref}...HEAD", "--"),
+            ("diff", "--name-only", "-z", "--diff-filter=d", "HEAD", "--"),
+            ("ls-files", "-z", "--others", "--exclude-standard"),
+        ):
+            names += git(*args, where=top).split("\0")
+    except _GitFailed as exc:
+        raise UsageError(f"--changed-since {ref}: git failed: {exc}") from None
+    return {(top / name).resolve() for name in names if name and (top / name).is_file()}
+
+
+class _GitFailed(Exception):
+    """A git command exited non-zero (its message is git's standard error)."""

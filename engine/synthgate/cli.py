@@ -19,8 +19,11 @@ import click
 from synthgate import __version__
 
 if TYPE_CHECKING:
+    from synthgate.audit import Audit
+    from synthgate.config import Settings
     from synthgate.plugins import PluginHost
     from synthgate.policy import LoadedPolicy
+    from synthgate.reporters import ReporterSpec, RunInfo
 
 __all__ = ["cli", "main"]
 
@@ -120,125 +123,314 @@ def _policy(host: PluginHost, ref: str | None) -> LoadedPolicy:
 # --------------------------------------------------------------------------- audit
 
 
+def _config_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that override the configuration file, shared by 'audit' and 'config'."""
+    options = [
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(dir_okay=False),
+            help="Configuration file [default: synthgate.toml or pyproject.toml with "
+            "[tool.synthgate], in this directory or a parent].",
+        ),
+        click.option("--no-config", is_flag=True, help="Ignore configuration files."),
+        click.option(
+            "--policy", "-p", metavar="FILE|PACK", help="Policy file or pack name [default pack]."
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["warn", "fail", "never"]),
+            default=None,
+            help="Lowest verdict that makes the exit code 1 ('never': none does; a crashed "
+            "check still exits 3) [default: fail].",
+        ),
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="RULES",
+            help="Run only these rules: codes, code prefixes (SG2) or names; comma-separated, "
+            "repeatable.",
+        ),
+        click.option(
+            "--ignore",
+            multiple=True,
+            metavar="RULES",
+            help="Do not run these rules (codes, code prefixes or names).",
+        ),
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes for large batches [default: number of CPUs].",
+        ),
+        click.option(
+            "--max-file-size",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Largest file read, in bytes [default: 10485760].",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _settings(config_file: str | None, no_config: bool, cli_values: dict[str, Any]) -> Settings:
+    """The effective settings: command line over the configuration file over defaults."""
+    from synthgate.config import find_config, load_config, resolve_settings
+
+    config = None
+    if config_file is not None and no_config:
+        from synthgate.errors import UsageError
+
+        raise UsageError("--config and --no-config exclude each other")
+    if config_file is not None:
+        config = load_config(Path(config_file))
+    elif not no_config:
+        found = find_config()
+        config = load_config(found) if found is not None else None
+    return resolve_settings(config, cli_values)
+
+
+def _cli_values(
+    policy: str | None,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    jobs: int | None,
+    max_file_size: int | None,
+    formats: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    from synthgate.config import split_selectors
+
+    return {
+        "policy": policy,
+        "fail-on": fail_on,
+        "select": split_selectors(select) or None,
+        "ignore": split_selectors(ignore) or None,
+        "jobs": jobs,
+        "max-file-size": max_file_size,
+        "format": list(formats) or None,
+    }
+
+
 @cli.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
-    "--policy", "-p", metavar="FILE|PACK", help="Policy file or pack name [default pack]."
-)
-@click.option(
     "--format",
     "-f",
-    "fmt",
-    default="text",
-    show_default=True,
-    metavar="NAME",
-    help="Output format: text, json, or one a plugin adds.",
+    "formats",
+    multiple=True,
+    metavar="NAME[=PATH]",
+    help="Output format (text, json, sarif, junit, github, markdown, or one a plugin adds), "
+    "to standard output or, with =PATH, to a file; repeatable, one audit feeds them all "
+    "[default: text].",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
 @click.option(
-    "--fail-on",
-    type=click.Choice(["warn", "fail", "never"]),
-    default="fail",
-    show_default=True,
-    help="Lowest verdict that makes the exit code 1 ('never': none does; a crashed check "
-    "still exits 3).",
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="Write the one format given without =PATH here instead of standard output.",
+)
+@_config_options
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Audit only manifests changed since git REF: commits since REF...HEAD, "
+    "uncommitted and untracked files.",
 )
 @click.option(
     "--show-passes", is_flag=True, help="Include passing checks in the output, not only counts."
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes for large batches [default: number of CPUs].",
-)
-@click.option(
-    "--max-file-size",
-    type=click.IntRange(min=1),
-    default=10 * 1024 * 1024,
-    show_default=True,
-    help="Largest file read, in bytes.",
-)
 @click.option("--color/--no-color", default=None, help="Colour output [default: on a terminal].")
 def audit(
     paths: tuple[str, ...],
-    policy: str | None,
-    fmt: str,
+    formats: tuple[str, ...],
     output: str | None,
-    fail_on: str,
-    show_passes: bool,
+    config_file: str | None,
+    no_config: bool,
+    policy: str | None,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
     jobs: int | None,
-    max_file_size: int,
+    max_file_size: int | None,
+    changed_since: str | None,
+    show_passes: bool,
     color: bool | None,
 ) -> None:
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
-    from synthgate.audit import Audit, Tally
+    from synthgate.audit import Audit, Tally, changed_files
     from synthgate.documents import Limits
-    from synthgate.errors import InputError, UsageError, did_you_mean
+    from synthgate.errors import InputError, UsageError
     from synthgate.models import verdict_rank
-    from synthgate.reporters import RunInfo
 
+    settings = _settings(
+        config_file,
+        no_config,
+        _cli_values(policy, fail_on, select, ignore, jobs, max_file_size, formats),
+    )
+    fail_level: str = settings["fail-on"]
     host = _host()
-    specs = host.reporters()
-    if fmt not in specs:
-        raise UsageError(f"unknown output format '{fmt}'", did_you_mean(fmt, specs))
-    reporter_cls = specs[fmt].load()
+    outputs = _plan_outputs(settings["format"], output, host)
+    reporter_classes = [spec.load() for spec, _path in outputs]
+    wants_passes = any(cls.wants_passes for cls in reporter_classes)
     runner = Audit.create(
-        policy,
+        settings["policy"],
         host=host,
-        limits=Limits(max_bytes=max_file_size),
-        keep_passes=show_passes or reporter_cls.wants_passes,
+        limits=Limits(max_bytes=settings["max-file-size"]),
+        keep_passes=show_passes or wants_passes,
+        select=settings["select"],
+        ignore=settings["ignore"],
+        include=settings["include"],
+        exclude=settings["exclude"],
+        base=settings.base,
+        per_path_ignores=settings["per-path-ignores"].items(),
     )
     _warn_plugin_errors(host)
     items = runner.discover(list(paths) or ["."])
     if not items:
-        globs = ", ".join(g for a in runner.adapters for g in a.globs)
+        globs = ", ".join(settings["include"] or (g for a in runner.adapters for g in a.globs))
         raise UsageError(
             "no manifests found in " + ", ".join(paths or (".",)),
             f"name manifest files, or put manifests named like {globs} in the directories",
         )
+    if changed_since is not None:
+        changed = changed_files(changed_since)
+        items = [item for item in items if item.path.resolve() in changed]
+        if not items:
+            click.echo(f"synthgate: no manifest changed since {changed_since}", err=True)
     tally = Tally()
-    out, finish_output = _open_output(output)
     succeeded = False
+    opened: list[tuple[TextIO, Callable[[bool], None]]] = []
     try:
-        use_color = color if color is not None else out.isatty() and "NO_COLOR" not in os.environ
-        run = RunInfo(
-            version=__version__,
-            policies=runner.policy.packs,
-            plugins=runner.plugin_infos(),
-            color=use_color,
-            verbose=show_passes,
-            fail_on=fail_on,
-        )
-        reporter = reporter_cls(out, run)
-        reporter.start()
-        for result in runner.results(items, jobs or os.cpu_count() or 1):
+        for _spec, path in outputs:
+            opened.append(_open_output(path))
+        reporters = []
+        for cls, (out, _finish) in zip(reporter_classes, opened, strict=True):
+            use_color = (
+                color if color is not None else out.isatty() and "NO_COLOR" not in os.environ
+            )
+            reporters.append((cls(out, _run_info(runner, use_color, show_passes, fail_level)), cls))
+        for reporter, _cls in reporters:
+            reporter.start()
+        for result in runner.results(items, settings["jobs"] or os.cpu_count() or 1):
             tally.add(result)
             if isinstance(result, InputError):
                 click.echo(result.render(), err=True)
-            else:
-                reporter.add(result)
-        reporter.finish(tally.totals(), tally.verdict())
-        succeeded = not tally.unreadable and tally.manifests > 0
-    finally:  # a report file is written whole or not at all, even on Ctrl-C
-        finish_output(succeeded)
+                continue
+            without_passes = result
+            if not show_passes and runner.keep_passes:
+                without_passes = result.model_copy(
+                    update={"findings": [f for f in result.findings if f.verdict != "pass"]}
+                )
+            for reporter, cls in reporters:
+                reporter.add(result if show_passes or cls.wants_passes else without_passes)
+        for reporter, _cls in reporters:
+            reporter.finish(tally.totals(), tally.verdict())
+        succeeded = not tally.unreadable and (tally.manifests > 0 or changed_since is not None)
+    finally:  # every report file is written whole or not at all, even on Ctrl-C
+        for _out, finish in opened:
+            finish(succeeded)
     if tally.unreadable:
         noun = "file" if tally.unreadable == 1 else "files"
         click.echo(
             f"synthgate: {tally.unreadable} {noun} could not be audited (see above)", err=True
         )
         sys.exit(2)
-    if not tally.manifests:  # never a pass when nothing was audited
+    if not tally.manifests and changed_since is None:  # never a pass when nothing was audited
         raise UsageError("no manifest was audited", "name manifest files or directories")
     crashed = tally.findings["error"]
     if crashed:  # whatever --fail-on says: exit codes never change meaning with flags
         noun = "check" if crashed == 1 else "checks"
         click.echo(f"synthgate: {crashed} {noun} crashed; please report at {ISSUES_URL}", err=True)
         sys.exit(3)
-    if fail_on != "never" and verdict_rank(tally.verdict()) >= verdict_rank(fail_on):
+    if fail_level != "never" and verdict_rank(tally.verdict()) >= verdict_rank(fail_level):
         sys.exit(1)
     sys.exit(0)
+
+
+def _run_info(runner: Audit, color: bool, verbose: bool, fail_on: str) -> RunInfo:
+    from synthgate.reporters import RunInfo
+
+    return RunInfo(
+        version=__version__,
+        policies=runner.policy.packs,
+        plugins=runner.plugin_infos(),
+        color=color,
+        verbose=verbose,
+        fail_on=fail_on,
+        rules=tuple(compiled.rule for compiled in runner.policy.rules),
+    )
+
+
+def _plan_outputs(
+    formats: list[str], output: str | None, host: PluginHost
+) -> list[tuple[ReporterSpec, str | None]]:
+    """Each format's reporter and destination (None: standard output), checked before the
+    audit starts: known names, at most one format on standard output, no file twice."""
+    from synthgate.errors import UsageError, did_you_mean
+
+    specs = host.reporters()
+    plan: list[tuple[ReporterSpec, str | None]] = []
+    for entry in formats:
+        name, sep, target = entry.partition("=")
+        name = name.strip()
+        if name not in specs:
+            raise UsageError(f"unknown output format '{name}'", did_you_mean(name, specs))
+        if sep and not target:
+            raise UsageError(f"'--format {entry}' names no file", f"write '{name}=PATH'")
+        plan.append((specs[name], target if sep else None))
+    to_stdout = [spec.name for spec, path in plan if path is None]
+    if len(to_stdout) > 1:
+        raise UsageError(
+            f"formats {', '.join(to_stdout)} would all go to standard output",
+            "send all but one to files with NAME=PATH, e.g. '--format json=report.json'",
+        )
+    if output is not None:
+        if not to_stdout:
+            raise UsageError(
+                "--output names a file but every format already has its own",
+                "leave out --output, or give one format without =PATH",
+            )
+        plan = [(spec, path if path is not None else output) for spec, path in plan]
+    seen: set[Path] = set()
+    for _spec, path in plan:
+        if path is not None:
+            key = Path(path).resolve()
+            if key in seen:
+                raise UsageError(f"two formats would be written to '{path}'")
+            seen.add(key)
+    return plan
+
+
+@cli.command("config")
+@_config_options
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def config_command(
+    config_file: str | None,
+    no_config: bool,
+    policy: str | None,
+    fail_on: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    jobs: int | None,
+    max_file_size: int | None,
+    fmt: str,
+) -> None:
+    """Print the effective configuration and where each value comes from."""
+    settings = _settings(
+        config_file, no_config, _cli_values(policy, fail_on, select, ignore, jobs, max_file_size)
+    )
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(settings.as_json(), indent=2))
+    else:
+        click.echo(settings.as_text(), nl=False)
 
 
 def _open_output(output: str | None) -> tuple[TextIO, Callable[[bool], None]]:

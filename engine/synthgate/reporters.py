@@ -6,7 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar, TextIO
 
-from synthgate.models import ManifestResult, PluginInfo, PolicyInfo, Report, Totals, Verdict
+from synthgate.models import (
+    ManifestResult,
+    PluginInfo,
+    PolicyInfo,
+    Report,
+    Rule,
+    Totals,
+    Verdict,
+)
 
 __all__ = ["Reporter", "ReporterSpec", "RunInfo", "WholeReportReporter"]
 
@@ -21,6 +29,8 @@ class RunInfo:
     color: bool = False
     verbose: bool = False
     fail_on: str = "fail"
+    rules: tuple[Rule, ...] = ()
+    """Every rule of the policy in force, in policy order (for formats that describe rules)."""
 
 
 class Reporter:

@@ -19,6 +19,30 @@ def _json() -> type[Reporter]:
     return JsonReporter
 
 
+def _sarif() -> type[Reporter]:
+    from synthgate_plugins.reports.sarif import SarifReporter
+
+    return SarifReporter
+
+
+def _junit() -> type[Reporter]:
+    from synthgate_plugins.reports.junit import JunitReporter
+
+    return JunitReporter
+
+
+def _github() -> type[Reporter]:
+    from synthgate_plugins.reports.github import GithubReporter
+
+    return GithubReporter
+
+
+def _markdown() -> type[Reporter]:
+    from synthgate_plugins.reports.markdown import MarkdownReporter
+
+    return MarkdownReporter
+
+
 @hookimpl
 def synthgate_register_reporters() -> list[ReporterSpec]:
     """The built-in output formats."""
@@ -26,5 +50,13 @@ def synthgate_register_reporters() -> list[ReporterSpec]:
         ReporterSpec("text", "Human-readable findings, one block per manifest.", _text),
         ReporterSpec(
             "json", "The whole report as JSON (schema: 'synthgate schema report').", _json
+        ),
+        ReporterSpec("sarif", "SARIF 2.1.0 for code scanning (GitHub, GitLab, IDEs).", _sarif),
+        ReporterSpec(
+            "junit", "JUnit XML: a suite per manifest, a case per rule and scope.", _junit
+        ),
+        ReporterSpec("github", "GitHub Actions annotations on the manifest lines.", _github),
+        ReporterSpec(
+            "markdown", "A Markdown summary for a job summary or a PR comment.", _markdown
         ),
     ]

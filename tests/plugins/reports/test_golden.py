@@ -70,8 +70,5 @@ def test_colour_only_when_asked(
 
 
 def test_golden_files_exist() -> None:
-    assert sorted(p.name for p in Path(GOLDEN).iterdir()) == [
-        "audit-passes.txt",
-        "audit.json",
-        "audit.txt",
-    ]
+    names = {p.name for p in Path(GOLDEN).iterdir()}
+    assert {"audit-passes.txt", "audit.json", "audit.txt"} <= names

@@ -1,0 +1,200 @@
+"""``sarif``: SARIF 2.1.0 for code scanning (GitHub, GitLab, IDEs); same input, same bytes.
+
+Every rule of the policy is described in ``tool.driver.rules``; every warn, fail or error
+finding is a result pointing at its manifest line and, as a logical location, at its JSON
+Pointer. ``partialFingerprints`` hash the rule, the dataset and the pointer only, so that an
+alert keeps its identity when the manifest is reformatted or its keys are reordered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+from pathlib import PureWindowsPath
+from typing import Any
+from urllib.parse import quote
+
+from synthgate import Finding, ManifestResult, Reporter, Rule, Totals, Verdict
+
+__all__ = ["DOCS_URL", "FINGERPRINT", "SarifReporter", "artifact_location", "fingerprint"]
+
+SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+PROJECT_URL = "https://github.com/synthgate/synthgate"
+DOCS_URL = f"{PROJECT_URL}/blob/main/docs/rules.md"
+FINGERPRINT = "synthgate/v1"
+SRCROOT = "%SRCROOT%"
+
+_LEVELS: dict[str, str] = {"fail": "error", "warn": "warning", "error": "error"}
+_DEFAULT_LEVELS: dict[str, str] = {"fail": "error", "warn": "warning", "off": "none"}
+
+
+def fingerprint(rule: str, dataset: str, pointer: str) -> str:
+    """A finding's identity, independent of the manifest's layout (lines, key order)."""
+    key = json.dumps([rule, dataset, pointer], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A manifest path as a SARIF artifact location.
+
+    A relative path stays relative (forward slashes, percent-encoded) against ``%SRCROOT%``;
+    an absolute one becomes a ``file:`` URI without a base.
+    """
+    if posixpath.isabs(path) and not path.startswith("//"):
+        return {"uri": "file://" + quote(path, safe="/")}
+    windows = PureWindowsPath(path)
+    if windows.is_absolute():
+        return {"uri": windows.as_uri()}
+    posix = path.replace("\\", "/")
+    return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
+
+
+def _observed(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _reference(ref: Any) -> tuple[str, str]:
+    """A reference as (plain text, Markdown)."""
+    venue = f" {ref.venue}." if ref.venue else ""
+    ident = f" {ref.id}." if ref.id else ""
+    text = f"{ref.authors} ({ref.year}). {ref.title}.{venue}{ident}"
+    link = ref.url or _id_url(ref.id)
+    title = f"[{ref.title}]({link})" if link else ref.title
+    markdown = f"{ref.authors} ({ref.year}). {title}.{venue}{ident}"
+    if ref.url:
+        text += f" {ref.url}"
+    return text, markdown
+
+
+def _id_url(ident: str) -> str:
+    """A link for an ``arXiv:`` or ``doi:`` identifier; empty for anything else."""
+    scheme, _, rest = ident.partition(":")
+    if not rest.strip():
+        return ""
+    base = {"arxiv": "https://arxiv.org/abs/", "doi": "https://doi.org/"}.get(scheme.lower())
+    return base + quote(rest.strip(), safe="/:.()-_;") if base else ""
+
+
+def _help(rule: Rule) -> dict[str, str]:
+    remediation = rule.remediation.strip() or rule.summary
+    text, markdown = [remediation], [remediation]
+    if rule.references:
+        refs = [_reference(ref) for ref in rule.references]
+        text.append("References:\n" + "\n".join(f"- {plain}" for plain, _ in refs))
+        markdown.append("**References**\n\n" + "\n".join(f"- {md}" for _, md in refs))
+    return {"text": "\n\n".join(text), "markdown": "\n\n".join(markdown)}
+
+
+def _rule_descriptor(rule: Rule) -> dict[str, Any]:
+    descriptor: dict[str, Any] = {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.rationale.strip() or rule.summary},
+        "help": _help(rule),
+        "helpUri": f"{DOCS_URL}#{rule.code.lower()}",
+        "defaultConfiguration": {"level": _DEFAULT_LEVELS[rule.severity]},
+    }
+    if rule.severity == "off":
+        descriptor["defaultConfiguration"]["enabled"] = False
+    return descriptor
+
+
+def _unknown_rule(finding: Finding) -> dict[str, Any]:
+    """A descriptor for a finding whose rule the run did not announce (never for the CLI)."""
+    return {
+        "id": finding.rule,
+        "name": finding.name,
+        "shortDescription": {"text": finding.name},
+        "helpUri": f"{DOCS_URL}#{finding.rule.lower()}",
+    }
+
+
+def _pointer_name(pointer: str) -> str:
+    last = pointer.rsplit("/", 1)[-1]
+    return last.replace("~1", "/").replace("~0", "~") or "/"
+
+
+class SarifReporter(Reporter):
+    """One SARIF run: the policy's rules, and a result per warn, fail or error finding."""
+
+    def start(self) -> None:
+        self._rules: list[dict[str, Any]] = [_rule_descriptor(rule) for rule in self.run.rules]
+        self._index: dict[str, int] = {rule["id"]: i for i, rule in enumerate(self._rules)}
+        self._results: list[dict[str, Any]] = []
+
+    def add(self, result: ManifestResult) -> None:
+        for finding in result.findings:
+            if finding.verdict != "pass":
+                self._results.append(self._result(finding, result.dataset))
+
+    def _result(self, finding: Finding, dataset: str) -> dict[str, Any]:
+        if finding.rule not in self._index:
+            self._index[finding.rule] = len(self._rules)
+            self._rules.append(_unknown_rule(finding))
+        loc = finding.location
+        text = (
+            f"{finding.message}\n"
+            f"observed: {_observed(finding.observed)}; expected: {finding.expected}"
+        )
+        return {
+            "ruleId": finding.rule,
+            "ruleIndex": self._index[finding.rule],
+            "level": _LEVELS[finding.verdict],
+            "message": {"text": text},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": artifact_location(loc.file),
+                        "region": {
+                            "startLine": max(loc.line, 1),
+                            "startColumn": max(loc.column, 1),
+                        },
+                    },
+                    "logicalLocations": [
+                        {
+                            "name": _pointer_name(loc.pointer),
+                            "fullyQualifiedName": loc.pointer,
+                            "kind": "object",
+                        }
+                    ],
+                }
+            ],
+            "partialFingerprints": {FINGERPRINT: fingerprint(finding.rule, dataset, loc.pointer)},
+            "properties": {"verdict": finding.verdict, "scope": finding.scope},
+        }
+
+    def finish(self, totals: Totals, verdict: Verdict) -> None:
+        log = {
+            "$schema": SCHEMA_URI,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "synthgate",
+                            "version": self.run.version,
+                            "informationUri": PROJECT_URL,
+                            "rules": self._rules,
+                        }
+                    },
+                    "invocations": [{"executionSuccessful": totals.unreadable == 0}],
+                    "columnKind": "unicodeCodePoints",
+                    "results": self._results,
+                    "properties": {
+                        "verdict": verdict,
+                        "policies": [p.model_dump(mode="json") for p in self.run.policies],
+                        "manifests": totals.manifests,
+                        "unreadable": totals.unreadable,
+                    },
+                }
+            ],
+        }
+        self.out.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,162 @@
+"""The github format: escaped workflow commands, capped per level, a notice for the rest."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from synthgate import Finding, ManifestResult, Totals, empty_counts
+from synthgate.reporters import RunInfo
+from synthgate_plugins.reports.github import GithubReporter, escape_data, escape_property
+from tests.conftest import FIXTURES, CliResult
+from tests.plugins.reports.test_golden import MANIFESTS, _check_golden
+
+
+def _finding(verdict: str, **changes: Any) -> Finding:
+    data: dict[str, Any] = {
+        "rule": "SG103",
+        "name": "human-data-floor",
+        "verdict": verdict,
+        "scope": "dataset",
+        "location": {"file": "m.synthgate.yaml", "line": 2, "column": 1, "pointer": ""},
+        "observed": 0.1,
+        "expected": "human_share_records: fail when < 0.1",
+        "message": "too little human data",
+        "remediation": "Add human data.",
+    }
+    data.update(changes)
+    return Finding.model_validate(data)
+
+
+def _result(*findings: Finding, path: str = "m.synthgate.yaml") -> ManifestResult:
+    counts = empty_counts()
+    for finding in findings:
+        counts[finding.verdict] += 1
+    return ManifestResult(
+        path=path, dataset="m", verdict="fail", counts=counts, findings=list(findings)
+    )
+
+
+def _lines(*results: ManifestResult) -> list[str]:
+    out = io.StringIO()
+    reporter = GithubReporter(out, RunInfo(version="0", policies=[], plugins=[]))
+    reporter.start()
+    totals = empty_counts()
+    for result in results:
+        reporter.add(result)
+        for verdict, count in result.counts.items():
+            totals[verdict] += count
+    reporter.finish(Totals(manifests=len(results), findings=totals), "fail")
+    return out.getvalue().splitlines()
+
+
+def test_escape_data_and_properties() -> None:
+    assert escape_data("100% a:b,c\r\nd") == "100%25 a:b,c%0D%0Ad"
+    assert escape_property("100% a:b,c\r\nd") == "100%25 a%3Ab%2Cc%0D%0Ad"
+
+
+def test_annotation_escapes_property_values_and_message() -> None:
+    finding = _finding(
+        "fail",
+        location={"file": "data/a,b:c.yaml", "line": 7, "column": 3, "pointer": "/x"},
+        name="odd-name",
+        message="50% of it\nis bad, really: yes",
+        remediation="  Fix it\r\nnow.  ",
+    )
+    assert GithubReporter.annotation("error", finding) == (
+        "::error file=data/a%2Cb%3Ac.yaml,line=7,col=3,title=SG103 odd-name::"
+        "50%25 of it%0Ais bad, really: yes (observed 0.1; "
+        "expected human_share_records: fail when < 0.1). Fix: Fix it%0D%0Anow.\n"
+    )
+
+
+def test_levels_and_passes() -> None:
+    lines = _lines(_result(_finding("pass"), _finding("warn"), _finding("fail"), _finding("error")))
+    assert [line.split(" ", 1)[0] for line in lines] == [
+        "::warning",
+        "::error",
+        "::error",
+        "synthgate",
+    ]
+
+
+def test_no_remediation_no_fix() -> None:
+    (line, _summary) = _lines(_result(_finding("warn", remediation=" ")))
+    assert line.endswith("fail when < 0.1).")
+
+
+def test_annotations_stream_before_finish() -> None:
+    out = io.StringIO()
+    reporter = GithubReporter(out, RunInfo(version="0", policies=[], plugins=[]))
+    reporter.start()
+    reporter.add(_result(_finding("fail")))
+    assert out.getvalue().startswith("::error ")
+
+
+def test_caps_are_class_constants_and_notice_counts_the_rest() -> None:
+    many = [_result(*[_finding("fail")] * 7, *[_finding("warn")] * 3) for _ in range(2)]
+    lines = _lines(*many)
+    assert GithubReporter.MAX_ERRORS == GithubReporter.MAX_WARNINGS == 10
+    assert sum(line.startswith("::error ") for line in lines) == 10
+    assert sum(line.startswith("::warning ") for line in lines) == 6
+    assert lines[-2] == (
+        "::notice title=synthgate::4 more findings not shown as annotations "
+        "(4 errors, 0 warnings); see the full report"
+    )
+
+
+def test_notice_singular() -> None:
+    lines = _lines(_result(*[_finding("error")] * 11))
+    assert lines[-2] == (
+        "::notice title=synthgate::1 more finding not shown as annotations "
+        "(1 error, 0 warnings); see the full report"
+    )
+
+
+def test_no_notice_when_nothing_is_left_out() -> None:
+    lines = _lines(_result(*[_finding("fail")] * 10, *[_finding("warn")] * 10))
+    assert not any(line.startswith("::notice") for line in lines)
+
+
+def test_cap_over_a_generated_audit(
+    run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Each copy of the failing fixture gives 2 fail and 3 warn findings: 7 copies, 14 and 21.
+    for i in range(7):
+        shutil.copy(FIXTURES / "cli" / "fail.synthgate.yaml", tmp_path / f"m{i}.synthgate.yaml")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("audit", ".", "--format", "github")
+    assert result.code == 1
+    lines = result.out.splitlines()
+    errors = [line for line in lines if line.startswith("::error ")]
+    warnings = [line for line in lines if line.startswith("::warning ")]
+    assert (len(errors), len(warnings)) == (10, 10)
+    assert lines[-2] == (
+        "::notice title=synthgate::15 more findings not shown as annotations "
+        "(4 errors, 11 warnings); see the full report"
+    )
+    assert lines[-1] == (
+        "synthgate FAIL: 7 manifests (7 fail); checks: 14 pass, 21 warn, 14 fail (fail-on: fail)"
+    )
+    assert len(lines) == 22
+
+
+def test_github_golden(run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES / "cli")
+    result = run_cli("audit", *MANIFESTS, "--format", "github", "--no-color")
+    assert result.code == 1
+    _check_golden("audit.github.txt", result.out)
+
+
+def test_show_passes_adds_no_annotations(
+    run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(FIXTURES / "cli")
+    plain = run_cli("audit", *MANIFESTS, "--format", "github")
+    verbose = run_cli("audit", *MANIFESTS, "--format", "github", "--show-passes")
+    assert plain.out == verbose.out

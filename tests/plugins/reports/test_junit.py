@@ -1,0 +1,125 @@
+"""The ``junit`` format: a suite per manifest, a case per rule and scope; warnings pass."""
+
+from __future__ import annotations
+
+import io
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from junitparser import Error, Failure, JUnitXml
+
+from synthgate import Finding, Location, ManifestResult, RunInfo, Totals, empty_counts
+from synthgate_plugins.reports.junit import JunitReporter
+from tests.conftest import FIXTURES, CliResult
+
+GOLDEN = FIXTURES / "golden"
+MANIFESTS = ["fail.synthgate.yaml", "pass.synthgate.yaml", "warn.synthgate.yaml"]
+
+
+def _audit(run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch) -> CliResult:
+    monkeypatch.chdir(FIXTURES / "cli")
+    return run_cli("audit", *MANIFESTS, "--format", "junit")
+
+
+def _parse(text: str, tmp_path: Path) -> JUnitXml:
+    path = tmp_path / "junit.xml"
+    path.write_text(text, encoding="utf-8")
+    return JUnitXml.fromfile(str(path))
+
+
+def test_junit_matches_golden(
+    run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _audit(run_cli, monkeypatch)
+    assert result.code == 1
+    path = GOLDEN / "audit.junit.xml"
+    if os.environ.get("SYNTHGATE_UPDATE_GOLDEN"):
+        path.write_text(result.out, encoding="utf-8")
+    assert result.out == path.read_text(encoding="utf-8"), "audit.junit.xml differs from golden"
+    assert result.out.endswith("</testsuites>\n")
+    assert _audit(run_cli, monkeypatch).out == result.out
+
+
+def test_suites_cases_and_failures(
+    run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    xml = _parse(_audit(run_cli, monkeypatch).out, tmp_path)
+    suites = list(xml)
+    assert [s.name for s in suites] == MANIFESTS
+    # The counts of the text golden file: 2 pass 3 warn 2 fail; 6 pass; 7 pass 1 warn.
+    assert [(s.tests, s.failures, s.errors, s.skipped) for s in suites] == [
+        (7, 2, 0, 0),
+        (6, 0, 0, 0),
+        (8, 0, 0, 0),
+    ]
+    for suite in suites:
+        cases = list(suite)
+        assert len(cases) == suite.tests
+        assert sum(isinstance(r, Failure) for c in cases for r in c.result) == suite.failures
+        names = [c.name for c in cases]
+        assert len(names) == len(set(names))
+        assert all(c.classname == suite.name for c in cases)
+    failures = [c for c in suites[0] if c.result]
+    assert [c.name for c in failures] == [
+        "SG103 human-data-floor /dataset",
+        "SG301 subjective-synthetic-share-cap /dataset",
+    ]
+    (failure,) = failures[0].result
+    assert failure.message == "human_share_records is 0.09524, fail when < 0.1"
+    assert "expected: human_share_records: fail when < 0.1" in (failure.text or "")
+    assert "fix: Add human-written data" in (failure.text or "")
+
+
+def test_a_warning_passes_but_is_visible(
+    run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    xml = _parse(_audit(run_cli, monkeypatch).out, tmp_path)
+    warn_suite = list(xml)[2]
+    (case,) = [c for c in warn_suite if c.system_out]
+    assert case.name == "SG401 eval-set-generator-independence /splits/0/sources/1/generator"
+    assert case.is_passed
+    assert not case.result
+    assert case.system_out.startswith("WARNING: warn.synthgate.yaml:18:9: SG401 warn")
+    verdicts = {p.get("name"): p.get("value") for p in case._elem.iter("property")}
+    assert verdicts["verdict"] == "warn"
+
+
+def _finding(verdict: str, message: str) -> Finding:
+    return Finding(
+        rule="XX101",
+        name="probe",
+        verdict=verdict,  # type: ignore[arg-type]
+        scope="dataset",
+        location=Location(file="m.yaml", line=3, column=1, pointer="/dataset"),
+        observed="unknown",
+        expected="known",
+        message=message,
+    )
+
+
+def test_errors_are_errors_and_text_is_always_valid_xml(tmp_path: Path) -> None:
+    out = io.StringIO()
+    reporter = JunitReporter(out, RunInfo(version="0", policies=[], plugins=[]))
+    reporter.start()
+    counts = empty_counts()
+    counts["error"] = 1
+    reporter.add(
+        ManifestResult(
+            path="m.yaml",
+            dataset="d",
+            verdict="error",
+            counts=counts,
+            findings=[_finding("error", "check crashed: bad \x01 byte <&>")],
+        )
+    )
+    reporter.finish(Totals(manifests=1, findings=counts), "error")
+    root = ET.fromstring(out.getvalue().split("\n", 1)[1])
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("1", "0", "1")
+    (suite,) = _parse(out.getvalue(), tmp_path)
+    (case,) = suite
+    (error,) = case.result
+    assert isinstance(error, Error)
+    assert error.message == "check crashed: bad \ufffd byte <&>"
