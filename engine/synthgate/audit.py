@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import fnmatch
 import os
 import sys
@@ -29,6 +30,7 @@ from synthgate.models import (
 from synthgate.plugins import PluginHost, load_plugins
 from synthgate.policy import LoadedPolicy, load_policy
 from synthgate.validation import validate_model
+from synthgate.waivers import CentralWaivers, load_waivers_file, manifest_waivers
 
 __all__ = [
     "Audit",
@@ -75,6 +77,15 @@ class Audit:
     """The directory globs are relative to (None: the current directory)."""
     per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(glob, rule selectors): rules that do not run on manifests whose path matches."""
+    today: _dt.date | None = None
+    """The day ratchets and waiver expiry are judged on (None: every ratchet is enforced and
+    waivers cannot be used; :meth:`create` gives today's date)."""
+    waivers: CentralWaivers | None = None
+    """A checked central waivers file."""
+    ignore_waivers: bool = False
+    """Audit as if no waiver were written (in manifests or a central file)."""
+    full_policy: LoadedPolicy | None = None
+    """The policy before --select/--ignore: waivers may name any of its rules."""
     context: CheckContext = field(init=False)
     adapters: list[ManifestAdapter] = field(init=False)
     _ignored_policies: dict[frozenset[str], LoadedPolicy] = field(
@@ -99,15 +110,25 @@ class Audit:
         exclude: Sequence[str] = (),
         base: Path | None = None,
         per_path_ignores: Iterable[tuple[str, Sequence[str]]] = (),
+        today: _dt.date | None = None,
+        waivers: Path | None = None,
+        ignore_waivers: bool = False,
     ) -> Audit:
         """Load plugins (unless given) and the policy (a file or pack name; default pack),
-        keeping the rules ``select`` and ``ignore`` leave (see :func:`select_rules`)."""
+        keeping the rules ``select`` and ``ignore`` leave (see :func:`select_rules`).
+
+        ``today`` defaults to the current date; ``waivers`` names a central waivers file,
+        checked here (an :class:`InputError` for any mistake) unless ``ignore_waivers``."""
         host = host if host is not None else load_plugins()
         full = load_policy(policy, host, limits=limits)
         per_path_ignores = list(per_path_ignores)
         for _glob, selectors in per_path_ignores:  # a typo is an error, never a no-op
             select_rules(full, ignore=selectors, option="per-path-ignores")
         loaded = select_rules(full, select, ignore)
+        today = today if today is not None else _dt.date.today()
+        central = None
+        if waivers is not None and not ignore_waivers:
+            central = load_waivers_file(waivers, _shown(waivers), full, today, limits)
         return cls(
             host,
             loaded,
@@ -117,6 +138,10 @@ class Audit:
             exclude=tuple(exclude),
             base=base,
             per_path_ignores=tuple((glob, tuple(codes)) for glob, codes in per_path_ignores),
+            today=today,
+            waivers=central,
+            ignore_waivers=ignore_waivers,
+            full_policy=full,
         )
 
     def plugin_infos(self) -> list[PluginInfo]:
@@ -224,12 +249,20 @@ class Audit:
                     item.display, 1, 1, "a manifest must be a mapping", "see 'synthgate init'"
                 )
             manifest = validate_model(Manifest, document.data, document)
+            placed = []
+            if not self.ignore_waivers and self.today is not None:
+                known = self.full_policy or self.policy
+                placed = manifest_waivers(manifest, document, known, self.today)
+                if self.waivers is not None:
+                    placed += self.waivers.for_manifest(item.path, manifest)
             return evaluate(
                 manifest,
                 document,
                 self._policy_for(item),
                 self.context,
                 keep_passes=self.keep_passes,
+                today=self.today,
+                waivers=placed,
             )
         except InputError as exc:
             return exc
@@ -271,6 +304,14 @@ def _work(item: ManifestFile) -> ManifestResult | list[Problem]:
     if isinstance(result, InputError):
         return list(result.problems)  # exceptions with custom arguments do not pickle
     return result
+
+
+def _shown(path: Path) -> str:
+    """A path as shown in messages: relative to the current directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _can_fork() -> bool:
@@ -352,6 +393,9 @@ class Tally:
         self.manifests = 0
         self.unreadable = 0
         self.findings = empty_counts()
+        self.waived = 0
+        self.baselined = 0
+        self.worst: Verdict = "pass"
 
     def add(self, result: ManifestResult | InputError) -> None:
         """Count one manifest's findings, or one file that could not be audited."""
@@ -361,16 +405,24 @@ class Tally:
         self.manifests += 1
         for verdict, count in result.counts.items():
             self.findings[verdict] += count
+        self.waived += result.waived
+        self.baselined += result.baselined
+        self.worst = worst_verdict((self.worst, result.verdict))
 
     def totals(self) -> Totals:
         """The totals so far."""
         return Totals(
-            manifests=self.manifests, findings=dict(self.findings), unreadable=self.unreadable
+            manifests=self.manifests,
+            findings=dict(self.findings),
+            unreadable=self.unreadable,
+            waived=self.waived,
+            baselined=self.baselined,
         )
 
     def verdict(self) -> Verdict:
-        """The overall verdict so far (see :func:`overall_verdict`)."""
-        return overall_verdict(self.totals())
+        """The overall verdict so far: the worst manifest verdict (waived findings left out),
+        ``error`` if a file could not be read."""
+        return "error" if self.unreadable else self.worst
 
 
 def audit_paths(
@@ -379,6 +431,9 @@ def audit_paths(
     *,
     host: PluginHost | None = None,
     keep_passes: bool = False,
+    today: _dt.date | None = None,
+    waivers: Path | None = None,
+    ignore_waivers: bool = False,
 ) -> Report:
     """Audit manifests in-process and return the whole report (library use and tests).
 
@@ -386,7 +441,14 @@ def audit_paths(
     """
     from synthgate import __version__
 
-    audit = Audit.create(policy, host=host, keep_passes=keep_passes)
+    audit = Audit.create(
+        policy,
+        host=host,
+        keep_passes=keep_passes,
+        today=today,
+        waivers=waivers,
+        ignore_waivers=ignore_waivers,
+    )
     results: list[ManifestResult] = []
     tally = Tally()
     for result in audit.results(audit.discover(list(paths))):

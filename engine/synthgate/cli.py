@@ -19,6 +19,8 @@ import click
 from synthgate import __version__
 
 if TYPE_CHECKING:
+    import datetime
+
     from synthgate.audit import Audit
     from synthgate.config import Settings
     from synthgate.plugins import PluginHost
@@ -201,6 +203,7 @@ def _cli_values(
     jobs: int | None,
     max_file_size: int | None,
     formats: tuple[str, ...] = (),
+    waivers: str | None = None,
 ) -> dict[str, Any]:
     from synthgate.config import split_selectors
 
@@ -212,6 +215,7 @@ def _cli_values(
         "jobs": jobs,
         "max-file-size": max_file_size,
         "format": list(formats) or None,
+        "waivers": waivers,
     }
 
 
@@ -244,6 +248,21 @@ def _cli_values(
     "--show-passes", is_flag=True, help="Include passing checks in the output, not only counts."
 )
 @click.option("--color/--no-color", default=None, help="Colour output [default: on a terminal].")
+@click.option(
+    "--waivers",
+    "waivers_file",
+    type=click.Path(dir_okay=False),
+    help="Central waivers file [default: synthgate-waivers.yaml next to the configuration "
+    "file, or in this directory].",
+)
+@click.option("--ignore-waivers", is_flag=True, help="Audit as if no waiver were written anywhere.")
+@click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    envvar="SYNTHGATE_TODAY",
+    help="The date ratchets and waiver expiry are judged on [env SYNTHGATE_TODAY; "
+    "default: the current date].",
+)
 def audit(
     paths: tuple[str, ...],
     formats: tuple[str, ...],
@@ -259,6 +278,9 @@ def audit(
     changed_since: str | None,
     show_passes: bool,
     color: bool | None,
+    waivers_file: str | None,
+    ignore_waivers: bool,
+    today: str | None,
 ) -> None:
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
     from synthgate.audit import Audit, Tally, changed_files
@@ -266,11 +288,13 @@ def audit(
     from synthgate.errors import InputError, UsageError
     from synthgate.models import verdict_rank
 
+    day = _parse_today(today)
     settings = _settings(
         config_file,
         no_config,
-        _cli_values(policy, fail_on, select, ignore, jobs, max_file_size, formats),
+        _cli_values(policy, fail_on, select, ignore, jobs, max_file_size, formats, waivers_file),
     )
+    waivers_path = _waivers_path(settings, ignore_waivers)
     fail_level: str = settings["fail-on"]
     host = _host()
     outputs = _plan_outputs(settings["format"], output, host)
@@ -287,6 +311,9 @@ def audit(
         exclude=settings["exclude"],
         base=settings.base,
         per_path_ignores=settings["per-path-ignores"].items(),
+        today=day,
+        waivers=waivers_path,
+        ignore_waivers=ignore_waivers,
     )
     _warn_plugin_errors(host)
     items = runner.discover(list(paths) or ["."])
@@ -349,6 +376,45 @@ def audit(
     if fail_level != "never" and verdict_rank(tally.verdict()) >= verdict_rank(fail_level):
         sys.exit(1)
     sys.exit(0)
+
+
+def _parse_today(text: str | None) -> datetime.date:
+    """``--today`` (or ``SYNTHGATE_TODAY``) as a date; the current date when not given."""
+    import datetime
+    import re
+
+    if text is None:
+        return datetime.date.today()
+    try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
+            raise ValueError(text)
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        from synthgate.errors import UsageError
+
+        raise UsageError(
+            f"--today (or SYNTHGATE_TODAY): not a date: '{text}'",
+            "write the date as YYYY-MM-DD, e.g. --today 2025-01-31",
+        ) from None
+
+
+def _waivers_path(settings: Settings, ignore_waivers: bool) -> Path | None:
+    """The central waivers file: --waivers, else the 'waivers' key, else one found."""
+    from synthgate.errors import UsageError
+    from synthgate.waivers import find_waivers_file
+
+    if ignore_waivers:
+        return None
+    named = settings["waivers"]
+    if named is not None:
+        path = Path(named)
+        if not path.is_file():
+            raise UsageError(
+                f"waivers file '{named}' does not exist ({settings.sources['waivers']})",
+                "name an existing file, or leave the option out",
+            )
+        return path
+    return find_waivers_file(settings.config.directory if settings.config else None)
 
 
 def _run_info(runner: Audit, color: bool, verbose: bool, fail_on: str) -> RunInfo:

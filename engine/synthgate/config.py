@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "per-path-ignores": {},
     "max-file-size": 10 * 1024 * 1024,
     "jobs": None,
+    "waivers": None,
 }
 """Every configuration key and its default (None: the built-in default pack, the adapters'
 globs, the number of CPUs)."""
@@ -53,6 +54,7 @@ _DEFAULT_NOTES = {
     "policy": "the built-in default pack",
     "include": "the manifest patterns of the installed adapters",
     "jobs": "the number of CPUs",
+    "waivers": "synthgate-waivers.yaml next to the config file or in this directory",
 }
 
 
@@ -212,7 +214,10 @@ def _is_str_list(value: Any) -> bool:
 
 def _check(key: str, value: Any) -> tuple[str, str] | None:
     """(message, hint) if ``value`` is wrong for ``key``."""
-    if key == "policy":
+    if key == "waivers":
+        if not isinstance(value, str) or not value:
+            return "expected a string", "a waivers file relative to this file"
+    elif key == "policy":
         if not isinstance(value, str) or not value:
             return "expected a string", "a policy file relative to this file, or a pack name"
     elif key in ("include", "exclude", "select", "ignore", "format"):
@@ -289,6 +294,8 @@ def resolve_settings(config: Config | None, cli: Mapping[str, Any]) -> Settings:
 
 
 def _from_file(key: str, value: Any, directory: Path) -> Any:
+    if key == "waivers":
+        return _relative(directory / value)
     if key == "policy":
         if _looks_like_path(value) or (directory / value).is_file():
             return _relative(directory / value)

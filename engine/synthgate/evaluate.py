@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as _dt
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from synthgate.checks import CheckContext, MetricError, Outcome, ScopeView
 from synthgate.documents import Document
 from synthgate.errors import InputError, did_you_mean
+from synthgate.fingerprints import fingerprint, logical_pointer
 from synthgate.models import (
     VERDICTS,
     Dataset,
@@ -20,6 +23,9 @@ from synthgate.models import (
     worst_verdict,
 )
 from synthgate.policy import CompiledRule, LoadedPolicy
+
+if TYPE_CHECKING:
+    from synthgate.waivers import PlacedWaiver
 
 __all__ = ["build_scopes", "evaluate", "pointer_key", "selects"]
 
@@ -199,8 +205,15 @@ def evaluate(
     context: CheckContext,
     *,
     keep_passes: bool = False,
+    today: _dt.date | None = None,
+    waivers: Sequence[PlacedWaiver] = (),
 ) -> ManifestResult:
-    """All findings of ``policy`` on one manifest, in a deterministic order."""
+    """All findings of ``policy`` on one manifest, in a deterministic order.
+
+    ``today`` decides ratchets (``enforce_from``) and which ``waivers`` (checked ones, see
+    :mod:`synthgate.waivers`) have lapsed; it is given, never read from the clock here.
+    Without it every ratchet is enforced, and waivers need it.
+    """
     task_type = resolve_task_type(manifest, doc, policy)
     scopes = build_scopes(manifest, task_type, policy)
     verifiability = policy.verifiability(task_type)
@@ -217,6 +230,11 @@ def evaluate(
                 continue
             for outcome in _run(compiled, scope, run_context):
                 verdict = _cap(outcome.verdict, rule.severity)
+                message = outcome.message
+                ratchet = rule.enforce_from
+                if verdict == "fail" and ratchet and today is not None and today < ratchet:
+                    verdict = "warn"
+                    message = f"{message} (becomes a fail on {ratchet.isoformat()})"
                 counts[verdict] += 1
                 if verdict == "pass" and not keep_passes:
                     continue
@@ -233,16 +251,28 @@ def evaluate(
                     ),
                     observed=outcome.observed,
                     expected=outcome.expected,
-                    message=outcome.message,
+                    message=message,
                     # A crash is not fixed by the rule's remediation, and a pass needs none.
                     remediation=rule.remediation if verdict in ("warn", "fail") else "",
+                    fingerprint=fingerprint(
+                        rule.code, doc.path, logical_pointer(manifest, pointer)
+                    ),
+                    waiver=None,
                 )
                 keyed.append((rule.code, pointer_key(pointer), len(keyed), finding))
     keyed.sort(key=lambda item: item[:3])
-    return ManifestResult(
+    result = ManifestResult(
         path=doc.path,
         dataset=manifest.dataset.name,
         verdict=worst_verdict(v for v, count in counts.items() if count),
         counts=counts,
         findings=[item[3] for item in keyed],
     )
+    if not waivers:
+        return result
+    if today is None:
+        raise ValueError("evaluate() needs 'today' to apply waivers")
+    from synthgate.waivers import apply_waivers
+
+    ran = frozenset(compiled.rule.code for compiled in policy.rules)
+    return apply_waivers(result, waivers, today, ran)

@@ -30,6 +30,7 @@ __all__ = [
     "SCOPES",
     "UNKNOWN",
     "VERDICTS",
+    "AppliedWaiver",
     "Basis",
     "CheckParams",
     "ConflictingFacts",
@@ -65,6 +66,9 @@ __all__ = [
     "Verdict",
     "Verifiability",
     "Verification",
+    "Waiver",
+    "WaiverScope",
+    "WaiversFile",
     "empty_counts",
     "model_key",
     "verdict_rank",
@@ -427,12 +431,60 @@ class Dataset(_Strict):
     released: Date | None = Field(None, description="Release date (YYYY-MM-DD).")
 
 
+class WaiverScope(_Strict):
+    """What a waiver covers: one split, one source, or one JSON Pointer (at most one of them);
+    empty means the whole manifest."""
+
+    split: Text | None = Field(default=None, description="A split name.")
+    source: Text | None = Field(default=None, description="A source id.")
+    pointer: str | None = Field(
+        default=None,
+        pattern=r"^(/[^/]*)*$",
+        description="A JSON Pointer; findings at or below it.",
+    )
+
+    @model_validator(mode="after")
+    def _at_most_one(self) -> WaiverScope:
+        given = [k for k in ("split", "source", "pointer") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError("a waiver scope names one of: split, source, pointer")
+        return self
+
+
+class Waiver(_Strict):
+    """A risk accepted knowingly, for a while, in writing."""
+
+    rule: Text = Field(description="Rule code or name.")
+    scope: WaiverScope = Field(default_factory=WaiverScope)
+    reason: Text = Field(description="Why the risk is accepted.")
+    owner: Text = Field(description="Who answers for it.")
+    expires: Date = Field(description="Last day the waiver applies (YYYY-MM-DD).")
+    created: Date | None = Field(None, description="When the waiver was written.")
+    ticket: str | None = None
+    approver: str | None = None
+    manifests: list[Text] | None = Field(
+        None,
+        description="In a central waivers file only: globs of manifest paths, relative to "
+        "the waivers file, that the waiver covers.",
+    )
+
+
+class WaiversFile(_Strict):
+    """A central waivers file (``synthgate-waivers.yaml``)."""
+
+    schema_: str | None = Field(None, alias="$schema")
+    waivers: list[Waiver] = Field(default_factory=list)
+
+
 class Manifest(_Strict):
     """One dataset or training mix: where every part came from and how it was checked."""
 
     schema_: str | None = Field(None, alias="$schema", description="JSON Schema for editors.")
     dataset: Dataset
     splits: list[Split] = Field(min_length=1)
+    waivers: list[Waiver] = Field(
+        default_factory=list, description="Findings of this manifest accepted for a while."
+    )
 
     @model_validator(mode="after")
     def _unique_names(self) -> Manifest:
@@ -525,6 +577,10 @@ class Rule(_Strict):
         description="'kind' names a check kind; the other keys are its parameters."
     )
     examples: RuleExamples | None = None
+    waivable: bool = Field(True, description="False: no waiver may cover this rule.")
+    enforce_from: Date | None = Field(
+        None, description="Ratchet: before this date a fail is reported as a warn."
+    )
 
 
 class RuleOverride(_Strict):
@@ -535,6 +591,10 @@ class RuleOverride(_Strict):
         None, description="Parameters merged over the inherited ones ('kind' cannot change)."
     )
     applies: Selector | None = None
+    waivable: bool | None = Field(None, description="False: no waiver may cover the rule.")
+    enforce_from: Date | None = Field(
+        None, description="Ratchet date; an explicit null removes an inherited one."
+    )
 
 
 class Policy(_Strict):
@@ -544,6 +604,9 @@ class Policy(_Strict):
     name: Text
     version: str = "0"
     description: str = ""
+    waiver_horizon_days: int | None = Field(
+        None, ge=1, description="Longest a waiver may run, in days (default 180)."
+    )
     extends: list[Text] = Field(
         default_factory=list, description="Packs (names or relative paths) this one builds on."
     )
@@ -598,6 +661,27 @@ class Finding(BaseModel):
     expected: str = Field(description="The constraint the value was held to.")
     message: str
     remediation: str = ""
+    fingerprint: str = Field(
+        default="",
+        description="Stable identity: rule, manifest, split names and source ids, not lines.",
+    )
+    waiver: AppliedWaiver | None = Field(
+        default=None, description="The waiver that covers this finding, or that lapsed."
+    )
+
+
+class AppliedWaiver(BaseModel):
+    """A waiver as a report shows it beside the finding it covers (or covered)."""
+
+    model_config = _REPORT_CONFIG
+
+    status: Literal["active", "lapsed"]
+    reason: str
+    owner: str
+    expires: _dt.date
+    ticket: str | None = None
+    approver: str | None = None
+    location: Location
 
 
 class ManifestResult(BaseModel):
@@ -610,6 +694,10 @@ class ManifestResult(BaseModel):
     verdict: Verdict
     counts: dict[Verdict, int]
     findings: list[Finding]
+    waived: int = Field(
+        default=0, description="Findings covered by an active waiver (in counts too)."
+    )
+    baselined: int = Field(default=0, description="Known findings left out by --baseline.")
 
 
 class PolicyInfo(BaseModel):
@@ -640,6 +728,10 @@ class Totals(BaseModel):
     findings: dict[Verdict, int]
     unreadable: int = 0
     """Files that could not be audited (input errors)."""
+    waived: int = 0
+    """Findings covered by an active waiver."""
+    baselined: int = 0
+    """Known findings left out by --baseline."""
 
 
 class Report(BaseModel):

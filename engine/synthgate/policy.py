@@ -55,6 +55,8 @@ class LoadedPolicy:
     aliases: dict[str, str] = field(default_factory=dict)
     metric_owners: dict[str, str] = field(default_factory=dict)
     """``name (distribution version)`` of the plugin that registered each metric."""
+    waiver_horizon_days: int = 180
+    """Longest a waiver may run: the last pack that sets it, else 180 days."""
 
     def resolve_task_type(self, name: str) -> str | None:
         """The canonical task type for a name or alias (case-insensitive), or None."""
@@ -317,6 +319,10 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
             draft = drafts[code]
             if override.severity is not None:
                 draft.edit()["severity"] = override.severity
+            if override.waivable is not None:
+                draft.edit()["waivable"] = override.waivable
+            if "enforce_from" in override.model_fields_set:
+                draft.edit()["enforce_from"] = override.enforce_from
             if override.applies is not None:
                 # Merged key by key, like check parameters: the inherited scope stays unless
                 # the override names one (an explicit null clears an inherited condition).
@@ -356,6 +362,14 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
         rules=compiled,
         aliases=aliases,
         metric_owners={name: host.owner("metrics", name) for name in metrics},
+        waiver_horizon_days=next(
+            (
+                layer.policy.waiver_horizon_days
+                for layer in reversed(layers)
+                if layer.policy.waiver_horizon_days is not None
+            ),
+            180,
+        ),
     )
 
 

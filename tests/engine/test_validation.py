@@ -97,7 +97,7 @@ def test_unknown_field_with_no_close_match_lists_the_choices_when_few() -> None:
         validate_model(Manifest, data, doc)
     [problem] = info.value.problems
     assert problem.message == "unknown field 'zzzzzz'"
-    assert problem.hint == "expected one of: $schema, dataset, splits"
+    assert problem.hint == "expected one of: $schema, dataset, splits, waivers"
     assert where(problem) == (2, 1)  # not in the file: the root mapping (after a comment)
 
 
@@ -359,8 +359,13 @@ def test_problems_are_sorted_by_position() -> None:
 
 
 def test_field_names_at_the_root_are_the_models_fields_by_alias() -> None:
-    assert field_names_at(Manifest, ()) == ["$schema", "dataset", "splits"]
-    assert field_names_at(Manifest, (), by_alias=False) == ["schema_", "dataset", "splits"]
+    assert field_names_at(Manifest, ()) == ["$schema", "dataset", "splits", "waivers"]
+    assert field_names_at(Manifest, (), by_alias=False) == [
+        "schema_",
+        "dataset",
+        "splits",
+        "waivers",
+    ]
 
 
 @pytest.mark.parametrize(

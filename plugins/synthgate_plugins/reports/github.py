@@ -5,6 +5,9 @@ as the findings stream in. GitHub shows at most 10 error and 10 warning annotati
 (and 50 per job), and silently drops the rest, so this format emits at most
 :attr:`GithubReporter.MAX_ERRORS` and :attr:`GithubReporter.MAX_WARNINGS`, then one notice
 saying how many were left out. A plain summary line ends the output.
+
+A finding covered by an active waiver is accepted: it gets no annotation, only a count in the
+summary line. A finding whose waiver lapsed is annotated as usual, with a note on the lapse.
 """
 
 from __future__ import annotations
@@ -59,6 +62,8 @@ class GithubReporter(Reporter):
         for finding in result.findings:
             if finding.verdict == "pass":
                 continue
+            if finding.waiver is not None and finding.waiver.status == "active":
+                continue
             level = "warning" if finding.verdict == "warn" else "error"
             cap = self.MAX_WARNINGS if level == "warning" else self.MAX_ERRORS
             if self._shown[level] >= cap:
@@ -87,6 +92,11 @@ class GithubReporter(Reporter):
         remediation = finding.remediation.strip()
         if remediation:
             message += f" Fix: {remediation}"
+        waiver = finding.waiver
+        if waiver is not None and waiver.status == "lapsed":
+            message += (
+                f" Waiver lapsed on {waiver.expires} ({waiver.owner}: {waiver.reason.strip()})."
+            )
         return f"::{level} {props}::{escape_data(message)}\n"
 
     def finish(self, totals: Totals, verdict: Verdict) -> None:
@@ -103,6 +113,10 @@ class GithubReporter(Reporter):
         findings = ", ".join(f"{count} {name}" for name, count in totals.findings.items() if count)
         noun = "manifest" if totals.manifests == 1 else "manifests"
         unreadable = f", {totals.unreadable} could not be read" if totals.unreadable else ""
+        extras = [f"{totals.waived} waived" if totals.waived else ""]
+        extras.append(f"{totals.baselined} baselined" if totals.baselined else "")
+        if any(extras):
+            findings = f"{findings or 'none'}; " + ", ".join(e for e in extras if e)
         self.out.write(
             f"synthgate {_LABELS[verdict]}: {totals.manifests} {noun} "
             f"({manifests or 'none'}){unreadable}; checks: {findings or 'none'} "

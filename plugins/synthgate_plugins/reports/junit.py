@@ -3,6 +3,10 @@
 A ``<testsuite>`` per manifest and a ``<testcase>`` per rule and scope. ``fail`` is a
 ``<failure>``, ``error`` an ``<error>``; ``warn`` passes but shows its message in
 ``<system-out>``, so that a warning is visible without failing the test run.
+
+A finding covered by an active waiver is accepted, neither failed nor passed: it is
+``<skipped message="waived: ...">``. A finding whose waiver lapsed is reported as usual, with
+a note on the lapse in its details.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict
+from synthgate import AppliedWaiver, Finding, ManifestResult, Reporter, Totals, Verdict
 
 __all__ = ["JunitReporter"]
 
@@ -32,6 +36,21 @@ def _observed(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def _waived(finding: Finding) -> bool:
+    return finding.waiver is not None and finding.waiver.status == "active"
+
+
+def _waiver(waiver: AppliedWaiver) -> str:
+    """``waived by O until D: reason (ticket: T, approved by A)`` or the lapse of a waiver."""
+    if waiver.status == "lapsed":
+        return f"waiver lapsed on {waiver.expires} ({waiver.owner}: {waiver.reason.strip()})"
+    extra = [f"ticket: {waiver.ticket}" if waiver.ticket else ""]
+    extra.append(f"approved by {waiver.approver}" if waiver.approver else "")
+    note = ", ".join(part for part in extra if part)
+    text = f"waived by {waiver.owner} until {waiver.expires}: {waiver.reason.strip()}"
+    return f"{text} ({note})" if note else text
+
+
 def _details(finding: Finding) -> str:
     loc = finding.location
     lines = [
@@ -42,6 +61,8 @@ def _details(finding: Finding) -> str:
     ]
     if finding.remediation and finding.verdict != "pass":
         lines.append(f"fix: {finding.remediation.strip()}")
+    if finding.waiver is not None:
+        lines.append(_waiver(finding.waiver))
     return _clean("\n".join(lines))
 
 
@@ -64,9 +85,9 @@ class JunitReporter(Reporter):
         cases = [self._case(result, finding) for finding in result.findings]
         counts = {
             "tests": len(result.findings),
-            "failures": sum(f.verdict == "fail" for f in result.findings),
-            "errors": sum(f.verdict == "error" for f in result.findings),
-            "skipped": 0,
+            "failures": sum(f.verdict == "fail" and not _waived(f) for f in result.findings),
+            "errors": sum(f.verdict == "error" and not _waived(f) for f in result.findings),
+            "skipped": sum(_waived(f) for f in result.findings),
         }
         suite = ET.Element("testsuite", name=_clean(result.path))
         for key, value in counts.items():
@@ -85,13 +106,21 @@ class JunitReporter(Reporter):
             file=_clean(loc.file),
             line=str(loc.line),
         )
-        _properties(case, {"verdict": finding.verdict, "scope": finding.scope})
+        values: dict[str, str] = {"verdict": finding.verdict, "scope": finding.scope}
+        if finding.waiver is not None:
+            values["waiver"] = finding.waiver.status
+        _properties(case, values)
         details = _details(finding)
         message = _clean(finding.message)
-        if finding.verdict == "fail":
-            ET.SubElement(case, "failure", message=message, type="fail").text = details
-        elif finding.verdict == "error":
-            ET.SubElement(case, "error", message=message, type="error").text = details
+        waiver = finding.waiver
+        if waiver is not None and waiver.status == "active":
+            note = f"waived: {waiver.reason.strip()} ({waiver.owner}, until {waiver.expires})"
+            ET.SubElement(case, "skipped", message=_clean(note)).text = details
+        elif finding.verdict in ("fail", "error"):
+            if waiver is not None:
+                message = _clean(f"{finding.message} (waiver lapsed on {waiver.expires})")
+            tag = "failure" if finding.verdict == "fail" else "error"
+            ET.SubElement(case, tag, message=message, type=finding.verdict).text = details
         elif finding.verdict == "warn":
             ET.SubElement(case, "system-out").text = "WARNING: " + details
         return case

@@ -4,6 +4,10 @@ A heading with the overall verdict, one sentence of totals, one table of manifes
 warn, fail and error finding with its location, observed and expected values and remediation.
 Verdicts are written as bold words (**PASS**, **WARN**, **FAIL**, **ERROR**), never emoji.
 The verdict heads the output, so this format needs the whole report before it writes.
+
+Findings covered by an active waiver are left out of the findings and listed in a section of
+their own, "Waived", with the waiver's owner, expiry and reason; a finding whose waiver lapsed
+is an ordinary finding with a note on the lapse.
 """
 
 from __future__ import annotations
@@ -13,7 +17,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from synthgate import VERDICTS, Finding, Report, Verdict, WholeReportReporter, empty_counts
+from synthgate import (
+    VERDICTS,
+    AppliedWaiver,
+    Finding,
+    Report,
+    Verdict,
+    WholeReportReporter,
+    empty_counts,
+)
 
 __all__ = ["MarkdownReporter", "cell", "code", "text"]
 
@@ -65,6 +77,16 @@ def _count(counts: Mapping[Verdict, int]) -> str:
     return ", ".join(parts) or "none"
 
 
+def _waived(finding: Finding) -> bool:
+    return finding.waiver is not None and finding.waiver.status == "active"
+
+
+def _extras(waived: int, baselined: int) -> str:
+    parts = [f"{waived} waived" if waived else "", f"{baselined} baselined" if baselined else ""]
+    joined = ", ".join(part for part in parts if part)
+    return f"; {joined}" if joined else ""
+
+
 class MarkdownReporter(WholeReportReporter):
     """GitHub-flavoured Markdown; the same report always gives the same bytes."""
 
@@ -81,7 +103,8 @@ class MarkdownReporter(WholeReportReporter):
             f"## synthgate audit: **{_LABELS[report.verdict]}**",
             "",
             f"{totals.manifests} {noun} ({_count(manifest_verdicts)}){unreadable}; "
-            f"checks: {_count(totals.findings)} (fail-on: {code(self.run.fail_on)}).",
+            f"checks: {_count(totals.findings)}{_extras(totals.waived, totals.baselined)} "
+            f"(fail-on: {code(self.run.fail_on)}).",
         ]
         if report.manifests:
             lines += [
@@ -95,12 +118,24 @@ class MarkdownReporter(WholeReportReporter):
                     f"| {cell(code(result.path))} | {cell(text(result.dataset))} | "
                     f"**{_LABELS[result.verdict]}** | {counts} |"
                 )
-        flagged = [r for r in report.manifests if any(f.verdict != "pass" for f in r.findings)]
+        flagged = [
+            r
+            for r in report.manifests
+            if any(f.verdict != "pass" and not _waived(f) for f in r.findings)
+        ]
         if flagged:
             lines += ["", "### Findings"]
             for result in flagged:
                 lines += ["", f"#### {code(result.path)} ({text(result.dataset)})", ""]
-                lines += [_finding(f) for f in result.findings if f.verdict != "pass"]
+                lines += [
+                    _finding(f) for f in result.findings if f.verdict != "pass" and not _waived(f)
+                ]
+        waived = [r for r in report.manifests if any(_waived(f) for f in r.findings)]
+        if waived:
+            lines += ["", "### Waived"]
+            for result in waived:
+                lines += ["", f"#### {code(result.path)} ({text(result.dataset)})", ""]
+                lines += [_finding(f) for f in result.findings if _waived(f)]
         return "\n".join(lines) + "\n"
 
 
@@ -111,6 +146,22 @@ def _finding(finding: Finding) -> str:
         f"at {code(f'{loc.file}:{loc.line}')}: {text(finding.message)}\n"
         f"  - observed: {code(_observed(finding.observed))}; expected: {text(finding.expected)}"
     )
-    if finding.remediation.strip():
+    if finding.remediation.strip() and not _waived(finding):
         item += f"\n  - fix: {text(finding.remediation)}"
+    if finding.waiver is not None:
+        item += f"\n  - {_waiver(finding.waiver)}"
     return item
+
+
+def _waiver(waiver: AppliedWaiver) -> str:
+    """Who waived a finding, until when and why, and where; or that the waiver lapsed."""
+    if waiver.status == "lapsed":
+        return (
+            f"waiver lapsed on {waiver.expires} "
+            f"({text(waiver.owner)}: {text(waiver.reason)}); the finding is back"
+        )
+    item = f"waived by {text(waiver.owner)} until {waiver.expires}: {text(waiver.reason)}"
+    extra = [f"ticket: {text(waiver.ticket)}" if waiver.ticket else ""]
+    extra.append(f"approved by {text(waiver.approver)}" if waiver.approver else "")
+    extra.append(f"waiver at {code(f'{waiver.location.file}:{waiver.location.line}')}")
+    return f"{item} ({', '.join(e for e in extra if e)})"

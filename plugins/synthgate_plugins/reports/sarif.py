@@ -3,7 +3,12 @@
 Every rule of the policy is described in ``tool.driver.rules``; every warn, fail or error
 finding is a result pointing at its manifest line and, as a logical location, at its JSON
 Pointer. ``partialFingerprints`` hash the rule, the dataset and the pointer only, so that an
-alert keeps its identity when the manifest is reformatted or its keys are reordered.
+alert keeps its identity when the manifest is reformatted or its keys are reordered; when the
+engine gives a finding a fingerprint of its own, it is written too, as ``synthgate/v2``.
+
+A finding covered by an active waiver keeps its level and carries an accepted external
+suppression (with the waiver's reason, owner, expiry and place); a finding whose waiver lapsed
+has no suppression, only a ``waiver`` property saying it lapsed.
 """
 
 from __future__ import annotations
@@ -15,9 +20,25 @@ from pathlib import PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from synthgate import Finding, ManifestResult, Reporter, Rule, Totals, Verdict
+from synthgate import (
+    AppliedWaiver,
+    Finding,
+    Location,
+    ManifestResult,
+    Reporter,
+    Rule,
+    Totals,
+    Verdict,
+)
 
-__all__ = ["DOCS_URL", "FINGERPRINT", "SarifReporter", "artifact_location", "fingerprint"]
+__all__ = [
+    "DOCS_URL",
+    "FINGERPRINT",
+    "FINGERPRINT_V2",
+    "SarifReporter",
+    "artifact_location",
+    "fingerprint",
+]
 
 SCHEMA_URI = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -25,6 +46,8 @@ SCHEMA_URI = (
 PROJECT_URL = "https://github.com/synthgate/synthgate"
 DOCS_URL = f"{PROJECT_URL}/blob/main/docs/rules.md"
 FINGERPRINT = "synthgate/v1"
+FINGERPRINT_V2 = "synthgate/v2"
+"""The key of the engine's own fingerprint (rule, manifest, split names and source ids)."""
 SRCROOT = "%SRCROOT%"
 
 _LEVELS: dict[str, str] = {"fail": "error", "warn": "warning", "error": "error"}
@@ -122,6 +145,42 @@ def _pointer_name(pointer: str) -> str:
     return last.replace("~1", "/").replace("~0", "~") or "/"
 
 
+def _physical(loc: Location) -> dict[str, Any]:
+    return {
+        "artifactLocation": artifact_location(loc.file),
+        "region": {"startLine": max(loc.line, 1), "startColumn": max(loc.column, 1)},
+    }
+
+
+def _suppression(waiver: AppliedWaiver) -> dict[str, Any]:
+    """An accepted external suppression for an active waiver."""
+    parts = [f"owner: {waiver.owner}", f"until: {waiver.expires}"]
+    if waiver.ticket:
+        parts.append(f"ticket: {waiver.ticket}")
+    if waiver.approver:
+        parts.append(f"approver: {waiver.approver}")
+    return {
+        "kind": "external",
+        "status": "accepted",
+        "justification": f"{waiver.reason.strip()} ({', '.join(parts)})",
+        "location": {"physicalLocation": _physical(waiver.location)},
+    }
+
+
+def _lapsed(waiver: AppliedWaiver) -> dict[str, Any]:
+    """The ``waiver`` property of a result whose waiver lapsed."""
+    note = {
+        "status": "lapsed",
+        "expires": waiver.expires.isoformat(),
+        "owner": waiver.owner,
+        "reason": waiver.reason.strip(),
+    }
+    if waiver.ticket:
+        note["ticket"] = waiver.ticket
+    note["note"] = f"waiver lapsed on {waiver.expires}; the finding is back"
+    return note
+
+
 class SarifReporter(Reporter):
     """One SARIF run: the policy's rules, and a result per warn, fail or error finding."""
 
@@ -144,20 +203,18 @@ class SarifReporter(Reporter):
             f"{finding.message}\n"
             f"observed: {_observed(finding.observed)}; expected: {finding.expected}"
         )
-        return {
+        fingerprints = {FINGERPRINT: fingerprint(finding.rule, dataset, loc.pointer)}
+        if finding.fingerprint:
+            fingerprints[FINGERPRINT_V2] = finding.fingerprint
+        properties: dict[str, Any] = {"verdict": finding.verdict, "scope": finding.scope}
+        sarif: dict[str, Any] = {
             "ruleId": finding.rule,
             "ruleIndex": self._index[finding.rule],
             "level": _LEVELS[finding.verdict],
             "message": {"text": text},
             "locations": [
                 {
-                    "physicalLocation": {
-                        "artifactLocation": artifact_location(loc.file),
-                        "region": {
-                            "startLine": max(loc.line, 1),
-                            "startColumn": max(loc.column, 1),
-                        },
-                    },
+                    "physicalLocation": _physical(loc),
                     "logicalLocations": [
                         {
                             "name": _pointer_name(loc.pointer),
@@ -167,9 +224,15 @@ class SarifReporter(Reporter):
                     ],
                 }
             ],
-            "partialFingerprints": {FINGERPRINT: fingerprint(finding.rule, dataset, loc.pointer)},
-            "properties": {"verdict": finding.verdict, "scope": finding.scope},
+            "partialFingerprints": fingerprints,
+            "properties": properties,
         }
+        waiver = finding.waiver
+        if waiver is not None and waiver.status == "active":
+            sarif["suppressions"] = [_suppression(waiver)]
+        elif waiver is not None:
+            properties["waiver"] = _lapsed(waiver)
+        return sarif
 
     def finish(self, totals: Totals, verdict: Verdict) -> None:
         log = {
@@ -193,6 +256,8 @@ class SarifReporter(Reporter):
                         "policies": [p.model_dump(mode="json") for p in self.run.policies],
                         "manifests": totals.manifests,
                         "unreadable": totals.unreadable,
+                        **({"waived": totals.waived} if totals.waived else {}),
+                        **({"baselined": totals.baselined} if totals.baselined else {}),
                     },
                 }
             ],

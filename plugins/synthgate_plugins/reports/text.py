@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict, empty_counts
+from synthgate import (
+    AppliedWaiver,
+    Finding,
+    ManifestResult,
+    Reporter,
+    Totals,
+    Verdict,
+    empty_counts,
+)
 
 __all__ = ["TextReporter"]
 
@@ -19,6 +27,23 @@ def _observed(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _extras(waived: int, baselined: int) -> str:
+    """``1 waived, 3 baselined`` (only the counts that are not zero)."""
+    parts = [f"{waived} waived" if waived else "", f"{baselined} baselined" if baselined else ""]
+    return ", ".join(part for part in parts if part)
+
+
+def _waiver(waiver: AppliedWaiver) -> str:
+    """The line that says who waived a finding, until when and why (or that the waiver lapsed)."""
+    if waiver.status == "lapsed":
+        return f"waiver lapsed on {waiver.expires} ({waiver.owner}: {waiver.reason.strip()})"
+    extra = [f"ticket: {waiver.ticket}" if waiver.ticket else ""]
+    extra.append(f"approved by {waiver.approver}" if waiver.approver else "")
+    note = ", ".join(part for part in extra if part)
+    text = f"waived by {waiver.owner} until {waiver.expires}: {waiver.reason.strip()}"
+    return f"{text} ({note})" if note else text
 
 
 class TextReporter(Reporter):
@@ -42,6 +67,9 @@ class TextReporter(Reporter):
         counts = ", ".join(
             f"{count} {verdict}" for verdict, count in result.counts.items() if count
         )
+        extras = _extras(result.waived, result.baselined)
+        if extras:
+            counts = f"{counts or 'no findings'}; {extras}"
         self.out.write(f"{label} {result.path} ({result.dataset}): {counts or 'no rule applies'}\n")
         for finding in result.findings:
             self.out.write(self._finding(finding))
@@ -50,15 +78,21 @@ class TextReporter(Reporter):
 
     def _finding(self, finding: Finding) -> str:
         loc = finding.location
+        waiver = finding.waiver
+        verdict = self._paint(finding.verdict, finding.verdict)
+        if waiver is not None and waiver.status == "active":
+            verdict += " " + self._dim("(waived)")
         head = (
             f"  {loc.file}:{loc.line}:{loc.column}: "
-            f"{finding.rule} {self._paint(finding.verdict, finding.verdict)} "
+            f"{finding.rule} {verdict} "
             f"[{finding.name}] {finding.message}\n"
         )
         detail = f"      observed: {_observed(finding.observed)}; expected: {finding.expected}\n"
         lines = head + self._dim(detail)
         if finding.remediation and finding.verdict != "pass":
             lines += f"      fix: {finding.remediation.strip()}\n"
+        if waiver is not None:
+            lines += f"      {_waiver(waiver)}\n"
         return lines
 
     def finish(self, totals: Totals, verdict: Verdict) -> None:
@@ -70,6 +104,9 @@ class TextReporter(Reporter):
         unreadable = (
             f", {totals.unreadable} could not be read (see errors)" if totals.unreadable else ""
         )
+        extras = _extras(totals.waived, totals.baselined)
+        if extras:
+            findings = f"{findings or 'none'}; {extras}"
         summary = (
             f"{_LABELS[verdict]}: {totals.manifests} {noun} ({manifests or 'none'}){unreadable}; "
             f"checks: {findings or 'none'} (fail-on: {self.run.fail_on})\n"

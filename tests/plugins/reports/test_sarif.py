@@ -105,7 +105,8 @@ def test_every_rule_is_described_and_results_point_at_them(
         assert physical["region"] == {"startLine": loc["line"], "startColumn": loc["column"]}
         assert location["logicalLocations"][0]["fullyQualifiedName"] == loc["pointer"]
         assert result["partialFingerprints"] == {
-            FINGERPRINT: fingerprint(finding["rule"], dataset, loc["pointer"])
+            FINGERPRINT: fingerprint(finding["rule"], dataset, loc["pointer"]),
+            "synthgate/v2": finding["fingerprint"],  # the engine's name-based identity
         }
         assert "suppressions" not in result
 
