@@ -257,6 +257,18 @@ def _cli_values(
 )
 @click.option("--ignore-waivers", is_flag=True, help="Audit as if no waiver were written anywhere.")
 @click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Report only findings that are not in this baseline (plus a count of known ones).",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Record today's findings (by fingerprint) in this file, for --baseline later.",
+)
+@click.option(
     "--today",
     metavar="YYYY-MM-DD",
     envvar="SYNTHGATE_TODAY",
@@ -280,15 +292,25 @@ def audit(
     color: bool | None,
     waivers_file: str | None,
     ignore_waivers: bool,
+    baseline_file: str | None,
+    write_baseline_file: str | None,
     today: str | None,
 ) -> None:
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
     from synthgate.audit import Audit, Tally, changed_files
+    from synthgate.baseline import Baseline, write_baseline
     from synthgate.documents import Limits
     from synthgate.errors import InputError, UsageError
-    from synthgate.models import verdict_rank
+    from synthgate.models import ManifestResult, verdict_rank
 
     day = _parse_today(today)
+    if baseline_file is not None and not Path(baseline_file).is_file():
+        raise UsageError(
+            f"baseline '{baseline_file}' does not exist",
+            "write one first with --write-baseline FILE",
+        )
+    baseline = Baseline.load(Path(baseline_file)) if baseline_file is not None else None
+    recorded: list[ManifestResult] = []  # what --write-baseline records, before --baseline
     settings = _settings(
         config_file,
         no_config,
@@ -343,6 +365,11 @@ def audit(
         for reporter, _cls in reporters:
             reporter.start()
         for result in runner.results(items, settings["jobs"] or os.cpu_count() or 1):
+            if isinstance(result, ManifestResult):
+                if write_baseline_file is not None:
+                    recorded.append(result)
+                if baseline is not None:
+                    result = baseline.filter(result)
             tally.add(result)
             if isinstance(result, InputError):
                 click.echo(result.render(), err=True)
@@ -357,6 +384,9 @@ def audit(
         for reporter, _cls in reporters:
             reporter.finish(tally.totals(), tally.verdict())
         succeeded = not tally.unreadable and (tally.manifests > 0 or changed_since is not None)
+        if succeeded and write_baseline_file is not None:
+            write_baseline(Path(write_baseline_file), recorded)
+            click.echo(f"synthgate: wrote baseline {write_baseline_file}", err=True)
     finally:  # every report file is written whole or not at all, even on Ctrl-C
         for _out, finish in opened:
             finish(succeeded)
