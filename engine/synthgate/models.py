@@ -669,6 +669,11 @@ class Finding(BaseModel):
         default=None, description="The waiver that covers this finding, or that lapsed."
     )
 
+    @property
+    def waived(self) -> bool:
+        """True when an active (not lapsed) waiver covers this finding."""
+        return self.waiver is not None and self.waiver.status == "active"
+
 
 class AppliedWaiver(BaseModel):
     """A waiver as a report shows it beside the finding it covers (or covered)."""

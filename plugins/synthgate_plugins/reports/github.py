@@ -12,10 +12,10 @@ summary line. A finding whose waiver lapsed is annotated as usual, with a note o
 
 from __future__ import annotations
 
-import json
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict, empty_counts
+from synthgate_plugins.reports._shared import observed
 
 __all__ = ["GithubReporter", "escape_data", "escape_property"]
 
@@ -30,14 +30,6 @@ def escape_data(text: str) -> str:
 def escape_property(text: str) -> str:
     """Escape a property value of a workflow command (``file=...,title=...``)."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _observed(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -62,7 +54,7 @@ class GithubReporter(Reporter):
         for finding in result.findings:
             if finding.verdict == "pass":
                 continue
-            if finding.waiver is not None and finding.waiver.status == "active":
+            if finding.waived:
                 continue
             level = "warning" if finding.verdict == "warn" else "error"
             cap = self.MAX_WARNINGS if level == "warning" else self.MAX_ERRORS
@@ -86,7 +78,7 @@ class GithubReporter(Reporter):
             )
         )
         message = (
-            f"{finding.message} (observed {_observed(finding.observed)}; "
+            f"{finding.message} (observed {observed(finding.observed)}; "
             f"expected {finding.expected})."
         )
         remediation = finding.remediation.strip()

@@ -11,12 +11,11 @@ a note on the lapse in its details.
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
-from typing import Any
 
-from synthgate import AppliedWaiver, Finding, ManifestResult, Reporter, Totals, Verdict
+from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict
+from synthgate_plugins.reports._shared import observed, waiver_note
 
 __all__ = ["JunitReporter"]
 
@@ -28,41 +27,18 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def _observed(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _waived(finding: Finding) -> bool:
-    return finding.waiver is not None and finding.waiver.status == "active"
-
-
-def _waiver(waiver: AppliedWaiver) -> str:
-    """``waived by O until D: reason (ticket: T, approved by A)`` or the lapse of a waiver."""
-    if waiver.status == "lapsed":
-        return f"waiver lapsed on {waiver.expires} ({waiver.owner}: {waiver.reason.strip()})"
-    extra = [f"ticket: {waiver.ticket}" if waiver.ticket else ""]
-    extra.append(f"approved by {waiver.approver}" if waiver.approver else "")
-    note = ", ".join(part for part in extra if part)
-    text = f"waived by {waiver.owner} until {waiver.expires}: {waiver.reason.strip()}"
-    return f"{text} ({note})" if note else text
-
-
 def _details(finding: Finding) -> str:
     loc = finding.location
     lines = [
         f"{loc.file}:{loc.line}:{loc.column}: {finding.rule} {finding.verdict} "
         f"[{finding.name}] {finding.message}",
-        f"observed: {_observed(finding.observed)}; expected: {finding.expected}",
+        f"observed: {observed(finding.observed)}; expected: {finding.expected}",
         f"pointer: {loc.pointer}",
     ]
     if finding.remediation and finding.verdict != "pass":
         lines.append(f"fix: {finding.remediation.strip()}")
     if finding.waiver is not None:
-        lines.append(_waiver(finding.waiver))
+        lines.append(waiver_note(finding.waiver))
     return _clean("\n".join(lines))
 
 
@@ -85,9 +61,9 @@ class JunitReporter(Reporter):
         cases = [self._case(result, finding) for finding in result.findings]
         counts = {
             "tests": len(result.findings),
-            "failures": sum(f.verdict == "fail" and not _waived(f) for f in result.findings),
-            "errors": sum(f.verdict == "error" and not _waived(f) for f in result.findings),
-            "skipped": sum(_waived(f) for f in result.findings),
+            "failures": sum(f.verdict == "fail" and not f.waived for f in result.findings),
+            "errors": sum(f.verdict == "error" and not f.waived for f in result.findings),
+            "skipped": sum(f.waived for f in result.findings),
         }
         suite = ET.Element("testsuite", name=_clean(result.path))
         for key, value in counts.items():

@@ -12,10 +12,8 @@ is an ordinary finding with a note on the lapse.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from synthgate import (
     VERDICTS,
@@ -26,6 +24,7 @@ from synthgate import (
     WholeReportReporter,
     empty_counts,
 )
+from synthgate_plugins.reports._shared import extra_counts, observed
 
 __all__ = ["MarkdownReporter", "cell", "code", "text"]
 
@@ -64,26 +63,13 @@ def cell(markdown: str) -> str:
     return _NEWLINES.sub("<br>", markdown.replace("|", "\\|"))
 
 
-def _observed(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 def _count(counts: Mapping[Verdict, int]) -> str:
     parts = [f"{counts[v]} {v}" for v in VERDICTS if counts.get(v)]
     return ", ".join(parts) or "none"
 
 
-def _waived(finding: Finding) -> bool:
-    return finding.waiver is not None and finding.waiver.status == "active"
-
-
 def _extras(waived: int, baselined: int) -> str:
-    parts = [f"{waived} waived" if waived else "", f"{baselined} baselined" if baselined else ""]
-    joined = ", ".join(part for part in parts if part)
+    joined = extra_counts(waived, baselined)
     return f"; {joined}" if joined else ""
 
 
@@ -121,21 +107,21 @@ class MarkdownReporter(WholeReportReporter):
         flagged = [
             r
             for r in report.manifests
-            if any(f.verdict != "pass" and not _waived(f) for f in r.findings)
+            if any(f.verdict != "pass" and not f.waived for f in r.findings)
         ]
         if flagged:
             lines += ["", "### Findings"]
             for result in flagged:
                 lines += ["", f"#### {code(result.path)} ({text(result.dataset)})", ""]
                 lines += [
-                    _finding(f) for f in result.findings if f.verdict != "pass" and not _waived(f)
+                    _finding(f) for f in result.findings if f.verdict != "pass" and not f.waived
                 ]
-        waived = [r for r in report.manifests if any(_waived(f) for f in r.findings)]
+        waived = [r for r in report.manifests if any(f.waived for f in r.findings)]
         if waived:
             lines += ["", "### Waived"]
             for result in waived:
                 lines += ["", f"#### {code(result.path)} ({text(result.dataset)})", ""]
-                lines += [_finding(f) for f in result.findings if _waived(f)]
+                lines += [_finding(f) for f in result.findings if f.waived]
         return "\n".join(lines) + "\n"
 
 
@@ -144,9 +130,9 @@ def _finding(finding: Finding) -> str:
     item = (
         f"- **{_LABELS[finding.verdict]}** {code(finding.rule)} {text(finding.name)} "
         f"at {code(f'{loc.file}:{loc.line}')}: {text(finding.message)}\n"
-        f"  - observed: {code(_observed(finding.observed))}; expected: {text(finding.expected)}"
+        f"  - observed: {code(observed(finding.observed))}; expected: {text(finding.expected)}"
     )
-    if finding.remediation.strip() and not _waived(finding):
+    if finding.remediation.strip() and not finding.waived:
         item += f"\n  - fix: {text(finding.remediation)}"
     if finding.waiver is not None:
         item += f"\n  - {_waiver(finding.waiver)}"

@@ -30,6 +30,7 @@ from synthgate import (
     Totals,
     Verdict,
 )
+from synthgate_plugins.reports._shared import observed
 
 __all__ = [
     "DOCS_URL",
@@ -73,14 +74,6 @@ def artifact_location(path: str) -> dict[str, str]:
         return {"uri": windows.as_uri()}
     posix = path.replace("\\", "/")
     return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
-
-
-def _observed(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _reference(ref: Any) -> tuple[str, str]:
@@ -201,7 +194,7 @@ class SarifReporter(Reporter):
         loc = finding.location
         text = (
             f"{finding.message}\n"
-            f"observed: {_observed(finding.observed)}; expected: {finding.expected}"
+            f"observed: {observed(finding.observed)}; expected: {finding.expected}"
         )
         fingerprints = {FINGERPRINT: fingerprint(finding.rule, dataset, loc.pointer)}
         if finding.fingerprint:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from synthgate import (
-    AppliedWaiver,
     Finding,
     ManifestResult,
     Reporter,
@@ -14,36 +10,12 @@ from synthgate import (
     Verdict,
     empty_counts,
 )
+from synthgate_plugins.reports._shared import extra_counts, observed, waiver_note
 
 __all__ = ["TextReporter"]
 
 _COLOURS = {"pass": "32", "warn": "33", "fail": "31", "error": "35"}
 _LABELS = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "error": "ERROR"}
-
-
-def _observed(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _extras(waived: int, baselined: int) -> str:
-    """``1 waived, 3 baselined`` (only the counts that are not zero)."""
-    parts = [f"{waived} waived" if waived else "", f"{baselined} baselined" if baselined else ""]
-    return ", ".join(part for part in parts if part)
-
-
-def _waiver(waiver: AppliedWaiver) -> str:
-    """The line that says who waived a finding, until when and why (or that the waiver lapsed)."""
-    if waiver.status == "lapsed":
-        return f"waiver lapsed on {waiver.expires} ({waiver.owner}: {waiver.reason.strip()})"
-    extra = [f"ticket: {waiver.ticket}" if waiver.ticket else ""]
-    extra.append(f"approved by {waiver.approver}" if waiver.approver else "")
-    note = ", ".join(part for part in extra if part)
-    text = f"waived by {waiver.owner} until {waiver.expires}: {waiver.reason.strip()}"
-    return f"{text} ({note})" if note else text
 
 
 class TextReporter(Reporter):
@@ -67,7 +39,7 @@ class TextReporter(Reporter):
         counts = ", ".join(
             f"{count} {verdict}" for verdict, count in result.counts.items() if count
         )
-        extras = _extras(result.waived, result.baselined)
+        extras = extra_counts(result.waived, result.baselined)
         if extras:
             counts = f"{counts or 'no findings'}; {extras}"
         self.out.write(f"{label} {result.path} ({result.dataset}): {counts or 'no rule applies'}\n")
@@ -87,12 +59,12 @@ class TextReporter(Reporter):
             f"{finding.rule} {verdict} "
             f"[{finding.name}] {finding.message}\n"
         )
-        detail = f"      observed: {_observed(finding.observed)}; expected: {finding.expected}\n"
+        detail = f"      observed: {observed(finding.observed)}; expected: {finding.expected}\n"
         lines = head + self._dim(detail)
         if finding.remediation and finding.verdict != "pass":
             lines += f"      fix: {finding.remediation.strip()}\n"
         if waiver is not None:
-            lines += f"      {_waiver(waiver)}\n"
+            lines += f"      {waiver_note(waiver)}\n"
         return lines
 
     def finish(self, totals: Totals, verdict: Verdict) -> None:
@@ -104,7 +76,7 @@ class TextReporter(Reporter):
         unreadable = (
             f", {totals.unreadable} could not be read (see errors)" if totals.unreadable else ""
         )
-        extras = _extras(totals.waived, totals.baselined)
+        extras = extra_counts(totals.waived, totals.baselined)
         if extras:
             findings = f"{findings or 'none'}; {extras}"
         summary = (
