@@ -6,40 +6,14 @@ import io
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from synthgate import Finding, ManifestResult, Totals, empty_counts
+from synthgate import ManifestResult, Totals, empty_counts
 from synthgate.reporters import RunInfo
 from synthgate_plugins.reports.github import GithubReporter, escape_data, escape_property
 from tests.conftest import FIXTURES, CliResult
-from tests.plugins.reports.test_golden import MANIFESTS, _check_golden
-
-
-def _finding(verdict: str, **changes: Any) -> Finding:
-    data: dict[str, Any] = {
-        "rule": "SG103",
-        "name": "human-data-floor",
-        "verdict": verdict,
-        "scope": "dataset",
-        "location": {"file": "m.synthgate.yaml", "line": 2, "column": 1, "pointer": ""},
-        "observed": 0.1,
-        "expected": "human_share_records: fail when < 0.1",
-        "message": "too little human data",
-        "remediation": "Add human data.",
-    }
-    data.update(changes)
-    return Finding.model_validate(data)
-
-
-def _result(*findings: Finding, path: str = "m.synthgate.yaml") -> ManifestResult:
-    counts = empty_counts()
-    for finding in findings:
-        counts[finding.verdict] += 1
-    return ManifestResult(
-        path=path, dataset="m", verdict="fail", counts=counts, findings=list(findings)
-    )
+from tests.plugins.reports.builders import MANIFESTS, check_golden, make_finding, make_result
 
 
 def _lines(*results: ManifestResult) -> list[str]:
@@ -61,7 +35,7 @@ def test_escape_data_and_properties() -> None:
 
 
 def test_annotation_escapes_property_values_and_message() -> None:
-    finding = _finding(
+    finding = make_finding(
         "fail",
         location={"file": "data/a,b:c.yaml", "line": 7, "column": 3, "pointer": "/x"},
         name="odd-name",
@@ -76,7 +50,11 @@ def test_annotation_escapes_property_values_and_message() -> None:
 
 
 def test_levels_and_passes() -> None:
-    lines = _lines(_result(_finding("pass"), _finding("warn"), _finding("fail"), _finding("error")))
+    lines = _lines(
+        make_result(
+            make_finding("pass"), make_finding("warn"), make_finding("fail"), make_finding("error")
+        )
+    )
     assert [line.split(" ", 1)[0] for line in lines] == [
         "::warning",
         "::error",
@@ -86,7 +64,7 @@ def test_levels_and_passes() -> None:
 
 
 def test_no_remediation_no_fix() -> None:
-    (line, _summary) = _lines(_result(_finding("warn", remediation=" ")))
+    (line, _summary) = _lines(make_result(make_finding("warn", remediation=" ")))
     assert line.endswith("fail when < 0.1).")
 
 
@@ -94,12 +72,12 @@ def test_annotations_stream_before_finish() -> None:
     out = io.StringIO()
     reporter = GithubReporter(out, RunInfo(version="0", policies=[], plugins=[]))
     reporter.start()
-    reporter.add(_result(_finding("fail")))
+    reporter.add(make_result(make_finding("fail")))
     assert out.getvalue().startswith("::error ")
 
 
 def test_caps_are_class_constants_and_notice_counts_the_rest() -> None:
-    many = [_result(*[_finding("fail")] * 7, *[_finding("warn")] * 3) for _ in range(2)]
+    many = [make_result(*[make_finding("fail")] * 7, *[make_finding("warn")] * 3) for _ in range(2)]
     lines = _lines(*many)
     assert GithubReporter.MAX_ERRORS == GithubReporter.MAX_WARNINGS == 10
     assert sum(line.startswith("::error ") for line in lines) == 10
@@ -111,7 +89,7 @@ def test_caps_are_class_constants_and_notice_counts_the_rest() -> None:
 
 
 def test_notice_singular() -> None:
-    lines = _lines(_result(*[_finding("error")] * 11))
+    lines = _lines(make_result(*[make_finding("error")] * 11))
     assert lines[-2] == (
         "::notice title=synthgate::1 more finding not shown as annotations "
         "(1 error, 0 warnings); see the full report"
@@ -119,7 +97,7 @@ def test_notice_singular() -> None:
 
 
 def test_no_notice_when_nothing_is_left_out() -> None:
-    lines = _lines(_result(*[_finding("fail")] * 10, *[_finding("warn")] * 10))
+    lines = _lines(make_result(*[make_finding("fail")] * 10, *[make_finding("warn")] * 10))
     assert not any(line.startswith("::notice") for line in lines)
 
 
@@ -150,7 +128,7 @@ def test_github_golden(run_cli: Callable[..., CliResult], monkeypatch: pytest.Mo
     monkeypatch.chdir(FIXTURES / "cli")
     result = run_cli("audit", *MANIFESTS, "--format", "github", "--no-color")
     assert result.code == 1
-    _check_golden("audit.github.txt", result.out)
+    check_golden("audit.github.txt", result.out)
 
 
 def test_show_passes_adds_no_annotations(

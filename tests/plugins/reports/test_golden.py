@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,16 +11,7 @@ from jsonschema import Draft202012Validator
 
 from synthgate.jsonschemas import render
 from tests.conftest import FIXTURES, CliResult
-
-GOLDEN = FIXTURES / "golden"
-MANIFESTS = ["fail.synthgate.yaml", "pass.synthgate.yaml", "warn.synthgate.yaml"]
-
-
-def _check_golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("SYNTHGATE_UPDATE_GOLDEN"):
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+from tests.plugins.reports.builders import GOLDEN, MANIFESTS, check_golden
 
 
 @pytest.mark.parametrize(
@@ -42,7 +32,7 @@ def test_output_matches_golden(
     monkeypatch.chdir(FIXTURES / "cli")
     result = run_cli("audit", *MANIFESTS, "--format", fmt, "--no-color", *extra)
     assert result.code == 1
-    _check_golden(golden, result.out)
+    check_golden(golden, result.out)
 
 
 def test_json_report_validates_against_the_report_schema(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -14,8 +13,8 @@ from junitparser import Error, Failure, JUnitXml
 from synthgate import Finding, Location, ManifestResult, RunInfo, Totals, empty_counts
 from synthgate_plugins.reports.junit import JunitReporter
 from tests.conftest import FIXTURES, CliResult
+from tests.plugins.reports.builders import check_golden
 
-GOLDEN = FIXTURES / "golden"
 MANIFESTS = ["fail.synthgate.yaml", "pass.synthgate.yaml", "warn.synthgate.yaml"]
 
 
@@ -35,10 +34,7 @@ def test_junit_matches_golden(
 ) -> None:
     result = _audit(run_cli, monkeypatch)
     assert result.code == 1
-    path = GOLDEN / "audit.junit.xml"
-    if os.environ.get("SYNTHGATE_UPDATE_GOLDEN"):
-        path.write_text(result.out, encoding="utf-8")
-    assert result.out == path.read_text(encoding="utf-8"), "audit.junit.xml differs from golden"
+    check_golden("audit.junit.xml", result.out)
     assert result.out.endswith("</testsuites>\n")
     assert _audit(run_cli, monkeypatch).out == result.out
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -12,23 +11,7 @@ from synthgate import Finding, ManifestResult, Totals, Verdict, empty_counts
 from synthgate.reporters import RunInfo
 from synthgate_plugins.reports.markdown import MarkdownReporter, cell, code, text
 from tests.conftest import FIXTURES, CliResult
-from tests.plugins.reports.test_golden import MANIFESTS, _check_golden
-
-
-def _finding(verdict: str, **changes: Any) -> Finding:
-    data: dict[str, Any] = {
-        "rule": "SG103",
-        "name": "human-data-floor",
-        "verdict": verdict,
-        "scope": "dataset",
-        "location": {"file": "m.synthgate.yaml", "line": 2, "column": 1, "pointer": ""},
-        "observed": 0.1,
-        "expected": "share: fail when < 0.1",
-        "message": "too little human data",
-        "remediation": "Add human data.",
-    }
-    data.update(changes)
-    return Finding.model_validate(data)
+from tests.plugins.reports.builders import MANIFESTS, check_golden, make_finding, make_result
 
 
 def _render(*results: ManifestResult, verdict: Verdict = "fail") -> str:
@@ -45,16 +28,11 @@ def _render(*results: ManifestResult, verdict: Verdict = "fail") -> str:
 
 
 def _result(path: str, dataset: str, *findings: Finding) -> ManifestResult:
-    counts = empty_counts()
-    for finding in findings:
-        counts[finding.verdict] += 1
-    return ManifestResult(
-        path=path, dataset=dataset, verdict="fail", counts=counts, findings=list(findings)
-    )
+    return make_result(*findings, path=path, dataset=dataset)
 
 
 def test_table_cells_escape_pipes_and_newlines() -> None:
-    out = _render(_result("a|b.synthgate.yaml", "x | y\nz", _finding("fail")))
+    out = _render(_result("a|b.synthgate.yaml", "x | y\nz", make_finding("fail")))
     row = next(line for line in out.splitlines() if line.startswith("| `a"))
     assert row == "| `a\\|b.synthgate.yaml` | x \\| y z | **FAIL** | 0 | 0 | 1 | 0 |"
     # Every row has the same number of unescaped cell separators as the header.
@@ -80,9 +58,9 @@ def test_findings_list_warn_fail_and_error_only() -> None:
         _result(
             "m.synthgate.yaml",
             "m",
-            _finding("pass", rule="SG001"),
-            _finding("warn", rule="SG002"),
-            _finding("error", rule="SG003", remediation=""),
+            make_finding("pass", rule="SG001"),
+            make_finding("warn", rule="SG002"),
+            make_finding("error", rule="SG003", remediation=""),
         ),
         verdict="error",
     )
@@ -107,6 +85,6 @@ def test_markdown_golden(
     monkeypatch.chdir(FIXTURES / "cli")
     result = run_cli("audit", *MANIFESTS, "--format", "markdown", "--no-color")
     assert result.code == 1
-    _check_golden("audit.md", result.out)
+    check_golden("audit.md", result.out)
     again = run_cli("audit", *MANIFESTS, "--format", "markdown", "--show-passes")
     assert again.out == result.out

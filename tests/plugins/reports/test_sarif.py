@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,8 @@ from synthgate_plugins.reports.sarif import (
     fingerprint,
 )
 from tests.conftest import FIXTURES, REPO_ROOT, CliResult
+from tests.plugins.reports.builders import check_golden
 
-GOLDEN = FIXTURES / "golden"
 MANIFESTS = ["fail.synthgate.yaml", "pass.synthgate.yaml", "warn.synthgate.yaml"]
 SHARED = REPO_ROOT.parent / "shared"
 SCHEMA = SHARED / "vendor" / "sarif-schema-2.1.0.json"
@@ -42,10 +41,7 @@ def test_sarif_matches_golden(
 ) -> None:
     result = _audit(run_cli, monkeypatch)
     assert result.code == 1
-    path = GOLDEN / "audit.sarif"
-    if os.environ.get("SYNTHGATE_UPDATE_GOLDEN"):
-        path.write_text(result.out, encoding="utf-8")
-    assert result.out == path.read_text(encoding="utf-8"), "audit.sarif differs from its golden"
+    check_golden("audit.sarif", result.out)
     assert result.out.endswith("}\n")
     assert _audit(run_cli, monkeypatch).out == result.out
 

@@ -22,7 +22,7 @@ from synthgate_plugins.reports.junit import JunitReporter
 from synthgate_plugins.reports.markdown import MarkdownReporter
 from synthgate_plugins.reports.sarif import FINGERPRINT, FINGERPRINT_V2, SarifReporter
 from synthgate_plugins.reports.text import TextReporter
-from tests.plugins.reports.test_golden import _check_golden
+from tests.plugins.reports.builders import check_golden
 from tests.plugins.reports.test_sarif import SCHEMA, SHARED
 
 MANIFEST = "data/chat.synthgate.yaml"
@@ -114,7 +114,7 @@ def _render(fmt: str) -> str:
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_waivers_match_golden(fmt: str) -> None:
-    _check_golden(f"waived/{FORMATS[fmt][1]}", _render(fmt))
+    check_golden(f"waived/{FORMATS[fmt][1]}", _render(fmt))
 
 
 def test_text_marks_waived_and_lapsed() -> None:

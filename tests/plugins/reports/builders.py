@@ -1,0 +1,50 @@
+"""What the reporter tests share: golden-file comparison and small results built by hand."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from synthgate import Finding, ManifestResult, empty_counts
+from tests.conftest import FIXTURES
+
+GOLDEN = FIXTURES / "golden"
+MANIFESTS = ["fail.synthgate.yaml", "pass.synthgate.yaml", "warn.synthgate.yaml"]
+
+
+def check_golden(name: str, actual: str) -> None:
+    """Compare with ``tests/fixtures/golden/NAME``; SYNTHGATE_UPDATE_GOLDEN=1 rewrites it."""
+    path = GOLDEN / name
+    if os.environ.get("SYNTHGATE_UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
+
+
+def make_finding(verdict: str, **changes: Any) -> Finding:
+    """An SG103 finding with the given verdict, and any field changed."""
+    data: dict[str, Any] = {
+        "rule": "SG103",
+        "name": "human-data-floor",
+        "verdict": verdict,
+        "scope": "dataset",
+        "location": {"file": "m.synthgate.yaml", "line": 2, "column": 1, "pointer": ""},
+        "observed": 0.1,
+        "expected": "human_share_records: fail when < 0.1",
+        "message": "too little human data",
+        "remediation": "Add human data.",
+    }
+    data.update(changes)
+    return Finding.model_validate(data)
+
+
+def make_result(
+    *findings: Finding, path: str = "m.synthgate.yaml", dataset: str = "m"
+) -> ManifestResult:
+    """A failing manifest result holding ``findings``, with matching counts."""
+    counts = empty_counts()
+    for finding in findings:
+        counts[finding.verdict] += 1
+    return ManifestResult(
+        path=path, dataset=dataset, verdict="fail", counts=counts, findings=list(findings)
+    )
