@@ -38,7 +38,6 @@ __all__ = [
     "Tally",
     "audit_paths",
     "changed_files",
-    "overall_verdict",
     "select_rules",
 ]
 
@@ -377,13 +376,6 @@ def select_rules(
         and not any(_rule_matches(s, compiled.rule.code, compiled.rule.name) for s in ignore)
     ]
     return dataclasses.replace(policy, rules=kept)
-
-
-def overall_verdict(totals: Totals) -> Verdict:
-    """The worst verdict of a run: ``error`` if a file could not be read."""
-    if totals.unreadable:
-        return "error"
-    return worst_verdict(verdict for verdict, count in totals.findings.items() if count)
 
 
 class Tally:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from synthgate.audit import PARALLEL_THRESHOLD, Audit, Tally, audit_paths, overall_verdict
+from synthgate.audit import PARALLEL_THRESHOLD, Audit, Tally, audit_paths
 from synthgate.errors import InputError, UsageError
 from synthgate.models import ManifestResult, Totals
 from synthgate.plugins import load_plugins
@@ -108,18 +108,6 @@ def test_tally_counts_manifests_findings_and_unreadable_files() -> None:
     tally.add(results[3])
     assert tally.totals().unreadable == 1
     assert tally.verdict() == "error"
-
-
-def test_overall_verdict_is_the_worst_finding_or_error_when_unreadable() -> None:
-    def totals(unreadable: int = 0, **findings: int) -> Totals:
-        counts = {"pass": 0, "warn": 0, "fail": 0, "error": 0, **findings}
-        return Totals(manifests=1, findings=counts, unreadable=unreadable)  # type: ignore[arg-type]
-
-    assert overall_verdict(totals()) == "pass"
-    assert overall_verdict(totals(warn=2, **{"pass": 3})) == "warn"
-    assert overall_verdict(totals(warn=1, fail=1)) == "fail"
-    assert overall_verdict(totals(error=1, fail=1)) == "error"
-    assert overall_verdict(totals(unreadable=1)) == "error"
 
 
 def test_audit_paths_returns_a_whole_report() -> None:
