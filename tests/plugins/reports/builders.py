@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from synthgate import Finding, ManifestResult, empty_counts
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, CliResult
 
 GOLDEN = FIXTURES / "golden"
 MANIFESTS = ["fail.synthgate.yaml", "pass.synthgate.yaml", "warn.synthgate.yaml"]
@@ -48,3 +51,11 @@ def make_result(
     return ManifestResult(
         path=path, dataset=dataset, verdict="fail", counts=counts, findings=list(findings)
     )
+
+
+def audit_fixtures(
+    run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch, *args: str
+) -> CliResult:
+    """``synthgate audit`` of the pass, fail and warn fixtures, by relative path, with ``args``."""
+    monkeypatch.chdir(FIXTURES / "cli")
+    return run_cli("audit", *MANIFESTS, *args)

@@ -12,15 +12,14 @@ from junitparser import Error, Failure, JUnitXml
 
 from synthgate import Finding, Location, ManifestResult, RunInfo, Totals, empty_counts
 from synthgate_plugins.reports.junit import JunitReporter
-from tests.conftest import FIXTURES, CliResult
-from tests.plugins.reports.builders import check_golden
+from tests.conftest import CliResult
+from tests.plugins.reports.builders import audit_fixtures, check_golden
 
 MANIFESTS = ["fail.synthgate.yaml", "pass.synthgate.yaml", "warn.synthgate.yaml"]
 
 
 def _audit(run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch) -> CliResult:
-    monkeypatch.chdir(FIXTURES / "cli")
-    return run_cli("audit", *MANIFESTS, "--format", "junit")
+    return audit_fixtures(run_cli, monkeypatch, "--format", "junit")
 
 
 def _parse(text: str, tmp_path: Path) -> JUnitXml:

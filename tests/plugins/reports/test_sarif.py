@@ -19,7 +19,7 @@ from synthgate_plugins.reports.sarif import (
     fingerprint,
 )
 from tests.conftest import FIXTURES, REPO_ROOT, CliResult
-from tests.plugins.reports.builders import check_golden
+from tests.plugins.reports.builders import audit_fixtures, check_golden
 
 MANIFESTS = ["fail.synthgate.yaml", "pass.synthgate.yaml", "warn.synthgate.yaml"]
 SHARED = REPO_ROOT.parent / "shared"
@@ -27,8 +27,7 @@ SCHEMA = SHARED / "vendor" / "sarif-schema-2.1.0.json"
 
 
 def _audit(run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch) -> CliResult:
-    monkeypatch.chdir(FIXTURES / "cli")
-    return run_cli("audit", *MANIFESTS, "--format", "sarif")
+    return audit_fixtures(run_cli, monkeypatch, "--format", "sarif")
 
 
 def _run(log: dict[str, Any]) -> dict[str, Any]:
