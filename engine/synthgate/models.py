@@ -34,14 +34,19 @@ __all__ = [
     "Basis",
     "CheckParams",
     "ConflictingFacts",
+    "Contamination",
     "Count",
     "Dataset",
+    "Decoding",
     "Diversity",
     "Filtering",
     "Finding",
     "Generator",
     "HumanAudit",
     "HumanEvaluation",
+    "IntendedUse",
+    "Judge",
+    "LabelValidation",
     "Location",
     "Manifest",
     "ManifestResult",
@@ -95,6 +100,7 @@ GenerationMethod = Literal[
     "other",
     "unknown",
 ]
+DecodingStrategy = Literal["sampling", "greedy", "beam", "unknown"]
 VerificationMethod = Literal[
     "unit-tests",
     "execution",
@@ -189,6 +195,10 @@ def _non_negative(value: Any) -> float | str:
     return _number(value, low=0.0, high=None, what="a number >= 0")
 
 
+def _kappa(value: Any) -> float | str:
+    return _number(value, low=-1.0, high=1.0, what="a kappa between -1 and 1")
+
+
 def _flag(value: Any) -> bool | str:
     if _is_unknown(value) or isinstance(value, bool):
         return value  # type: ignore[no-any-return]
@@ -228,6 +238,11 @@ NonNegative = Annotated[
     int | float | Unknown,
     PlainValidator(_non_negative),
     WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0}, _UNKNOWN_SCHEMA]}),
+]
+Kappa = Annotated[
+    int | float | Unknown,
+    PlainValidator(_kappa),
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": -1, "maximum": 1}, _UNKNOWN_SCHEMA]}),
 ]
 Flag = Annotated[
     bool | Unknown,
@@ -328,6 +343,27 @@ class Diversity(_Strict):
     compression_ratio: NonNegative = Field(UNKNOWN, description="gzip compression ratio.")
 
 
+class Decoding(_Strict):
+    """How a generator was sampled."""
+
+    strategy: DecodingStrategy = Field(UNKNOWN, description="sampling, greedy or beam search.")
+    temperature: NonNegative = Field(UNKNOWN, description="Sampling temperature.")
+    top_p: Share = Field(UNKNOWN, description="Nucleus sampling threshold.")
+
+
+class LabelValidation(_Strict):
+    """Model-made labels (or model-written examples) compared with labels given by people."""
+
+    items: Count = Field(UNKNOWN, description="Items labelled by both people and the model.")
+    kappa: Kappa = Field(
+        UNKNOWN, description="Cohen's kappa between model labels and the human majority label."
+    )
+    agreement: Share = Field(UNKNOWN, description="Share of items where they agree.")
+    annotators: str = Field(
+        UNKNOWN, description="Who gave the human labels (pool size, demographics, expertise)."
+    )
+
+
 class Source(_Strict):
     """One part of a split with a single origin and, if synthetic, a single generator."""
 
@@ -354,6 +390,8 @@ class Source(_Strict):
     filtering: Filtering | None = None
     human_audit: HumanAudit | None = None
     diversity: Diversity | None = None
+    decoding: Decoding | None = None
+    label_validation: LabelValidation | None = None
     description: str | None = None
 
     @model_validator(mode="after")
@@ -390,6 +428,7 @@ _NOT_HUMAN = (
     ("generator", "generator"),
     ("generation_depth", "generation depth"),
     ("verification", "automatic verification of synthetic items"),
+    ("decoding", "decoding settings"),
 )
 
 
@@ -404,6 +443,49 @@ class HumanEvaluation(_Strict):
     """Human evaluation of the model trained on, or evaluated with, this dataset."""
 
     items: Count = Field(UNKNOWN, description="Human judgments or blinded comparisons.")
+    blinded: Flag = Field(UNKNOWN, description="Raters did not know which model wrote what.")
+
+
+class Judge(ModelRef):
+    """The model that scores outputs, and how well it agrees with people."""
+
+    human_agreement: Share = Field(
+        UNKNOWN, description="Share of items where the judge agrees with human raters."
+    )
+    agreement_items: Count = Field(
+        UNKNOWN, description="Items on which agreement with human raters was measured."
+    )
+    position_swap: Flag = Field(
+        UNKNOWN, description="Pairwise judgments were repeated with the answers swapped."
+    )
+
+
+class Contamination(_Strict):
+    """A check of training data against evaluation sets (n-gram overlap or the like)."""
+
+    method: str = Field(UNKNOWN, description="e.g. '13-gram overlap' or '70% of 8-grams'.")
+    eval_sets: list[Text] = Field(
+        default_factory=list, description="Evaluation sets checked against."
+    )
+    flagged_share: Share = Field(
+        UNKNOWN, description="Share of evaluation items flagged as contaminated."
+    )
+    generator_saw_eval_items: Flag = Field(
+        UNKNOWN, description="A generator was prompted with items of an evaluation set."
+    )
+
+
+class IntendedUse(_Strict):
+    """What the model trained on this dataset is for (generator terms of use depend on it)."""
+
+    competing_model: Flag = Field(
+        UNKNOWN,
+        description="The trained model is a general-purpose model that competes with the "
+        "generator's provider.",
+    )
+    distributed: Flag = Field(UNKNOWN, description="The trained model is published or sold.")
+    model_name: str = Field(UNKNOWN, description="Name under which the trained model is released.")
+    description: str = ""
 
 
 class Dataset(_Strict):
@@ -422,8 +504,15 @@ class Dataset(_Strict):
         default_factory=list,
         description="Models trained on this dataset, or (for eval) evaluated with it.",
     )
-    judge: ModelRef | None = Field(None, description="The model that scores outputs, if any.")
+    judge: Judge | None = Field(None, description="The model that scores outputs, if any.")
     human_evaluation: HumanEvaluation | None = None
+    targeted_benchmarks: list[Text] = Field(
+        default_factory=list,
+        description="Targeted benchmarks (exact-answer or executed) the trained model is "
+        "evaluated on, besides preference or judge scores.",
+    )
+    contamination: Contamination | None = None
+    intended_use: IntendedUse | None = None
     replaces_previous_version: Flag = Field(
         UNKNOWN, description="True if human data of the previous version was replaced."
     )

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from synthgate.documents import Document, read_document
 from synthgate.errors import InputError, PolicyError, Problem
-from synthgate.models import Dataset, Generator, Manifest, ModelRef, Policy, Source, Split
+from synthgate.models import Dataset, Generator, Judge, Manifest, ModelRef, Policy, Source, Split
 from synthgate.validation import MAX_PROBLEMS, field_names_at, validate_model
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -376,7 +376,7 @@ def test_field_names_at_the_root_are_the_models_fields_by_alias() -> None:
         pytest.param(("splits", 3, "sources", 1), Source, id="nested-list-items"),
         pytest.param(("splits", 0, "sources", 0, "generator"), Generator, id="optional"),
         pytest.param(("dataset", "target_models", 2), ModelRef, id="list-of-models"),
-        pytest.param(("dataset", "judge"), ModelRef, id="optional-model"),
+        pytest.param(("dataset", "judge"), Judge, id="optional-model"),
     ],
 )
 def test_field_names_at_follow_fields_lists_and_optionals(
