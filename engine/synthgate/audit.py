@@ -11,12 +11,19 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from synthgate.adapters import ManifestAdapter
-from synthgate.checks import CheckContext
+from synthgate.adapters import ManifestAdapter, choose_task_type
+from synthgate.checks import CheckContext, CorpusEntry
 from synthgate.config import glob_match
-from synthgate.documents import DEFAULT_LIMITS, Limits
+from synthgate.documents import DEFAULT_LIMITS, Document, Limits
 from synthgate.errors import InputError, Problem, UsageError, did_you_mean
-from synthgate.evaluate import evaluate
+from synthgate.evaluate import (
+    corpus_entry,
+    evaluate,
+    merge_findings,
+    ran_rules,
+    relate,
+    relating_rules,
+)
 from synthgate.models import (
     Manifest,
     ManifestResult,
@@ -30,11 +37,18 @@ from synthgate.models import (
 from synthgate.plugins import PluginHost, load_plugins
 from synthgate.policy import LoadedPolicy, load_policy
 from synthgate.validation import validate_model
-from synthgate.waivers import CentralWaivers, load_waivers_file, manifest_waivers
+from synthgate.waivers import (
+    CentralWaivers,
+    PlacedWaiver,
+    apply_waivers,
+    load_waivers_file,
+    manifest_waivers,
+)
 
 __all__ = [
     "Audit",
     "ManifestFile",
+    "Staged",
     "Tally",
     "audit_paths",
     "changed_files",
@@ -87,6 +101,9 @@ class Audit:
     """The policy before --select/--ignore: waivers may name any of its rules."""
     context: CheckContext = field(init=False)
     adapters: list[ManifestAdapter] = field(init=False)
+    skipped: list[Problem] = field(init=False, default_factory=list)
+    """Files found in directories that look like, but are not, a kind an adapter reads
+    (a README.md without dataset card front matter): notes for verbose output."""
     _ignored_policies: dict[frozenset[str], LoadedPolicy] = field(
         init=False, default_factory=dict, repr=False
     )
@@ -164,7 +181,8 @@ class Audit:
                     key = file.resolve()
                     if key not in seen:
                         seen.add(key)
-                        found.append(ManifestFile(file, file.as_posix(), explicit=False))
+                        if self._claimed(file):
+                            found.append(ManifestFile(file, file.as_posix(), explicit=False))
             elif path.is_file():
                 key = path.resolve()
                 if key not in seen:
@@ -173,6 +191,19 @@ class Audit:
             else:
                 raise UsageError(f"'{raw}' does not exist", "name manifest files or directories")
         return found
+
+    def _claimed(self, file: Path) -> bool:
+        """Whether a file found in a directory is read: always, unless every adapter whose
+        globs match it looks at the content first and none claims it (then a skip note)."""
+        matching = [a for a in self.adapters if _glob_matches(a, file)]
+        if not matching or any(a.claims is None for a in matching):
+            return True
+        if any(a.claims is not None and a.claims(file, self.limits) for a in matching):
+            return True
+        kinds = " or ".join(a.summary.rstrip(".") for a in matching)
+        hints = "; ".join(a.hint for a in matching if a.hint)
+        self.skipped.append(Problem(file.as_posix(), 1, 1, f"skipped, not {kinds}", hints))
+        return False
 
     def _relative(self, path: Path) -> str | None:
         """``path`` relative to the base directory, ``/``-separated; None if outside it."""
@@ -197,11 +228,11 @@ class Audit:
         candidate = relative if relative is not None else path.name
         return any(glob_match(candidate, pattern) for pattern in self.exclude)
 
-    def _policy_for(self, item: ManifestFile) -> LoadedPolicy:
+    def _policy_for_path(self, path: Path | None) -> LoadedPolicy:
         """The policy without the rules ``per_path_ignores`` drops for this manifest."""
-        if not self.per_path_ignores:
+        if not self.per_path_ignores or path is None:
             return self.policy
-        relative = self._relative(item.path) or item.path.as_posix()
+        relative = self._relative(path) or path.as_posix()
         ignored = frozenset(
             selector
             for pattern, selectors in self.per_path_ignores
@@ -217,7 +248,16 @@ class Audit:
         return self._ignored_policies[ignored]
 
     def audit_file(self, item: ManifestFile) -> ManifestResult | InputError:
-        """One manifest's result, or the input error that stops it from being audited.
+        """One manifest's result on its own (cross-manifest rules see no other manifest), or
+        the input error that stops it from being audited."""
+        staged = self.stage_file(item)
+        if isinstance(staged, InputError):
+            return staged
+        return self.finish(staged, [staged.entry] if staged.entry is not None else [])
+
+    def stage_file(self, item: ManifestFile) -> Staged | InputError:
+        """Read one file through the adapters and evaluate it on its own (see
+        :class:`Staged`), or the input error that stops it from being audited.
 
         A file that no adapter reads is an error too, whether it was named or found in a
         directory because its name matches a manifest pattern: never a silent skip.
@@ -228,13 +268,14 @@ class Audit:
                 if document is not None:
                     break
             else:
+                hints = [a.hint for a in self.adapters if a.hint and _glob_matches(a, item.path)]
                 if item.explicit:
                     return InputError.at(
                         item.display,
                         1,
                         1,
                         "not a manifest any installed adapter can read",
-                        _MANIFEST_HINT,
+                        "; ".join(hints) or _MANIFEST_HINT,
                     )
                 return InputError.at(
                     item.display,
@@ -243,42 +284,84 @@ class Audit:
                     "matches the manifest file pattern but no adapter can read it",
                     f"{_MANIFEST_HINT}; if it is not a manifest, rename it",
                 )
-            if not isinstance(document.data, dict):
-                return InputError.at(
-                    item.display, 1, 1, "a manifest must be a mapping", "see 'synthgate init'"
-                )
-            manifest = validate_model(Manifest, document.data, document)
-            placed = []
-            if not self.ignore_waivers and self.today is not None:
-                known = self.full_policy or self.policy
-                placed = manifest_waivers(manifest, document, known, self.today)
-                if self.waivers is not None:
-                    placed += self.waivers.for_manifest(item.path, manifest)
-            return evaluate(
-                manifest,
-                document,
-                self._policy_for(item),
-                self.context,
-                keep_passes=self.keep_passes,
-                today=self.today,
-                waivers=placed,
-            )
+            if adapter.task_candidates:  # the format's task names, judged by this taxonomy
+                choose_task_type(document.data, self.policy.resolve_task_type)
+            return self.stage_document(document, item.path)
         except InputError as exc:
             return exc
+
+    def stage_document(self, document: Document, path: Path | None = None) -> Staged:
+        """Evaluate one read document on its own (see :class:`Staged`); ``path`` is the file
+        it came from, for per-path ignores and the central waivers file. Raises
+        :class:`InputError` when it is no valid manifest."""
+        if not isinstance(document.data, dict):
+            raise InputError.at(
+                document.path, 1, 1, "a manifest must be a mapping", "see 'synthgate init'"
+            )
+        manifest = validate_model(Manifest, document.data, document)
+        placed = []
+        if not self.ignore_waivers and self.today is not None:
+            known = self.full_policy or self.policy
+            placed = manifest_waivers(manifest, document, known, self.today)
+            if self.waivers is not None and path is not None:
+                placed += self.waivers.for_manifest(path, manifest)
+        policy = self._policy_for_path(path)
+        result = evaluate(
+            manifest, document, policy, self.context, keep_passes=self.keep_passes, today=self.today
+        )
+        entry = corpus_entry(manifest, document, policy) if relating_rules(policy) else None
+        return Staged(result, placed, entry, path)
+
+    def finish(self, staged: Staged, corpus: Sequence[CorpusEntry]) -> ManifestResult:
+        """A staged manifest's final result: cross-manifest rules judged against ``corpus``
+        (every manifest of the audit), then waivers applied."""
+        policy = self._policy_for_path(staged.path)
+        result = staged.result
+        if staged.entry is not None:
+            found = relate(staged.entry, corpus, policy, today=self.today)
+            result = merge_findings(result, found, keep_passes=self.keep_passes)
+        if not staged.waivers:
+            return result
+        assert self.today is not None  # waivers are placed only when there is a today
+        return apply_waivers(result, staged.waivers, self.today, ran_rules(policy))
+
+    def audit_documents(self, documents: Sequence[Document]) -> list[ManifestResult | InputError]:
+        """Audit documents already read (say, manifests written inline in a test case) as
+        one audit: cross-manifest rules relate them to each other."""
+        staged: list[Staged | InputError] = []
+        for document in documents:
+            try:
+                staged.append(self.stage_document(document))
+            except InputError as exc:
+                staged.append(exc)
+        return list(self._finish_all(staged))
 
     def results(
         self, items: Sequence[ManifestFile], jobs: int = 1
     ) -> Iterator[ManifestResult | InputError]:
-        """Results in input order; large batches use ``jobs`` worker processes."""
-        if jobs > 1 and len(items) >= PARALLEL_THRESHOLD and _can_fork():
-            yield from self._parallel(items, jobs)
-            return
-        for item in items:
-            yield self.audit_file(item)
+        """Results in input order; large batches use ``jobs`` worker processes.
 
-    def _parallel(
-        self, items: Sequence[ManifestFile], jobs: int
+        Without cross-manifest rules each result is yielded as soon as it is ready; with them,
+        once every manifest has been read, since any manifest may relate to any other.
+        """
+        if jobs > 1 and len(items) >= PARALLEL_THRESHOLD and _can_fork():
+            staged: Iterable[Staged | InputError] = self._parallel(items, jobs)
+        else:
+            staged = (self.stage_file(item) for item in items)
+        if not relating_rules(self.policy):
+            for one in staged:
+                yield one if isinstance(one, InputError) else self.finish(one, ())
+            return
+        yield from self._finish_all(list(staged))
+
+    def _finish_all(
+        self, staged: Sequence[Staged | InputError]
     ) -> Iterator[ManifestResult | InputError]:
+        corpus = [s.entry for s in staged if isinstance(s, Staged) and s.entry is not None]
+        for one in staged:
+            yield one if isinstance(one, InputError) else self.finish(one, corpus)
+
+    def _parallel(self, items: Sequence[ManifestFile], jobs: int) -> Iterator[Staged | InputError]:
         import multiprocessing
 
         global _WORKER_AUDIT
@@ -294,12 +377,25 @@ class Audit:
         _WORKER_AUDIT = None
 
 
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """A manifest evaluated on its own: what remains is to judge cross-manifest rules (once
+    every manifest of the audit is read) and to apply waivers. Picklable, for workers."""
+
+    result: ManifestResult
+    """Findings of the per-manifest rules, no waiver applied."""
+    waivers: list[PlacedWaiver]
+    entry: CorpusEntry | None
+    """What cross-manifest rules see of it; None when the policy has no such rule."""
+    path: Path | None
+
+
 _WORKER_AUDIT: Audit | None = None
 
 
-def _work(item: ManifestFile) -> ManifestResult | list[Problem]:
+def _work(item: ManifestFile) -> Staged | list[Problem]:
     assert _WORKER_AUDIT is not None
-    result = _WORKER_AUDIT.audit_file(item)
+    result = _WORKER_AUDIT.stage_file(item)
     if isinstance(result, InputError):
         return list(result.problems)  # exceptions with custom arguments do not pickle
     return result
@@ -336,6 +432,10 @@ def _walk(
                 take = any(fnmatch.fnmatch(name, pattern) for pattern in globs)
             if take and not excluded(file):
                 yield file
+
+
+def _glob_matches(adapter: ManifestAdapter, file: Path) -> bool:
+    return any(fnmatch.fnmatch(file.name, pattern) for pattern in adapter.globs)
 
 
 def _rule_matches(selector: str, code: str, name: str) -> bool:

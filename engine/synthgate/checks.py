@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
-from synthgate.models import Manifest, Scope, Source, Split, Verdict, Verifiability
+from synthgate.models import (
+    Dataset,
+    Manifest,
+    Origin,
+    Scope,
+    Source,
+    Split,
+    Verdict,
+    Verifiability,
+)
 
 __all__ = [
     "CheckContext",
     "CheckKind",
+    "CorpusEntry",
+    "CorpusSource",
     "Metric",
     "MetricError",
     "MetricValue",
     "Outcome",
     "PolicyContext",
+    "Related",
     "ScopeView",
 ]
 
@@ -55,6 +67,16 @@ class ScopeView:
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """A place in another manifest that a finding concerns (cross-manifest rules)."""
+
+    path: str
+    pointer: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What a check says about one scope; the engine adds rule, location and remediation."""
 
@@ -64,6 +86,50 @@ class Outcome:
     message: str
     pointer: str | None = None
     """Absolute JSON Pointer of the fact concerned; defaults to the scope's pointer."""
+    related: tuple[Related, ...] = ()
+    """Places in other manifests the finding concerns (only cross-manifest checks give them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusSource:
+    """What cross-manifest checks see of one source."""
+
+    id: str
+    split: str
+    origin: Origin
+    derived_from: tuple[str, ...]
+    pointer: str
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusEntry:
+    """What cross-manifest checks see of one manifest of the audit: small, and picklable, so
+    that worker processes can hand it back for the relating pass."""
+
+    path: str
+    dataset: Dataset
+    task_type: str
+    """The canonical task type ('unknown' when not declared)."""
+    verifiability: Verifiability
+    sources: tuple[CorpusSource, ...]
+    positions: Mapping[str, tuple[int, int]]
+    """1-based (line, column) of the pointers cross-manifest checks may name."""
+
+    def locate(self, pointer: str) -> tuple[int, int]:
+        """Line and column of ``pointer``, or of its nearest known ancestor."""
+        ptr = pointer
+        while True:
+            found = self.positions.get(ptr)
+            if found is not None:
+                return found
+            if not ptr:
+                return 1, 1
+            ptr = ptr.rsplit("/", 1)[0]
+
+    def related(self, pointer: str) -> Related:
+        """A :class:`Related` place in this manifest."""
+        line, column = self.locate(pointer)
+        return Related(self.path, pointer, line, column)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,3 +235,8 @@ class CheckKind:
     run: Callable[[ScopeView, Any, CheckContext], Iterable[Outcome]]
     validate: Callable[[Any, PolicyContext], Iterable[tuple[str, str]]] | None = None
     """Extra load-time checks: yields (parameter path, problem) for names that do not exist."""
+    relate: Callable[[CorpusEntry, Sequence[CorpusEntry], Any], Iterable[Outcome]] | None = None
+    """For a cross-manifest check: called once per manifest the rule selects (its dataset
+    scope), after every manifest of the audit has been read, with every manifest of the audit
+    (itself included). ``run`` is then never called. Outcomes may carry ``related`` places in
+    other manifests."""

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
-from synthgate.checks import CheckContext, MetricError, Outcome, ScopeView
-from synthgate.documents import Document
+from synthgate.checks import (
+    CheckContext,
+    CorpusEntry,
+    CorpusSource,
+    MetricError,
+    Outcome,
+    Related,
+    ScopeView,
+)
+from synthgate.documents import Document, escape_pointer
 from synthgate.errors import InputError, did_you_mean
 from synthgate.fingerprints import fingerprint, logical_pointer
 from synthgate.models import (
@@ -27,7 +36,15 @@ from synthgate.policy import CompiledRule, LoadedPolicy
 if TYPE_CHECKING:
     from synthgate.waivers import PlacedWaiver
 
-__all__ = ["build_scopes", "evaluate", "pointer_key", "selects"]
+__all__ = [
+    "build_scopes",
+    "corpus_entry",
+    "evaluate",
+    "merge_findings",
+    "pointer_key",
+    "relate",
+    "selects",
+]
 
 
 def pointer_key(pointer: str) -> tuple[tuple[int, int | str], ...]:
@@ -142,17 +159,26 @@ def _invalid(outcome: object) -> str | None:
         return f"yielded the pointer {outcome.pointer!r}, expected a JSON Pointer"
     if not _json_like(outcome.observed):
         return f"yielded an observed value of type {type(outcome.observed).__name__}"
+    related = outcome.related
+    if not isinstance(related, tuple) or not all(isinstance(r, Related) for r in related):
+        return "yielded 'related' places that are not a tuple of Related"
     return None
 
 
 def _run(compiled: CompiledRule, scope: ScopeView, context: CheckContext) -> Iterator[Outcome]:
     """The outcomes of one rule's check on one scope; a crash or an unsound outcome ends the
     check with an ``error`` outcome naming the plugin to blame."""
+    return _guarded(compiled, lambda: compiled.kind.run(scope, compiled.params, context))
+
+
+def _guarded(
+    compiled: CompiledRule, outcomes: Callable[[], Iterable[Outcome]]
+) -> Iterator[Outcome]:
     check = f"check kind '{compiled.kind.name}'"
     if compiled.plugin:
         check += f" of plugin {compiled.plugin}"
     try:
-        for outcome in compiled.kind.run(scope, compiled.params, context):
+        for outcome in outcomes():
             problem = _invalid(outcome)
             if problem is not None:
                 yield _error(f"{check} {problem}")
@@ -222,6 +248,8 @@ def evaluate(
     counts = empty_counts()
     keyed: list[tuple[str, tuple[tuple[int, int | str], ...], int, Finding]] = []
     for compiled in policy.rules:
+        if compiled.kind.relate is not None:  # cross-manifest: see relate()
+            continue
         if not _selects_manifest(compiled, task_type, verifiability, manifest.dataset):
             continue
         rule = compiled.rule
@@ -229,36 +257,20 @@ def evaluate(
             if not _selects_scope(compiled, scope):
                 continue
             for outcome in _run(compiled, scope, run_context):
-                verdict = _cap(outcome.verdict, rule.severity)
-                message = outcome.message
-                ratchet = rule.enforce_from
-                if verdict == "fail" and ratchet and today is not None and today < ratchet:
-                    verdict = "warn"
-                    message = f"{message} (becomes a fail on {ratchet.isoformat()})"
-                counts[verdict] += 1
-                if verdict == "pass" and not keep_passes:
-                    continue
                 pointer = outcome.pointer if outcome.pointer is not None else scope.pointer
-                line, column = doc.locate(pointer)
-                # Outcomes are checked in _run, so the models need no validation again.
-                finding = Finding.model_construct(
-                    rule=rule.code,
-                    name=rule.name,
-                    verdict=verdict,
-                    scope=scope.kind,
-                    location=Location.model_construct(
-                        file=doc.path, line=line, column=column, pointer=pointer
-                    ),
-                    observed=outcome.observed,
-                    expected=outcome.expected,
-                    message=message,
-                    # A crash is not fixed by the rule's remediation, and a pass needs none.
-                    remediation=rule.remediation if verdict in ("warn", "fail") else "",
-                    fingerprint=fingerprint(
-                        rule.code, doc.path, logical_pointer(manifest, pointer)
-                    ),
-                    waiver=None,
+                finding = _finding(
+                    compiled,
+                    outcome,
+                    scope.kind,
+                    doc.path,
+                    pointer,
+                    doc.locate(pointer),
+                    logical_pointer(manifest, pointer),
+                    today,
                 )
+                counts[finding.verdict] += 1
+                if finding.verdict == "pass" and not keep_passes:
+                    continue
                 keyed.append((rule.code, pointer_key(pointer), len(keyed), finding))
     keyed.sort(key=lambda item: item[:3])
     result = ManifestResult(
@@ -274,5 +286,150 @@ def evaluate(
         raise ValueError("evaluate() needs 'today' to apply waivers")
     from synthgate.waivers import apply_waivers
 
-    ran = frozenset(compiled.rule.code for compiled in policy.rules)
-    return apply_waivers(result, waivers, today, ran)
+    return apply_waivers(result, waivers, today, ran_rules(policy))
+
+
+def ran_rules(policy: LoadedPolicy) -> frozenset[str]:
+    """Codes of the rules a policy runs (stale waivers are judged against them)."""
+    return frozenset(compiled.rule.code for compiled in policy.rules)
+
+
+def _finding(
+    compiled: CompiledRule,
+    outcome: Outcome,
+    scope: Scope,
+    path: str,
+    pointer: str,
+    position: tuple[int, int],
+    logical: str,
+    today: _dt.date | None,
+) -> Finding:
+    """A finding from a sound outcome: capped by severity, ratcheted, located."""
+    rule = compiled.rule
+    verdict = _cap(outcome.verdict, rule.severity)
+    message = outcome.message
+    ratchet = rule.enforce_from
+    if verdict == "fail" and ratchet and today is not None and today < ratchet:
+        verdict = "warn"
+        message = f"{message} (becomes a fail on {ratchet.isoformat()})"
+    # Outcomes are checked in _guarded, so the models need no validation again.
+    extra: dict[str, Any] = {"related": _locations(outcome.related)} if outcome.related else {}
+    return Finding.model_construct(
+        rule=rule.code,
+        name=rule.name,
+        verdict=verdict,
+        scope=scope,
+        location=Location.model_construct(
+            file=path, line=position[0], column=position[1], pointer=pointer
+        ),
+        observed=outcome.observed,
+        expected=outcome.expected,
+        message=message,
+        # A crash is not fixed by the rule's remediation, and a pass needs none.
+        remediation=rule.remediation if verdict in ("warn", "fail") else "",
+        fingerprint=fingerprint(rule.code, path, logical),
+        waiver=None,
+        # Set only when there are some, as a validated Finding would have it.
+        **extra,
+    )
+
+
+def _locations(related: Sequence[Related]) -> list[Location]:
+    return [
+        Location.model_construct(file=r.path, line=r.line, column=r.column, pointer=r.pointer)
+        for r in related
+    ]
+
+
+def relating_rules(policy: LoadedPolicy) -> list[CompiledRule]:
+    """The policy's cross-manifest rules (their check kinds have ``relate``)."""
+    return [compiled for compiled in policy.rules if compiled.kind.relate is not None]
+
+
+def corpus_entry(manifest: Manifest, doc: Document, policy: LoadedPolicy) -> CorpusEntry:
+    """What cross-manifest checks see of one manifest (see :class:`CorpusEntry`)."""
+    task_type = resolve_task_type(manifest, doc, policy)
+    sources = []
+    pointers = ["", "/dataset", "/dataset/name", "/dataset/derived_from"]
+    pointers += [f"/dataset/derived_from/{k}" for k in range(len(manifest.dataset.derived_from))]
+    for i, split in enumerate(manifest.splits):
+        for j, source in enumerate(split.sources):
+            pointer = f"/splits/{i}/sources/{j}"
+            sources.append(
+                CorpusSource(
+                    source.id, split.name, source.origin, tuple(source.derived_from), pointer
+                )
+            )
+            pointers += [pointer, f"{pointer}/id", f"{pointer}/derived_from"]
+            pointers += [f"{pointer}/derived_from/{k}" for k in range(len(source.derived_from))]
+    return CorpusEntry(
+        path=doc.path,
+        dataset=manifest.dataset,
+        task_type=task_type,
+        verifiability=policy.verifiability(task_type),
+        sources=tuple(sources),
+        positions={pointer: doc.locate(pointer) for pointer in pointers},
+    )
+
+
+def _logical(entry: CorpusEntry, pointer: str) -> str:
+    """:func:`logical_pointer` from a corpus entry: split names and source ids for indices."""
+    for source in entry.sources:
+        if pointer == source.pointer or pointer.startswith(source.pointer + "/"):
+            rest = pointer[len(source.pointer) :]
+            return (
+                f"/splits/{escape_pointer(source.split)}/sources/{escape_pointer(source.id)}" + rest
+            )
+    return pointer
+
+
+def relate(
+    entry: CorpusEntry,
+    corpus: Sequence[CorpusEntry],
+    policy: LoadedPolicy,
+    *,
+    today: _dt.date | None = None,
+) -> list[Finding]:
+    """Findings of the policy's cross-manifest rules on one manifest, every verdict kept."""
+    findings: list[Finding] = []
+    for compiled in relating_rules(policy):
+        if not _selects_manifest(compiled, entry.task_type, entry.verifiability, entry.dataset):
+            continue
+        relate_check = compiled.kind.relate
+        assert relate_check is not None
+        outcomes = _guarded(compiled, partial(relate_check, entry, corpus, compiled.params))
+        for outcome in outcomes:
+            pointer = outcome.pointer if outcome.pointer is not None else "/dataset"
+            findings.append(
+                _finding(
+                    compiled,
+                    outcome,
+                    "dataset",
+                    entry.path,
+                    pointer,
+                    entry.locate(pointer),
+                    _logical(entry, pointer),
+                    today,
+                )
+            )
+    return findings
+
+
+def merge_findings(
+    result: ManifestResult, findings: Sequence[Finding], *, keep_passes: bool = False
+) -> ManifestResult:
+    """``result`` with more findings (of other rules) counted and put in report order."""
+    if not findings:
+        return result
+    counts = dict(result.counts)
+    for finding in findings:
+        counts[finding.verdict] += 1
+    kept = list(result.findings) + [f for f in findings if keep_passes or f.verdict != "pass"]
+    kept.sort(key=lambda f: (f.rule, pointer_key(f.location.pointer)))  # stable: as evaluate()
+    return result.model_copy(
+        update={
+            "counts": counts,
+            "verdict": worst_verdict(v for v, count in counts.items() if count),
+            "findings": kept,
+        }
+    )

@@ -757,6 +757,12 @@ class Finding(BaseModel):
     waiver: AppliedWaiver | None = Field(
         default=None, description="The waiver that covers this finding, or that lapsed."
     )
+    related: list[Location] = Field(
+        default_factory=list,
+        exclude_if=lambda related: not related,
+        description="Places in other manifests this finding concerns (cross-manifest rules); "
+        "left out when there are none.",
+    )
 
     @property
     def waived(self) -> bool:
