@@ -57,6 +57,9 @@ class LoadedPolicy:
     """``name (distribution version)`` of the plugin that registered each metric."""
     waiver_horizon_days: int = 180
     """Longest a waiver may run: the last pack that sets it, else 180 days."""
+    own_rules: frozenset[str] = frozenset()
+    """Codes of the rules the policy file itself defines or overrides (not those it only
+    inherits): what its own tests must cover."""
 
     def resolve_task_type(self, name: str) -> str | None:
         """The canonical task type for a name or alias (case-insensitive), or None."""
@@ -103,6 +106,8 @@ class _Draft:
     """The rule as data, made on the first override that edits it (then validated again)."""
     check_sources: dict[str, tuple[Document, str]] = field(default_factory=dict)
     applies_sources: dict[str, tuple[Document, str]] = field(default_factory=dict)
+    layer_key: str = ""
+    """The key of the layer that defined the rule (``pack:NAME`` for a plugin's pack)."""
     check_overrides: list[tuple[Document, str]] = field(default_factory=list)
     """(document, pointer) of every override's ``check`` mapping, in the order applied."""
 
@@ -287,19 +292,9 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
                 drafts[by_name[rule.name]] if rule.name in by_name else None
             )
             if clash is not None:
-                where = f"{clash.doc.path}:{clash.doc.locate(clash.pointer)[0]}"
-                problems.append(
-                    Problem(
-                        doc.path,
-                        *doc.locate(pointer),
-                        f"rule {rule.code} ({rule.name}) is already defined at {where}",
-                        "give it a new code and name, or change the inherited rule "
-                        "under 'overrides'",
-                        pointer,
-                    )
-                )
+                problems.append(_duplicate_rule(rule, pointer, layer, clash, host))
                 continue
-            drafts[rule.code] = _Draft(rule, doc, pointer, layer.trusted)
+            drafts[rule.code] = _Draft(rule, doc, pointer, layer.trusted, layer_key=layer.key)
             by_name[rule.name] = rule.code
             order.append(rule.code)
         for key, override in policy.overrides.items():
@@ -362,6 +357,10 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
         rules=compiled,
         aliases=aliases,
         metric_owners={name: host.owner("metrics", name) for name in metrics},
+        own_rules=frozenset(
+            [rule.code for rule in top.policy.rules]
+            + [key if key in drafts else by_name.get(key, key) for key in top.policy.overrides]
+        ),
         waiver_horizon_days=next(
             (
                 layer.policy.waiver_horizon_days
@@ -371,6 +370,35 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
             180,
         ),
     )
+
+
+def _duplicate_rule(
+    rule: Rule, pointer: str, layer: _Layer, clash: _Draft, host: PluginHost
+) -> Problem:
+    """The problem of a rule whose code or name an earlier layer already defined; when packs
+    of plugins are involved, it names each pack and the plugin (and version) that ships it."""
+    doc = layer.doc
+    where = f"{clash.doc.path}:{clash.doc.locate(clash.pointer)[0]}"
+    message = f"rule {rule.code} ({rule.name}) is already defined at {where}"
+    hint = "give it a new code and name, or change the inherited rule under 'overrides'"
+    first, second = _pack_of(clash.layer_key, host), _pack_of(layer.key, host)
+    if first or second:
+        message += f" (by {first or clash.doc.path}; again by {second or doc.path})"
+        if first and second:
+            hint = (
+                "two installed packs claim one rule code: disable one of their plugins "
+                "(SYNTHGATE_DISABLED_PLUGINS), or ask their authors for distinct code prefixes"
+            )
+    return Problem(doc.path, *doc.locate(pointer), message, hint, pointer)
+
+
+def _pack_of(layer_key: str, host: PluginHost) -> str:
+    """``pack 'NAME' of plugin name (distribution version)`` for a plugin's pack, else ``""``."""
+    if not layer_key.startswith("pack:"):
+        return ""
+    name = layer_key.removeprefix("pack:")
+    owner = host.owner("policy_packs", name)
+    return f"pack '{name}' of plugin {owner}" if owner else f"pack '{name}'"
 
 
 def _aliases(
