@@ -165,6 +165,240 @@ def audited_items(scope: ScopeView) -> MetricValue:
     return total
 
 
+def _flag_value(value: object) -> MetricValue:
+    """1 for true, 0 for false, None for 'unknown'."""
+    if isinstance(value, bool):
+        return int(value)
+    return None
+
+
+def largest_generator_family_share(scope: ScopeView) -> MetricValue:
+    """Share of synthetic records coming from the single largest generator family."""
+    by_family: dict[str, float] = {}
+    for _, source in scope.synthetic_sources():
+        amount = _synthetic_amount(source, "records")
+        if amount is None or source.generator is None:
+            return None
+        key = model_key(source.generator.family)
+        if key == UNKNOWN:
+            return None
+        by_family[key] = by_family.get(key, 0.0) + amount
+    total = sum(by_family.values())
+    if total == 0:
+        return 0
+    return round(max(by_family.values()) / total, 6)
+
+
+def replaced_previous_version(scope: ScopeView) -> MetricValue:
+    """1 when human data of the previous version was replaced, 0 when it was kept."""
+    return _flag_value(scope.manifest.dataset.replaces_previous_version)
+
+
+def _test_verified(source: Source) -> bool:
+    return source.verification is not None and source.verification.method == "unit-tests"
+
+
+def min_tests_per_item(scope: ScopeView) -> MetricValue:
+    """Fewest tests per item among synthetic sources verified by unit tests."""
+    values: list[float] = []
+    for _, source in scope.synthetic_sources():
+        if not _test_verified(source):
+            continue
+        assert source.verification is not None
+        tests = source.verification.tests_per_item
+        if isinstance(tests, str):
+            return None
+        values.append(tests)
+    return min(values) if values else None
+
+
+def _no_unit_tests(scope: ScopeView) -> str | None:
+    if not any(_test_verified(source) for _, source in scope.synthetic_sources()):
+        return "no synthetic source in scope is verified by unit tests"
+    return None
+
+
+def audit_error_rate(scope: ScopeView) -> MetricValue:
+    """Share of human-audited synthetic items found wrong, weighted by items audited."""
+    items = wrong = 0.0
+    for _, source in scope.synthetic_sources():
+        audit = source.human_audit
+        if audit is None:
+            continue
+        if isinstance(audit.items, str) or isinstance(audit.error_rate, str):
+            return None
+        items += audit.items
+        wrong += audit.items * audit.error_rate
+    if items == 0:
+        return None
+    return round(wrong / items, 6)
+
+
+def _no_audit(scope: ScopeView) -> str | None:
+    for _, source in scope.synthetic_sources():
+        audit = source.human_audit
+        if audit is not None and audit.items != 0:
+            return None
+    return "no synthetic item in scope was audited by people (the audit sample rule asks for one)"
+
+
+def near_duplicate_rate(scope: ScopeView) -> MetricValue:
+    """Highest near-duplicate rate among the synthetic sources in scope."""
+    rates: list[float] = []
+    for _, source in scope.synthetic_sources():
+        rate = source.diversity.near_duplicate_rate if source.diversity is not None else UNKNOWN
+        if isinstance(rate, str):
+            return None
+        rates.append(rate)
+    return max(rates) if rates else None
+
+
+def _no_synthetic_source(scope: ScopeView) -> str | None:
+    if next(scope.synthetic_sources(), None) is None:
+        return "the scope has no synthetic source"
+    return None
+
+
+def label_validation_items(scope: ScopeView) -> MetricValue:
+    """Fewest items on which a synthetic source's labels were compared with human labels.
+
+    A synthetic source without ``label_validation`` counts 0: its labels were not validated.
+    """
+    counts: list[int] = []
+    for _, source in scope.synthetic_sources():
+        validation = source.label_validation
+        if validation is None:
+            counts.append(0)
+            continue
+        if isinstance(validation.items, str):
+            return None
+        counts.append(validation.items)
+    return min(counts) if counts else None
+
+
+def label_kappa(scope: ScopeView) -> MetricValue:
+    """Lowest Cohen's kappa between model and human labels among validated synthetic sources."""
+    values: list[float] = []
+    for _, source in scope.synthetic_sources():
+        validation = source.label_validation
+        if validation is None:
+            continue
+        if isinstance(validation.kappa, str):
+            return None
+        values.append(validation.kappa)
+    return min(values) if values else None
+
+
+def _no_label_validation(scope: ScopeView) -> str | None:
+    if all(source.label_validation is None for _, source in scope.synthetic_sources()):
+        return "no synthetic source declares a label validation (the validation rule asks for one)"
+    return None
+
+
+def human_validated_share(scope: ScopeView) -> MetricValue:
+    """Lowest share of synthetic items people found correct, over the synthetic sources.
+
+    Per source the lower of ``label_validation.agreement`` and ``1 - human_audit.error_rate``,
+    whichever are declared; None when a synthetic source declares neither.
+    """
+    lowest: float | None = None
+    for _, source in scope.synthetic_sources():
+        found: list[float] = []
+        if source.label_validation is not None:
+            agreement = source.label_validation.agreement
+            if not isinstance(agreement, str):
+                found.append(agreement)
+        if source.human_audit is not None:
+            error_rate = source.human_audit.error_rate
+            if not isinstance(error_rate, str):
+                found.append(1 - error_rate)
+        if not found:
+            return None
+        lowest = min(found) if lowest is None else min(lowest, *found)
+    return None if lowest is None else round(lowest, 6)
+
+
+def _judge_fact(attribute: str) -> Callable[[ScopeView], MetricValue]:
+    def compute(scope: ScopeView) -> MetricValue:
+        judge = scope.manifest.dataset.judge
+        if judge is None:
+            return None
+        value = getattr(judge, attribute)
+        return None if isinstance(value, str) else value
+
+    return compute
+
+
+def _no_judge(scope: ScopeView) -> str | None:
+    if scope.manifest.dataset.judge is None:
+        return "the dataset declares no judge model"
+    return None
+
+
+def contamination_flagged_share(scope: ScopeView) -> MetricValue:
+    """Share of evaluation items flagged as overlapping the training data."""
+    check = scope.manifest.dataset.contamination
+    if check is None or isinstance(check.flagged_share, str):
+        return None
+    return check.flagged_share
+
+
+def generator_saw_eval_items(scope: ScopeView) -> MetricValue:
+    """1 when a generator was prompted with evaluation items, 0 when it was not."""
+    check = scope.manifest.dataset.contamination
+    return None if check is None else _flag_value(check.generator_saw_eval_items)
+
+
+def _model_verified(source: Source) -> bool:
+    return source.verification is not None and source.verification.method == "model-verifier"
+
+
+def model_verifier_precision(scope: ScopeView) -> MetricValue:
+    """Lowest measured precision among the model verifiers of synthetic sources."""
+    values: list[float] = []
+    for _, source in scope.synthetic_sources():
+        if not _model_verified(source):
+            continue
+        assert source.verification is not None
+        precision = source.verification.verifier_precision
+        if isinstance(precision, str):
+            return None
+        values.append(precision)
+    return min(values) if values else None
+
+
+def _no_model_verifier(scope: ScopeView) -> str | None:
+    if not any(_model_verified(source) for _, source in scope.synthetic_sources()):
+        return "no synthetic source in scope is checked by a model verifier"
+    return None
+
+
+def _unverified(source: Source) -> bool:
+    verification = source.verification
+    return verification is None or verification.method in ("none", UNKNOWN)
+
+
+def unverified_kept_rate(scope: ScopeView) -> MetricValue:
+    """Highest share of generated items kept by filtering, among unverified synthetic sources."""
+    rates: list[float] = []
+    for _, source in scope.synthetic_sources():
+        if not _unverified(source):
+            continue
+        filtering = source.filtering
+        if filtering is None or isinstance(filtering.generated, str):
+            return None
+        if isinstance(filtering.kept, str) or filtering.generated == 0:
+            return None
+        rates.append(round(filtering.kept / filtering.generated, 6))
+    return max(rates) if rates else None
+
+
+def _all_verified(scope: ScopeView) -> str | None:
+    if not any(_unverified(source) for _, source in scope.synthetic_sources()):
+        return "every synthetic source in scope is verified automatically"
+    return None
+
+
 _RECORDS = "'records' on every source in scope (and 'synthetic_share' on mixed sources)"
 _TOKENS = "'tokens' on every source in scope (and 'synthetic_share' on mixed sources)"
 _GENERATOR = "'generator' (with 'name' and 'family') on every synthetic source"
@@ -251,6 +485,100 @@ METRICS = [
         "Synthetic items audited by people.",
         audited_items,
         "'human_audit.items' on synthetic sources",
+    ),
+    Metric(
+        "largest_generator_family_share",
+        "Share of synthetic records from the single largest generator family.",
+        largest_generator_family_share,
+        "'records' and 'generator.family' on every synthetic source",
+    ),
+    Metric(
+        "replaced_previous_version",
+        "1 when human data of the previous version was replaced by this one, 0 when kept.",
+        replaced_previous_version,
+        "'dataset.replaces_previous_version' (true or false)",
+    ),
+    Metric(
+        "min_tests_per_item",
+        "Fewest tests per item among synthetic sources verified by unit tests.",
+        min_tests_per_item,
+        "'verification.tests_per_item' on every synthetic source verified by unit tests",
+        undefined=_no_unit_tests,
+    ),
+    Metric(
+        "audit_error_rate",
+        "Share of human-audited synthetic items found wrong (weighted by items audited).",
+        audit_error_rate,
+        "'human_audit.items' and 'human_audit.error_rate' on every audited synthetic source",
+        undefined=_no_audit,
+    ),
+    Metric(
+        "near_duplicate_rate",
+        "Highest near-duplicate rate among synthetic sources.",
+        near_duplicate_rate,
+        "'diversity.near_duplicate_rate' on every synthetic source",
+        undefined=_no_synthetic_source,
+    ),
+    Metric(
+        "label_validation_items",
+        "Fewest items on which a synthetic source's labels were compared with human labels.",
+        label_validation_items,
+        "'label_validation.items' on every synthetic source",
+        undefined=_no_synthetic_source,
+    ),
+    Metric(
+        "label_kappa",
+        "Lowest Cohen's kappa between model and human labels among validated synthetic sources.",
+        label_kappa,
+        "'label_validation.kappa' on every synthetic source with a label validation",
+        undefined=_no_label_validation,
+    ),
+    Metric(
+        "human_validated_share",
+        "Lowest share of synthetic items that people found correct (agreement or 1 - errors).",
+        human_validated_share,
+        "'label_validation.agreement' or 'human_audit.error_rate' on every synthetic source",
+        undefined=_no_synthetic_source,
+    ),
+    Metric(
+        "judge_human_agreement",
+        "Share of items on which the judge model agrees with human raters.",
+        _judge_fact("human_agreement"),
+        "'dataset.judge.human_agreement'",
+        undefined=_no_judge,
+    ),
+    Metric(
+        "judge_agreement_items",
+        "Items on which the judge's agreement with human raters was measured.",
+        _judge_fact("agreement_items"),
+        "'dataset.judge.agreement_items'",
+        undefined=_no_judge,
+    ),
+    Metric(
+        "contamination_flagged_share",
+        "Share of evaluation items flagged as overlapping the training data.",
+        contamination_flagged_share,
+        "'dataset.contamination' with 'method', 'eval_sets' and 'flagged_share'",
+    ),
+    Metric(
+        "generator_saw_eval_items",
+        "1 when a generator was prompted with evaluation items, 0 when it was not.",
+        generator_saw_eval_items,
+        "'dataset.contamination.generator_saw_eval_items' (true or false)",
+    ),
+    Metric(
+        "model_verifier_precision",
+        "Lowest precision, measured on human-labelled items, of a model verifier in scope.",
+        model_verifier_precision,
+        "'verification.verifier_precision' on every source checked by a model verifier",
+        undefined=_no_model_verifier,
+    ),
+    Metric(
+        "unverified_kept_rate",
+        "Highest share of generated items kept by filtering, among unverified synthetic sources.",
+        unverified_kept_rate,
+        "'filtering.generated' and 'filtering.kept' on every unverified synthetic source",
+        undefined=_all_verified,
     ),
 ]
 

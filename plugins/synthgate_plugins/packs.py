@@ -16,4 +16,14 @@ def synthgate_register_policy_packs() -> list[PolicyPack]:
             "When synthetic data is permitted, per task type (the pack used when none is given).",
             builtin_policy("default"),
         ),
+        PolicyPack(
+            "strict",
+            "The default pack with tighter bands, for data behind released or regulated models.",
+            builtin_policy("strict"),
+        ),
+        PolicyPack(
+            "terms",
+            "The default pack plus generator terms of use (optional; records the terms version).",
+            builtin_policy("terms"),
+        ),
     ]

@@ -53,6 +53,20 @@ def test_every_builtin_metric_is_registered_with_its_declare_hint() -> None:
         "distinct_generator_families",
         "verified_share",
         "audited_items",
+        "largest_generator_family_share",
+        "replaced_previous_version",
+        "min_tests_per_item",
+        "audit_error_rate",
+        "near_duplicate_rate",
+        "label_validation_items",
+        "label_kappa",
+        "human_validated_share",
+        "judge_human_agreement",
+        "judge_agreement_items",
+        "contamination_flagged_share",
+        "generator_saw_eval_items",
+        "model_verifier_precision",
+        "unverified_kept_rate",
     }
     for metric in registered.values():
         assert metric.summary, metric.name

@@ -1,16 +1,30 @@
-"""Built-in check kinds: threshold, required, generator-independence and json-schema."""
+"""Built-in check kinds: threshold, required, generator-independence, json-schema, self-training,
+evaluation-present, terms and eval-overlap."""
 
 from __future__ import annotations
 
 from synthgate import CheckKind, hookimpl
+from synthgate_plugins.checks.evaluation import EVALUATION_PRESENT
 from synthgate_plugins.checks.independence import GENERATOR_INDEPENDENCE
+from synthgate_plugins.checks.overlap import EVAL_OVERLAP
 from synthgate_plugins.checks.required import REQUIRED
 from synthgate_plugins.checks.schema import JSON_SCHEMA
+from synthgate_plugins.checks.self_training import SELF_TRAINING
+from synthgate_plugins.checks.terms import TERMS
 from synthgate_plugins.checks.threshold import THRESHOLD
 
 __all__ = ["CHECK_KINDS", "synthgate_register_check_kinds"]
 
-CHECK_KINDS = [THRESHOLD, REQUIRED, GENERATOR_INDEPENDENCE, JSON_SCHEMA]
+CHECK_KINDS = [
+    THRESHOLD,
+    REQUIRED,
+    GENERATOR_INDEPENDENCE,
+    JSON_SCHEMA,
+    SELF_TRAINING,
+    EVALUATION_PRESENT,
+    TERMS,
+    EVAL_OVERLAP,
+]
 
 
 @hookimpl

@@ -60,6 +60,7 @@ def _run(scope: ScopeView, params: IndependenceParams, context: CheckContext) ->
     )
     rank = {"pass": 0, "warn": 1, "fail": 2}
     worst: tuple[int, Outcome] | None = None
+    subjects: list[tuple[str, ModelRef]]
     if params.compare == "judge":
         subjects = [("/dataset/judge", dataset.judge)] if dataset.judge is not None else []
     else:

@@ -86,12 +86,19 @@ class Band(CheckParams):
 
 
 class ThresholdParams(CheckParams):
-    """``metric``, a ``warn`` and/or ``fail`` band, and the verdict when the metric is unknown."""
+    """``metric``, a ``warn`` and/or ``fail`` band, and the verdict when the metric is unknown.
+
+    ``when_unknown`` is the verdict when the manifest does not declare what the metric needs.
+    ``when_undefined`` is the verdict when everything is declared and the metric still has no
+    value, for a reason the metric gives (a judge-agreement rule on a dataset without a judge);
+    it defaults to ``when_unknown``.
+    """
 
     metric: str
     warn: Band | None = None
     fail: Band | None = None
     when_unknown: Outcome3 = "warn"
+    when_undefined: Outcome3 | None = None
 
     @model_validator(mode="after")
     def _bands_can_fire(self) -> ThresholdParams:
@@ -127,7 +134,10 @@ class ThresholdParams(CheckParams):
 def _validate(params: ThresholdParams, context: PolicyContext) -> Iterable[tuple[str, str]]:
     metric = context.metrics.get(params.metric)
     if metric is None:
-        suggestion = did_you_mean(params.metric, context.metrics)
+        # Metrics are few enough to list in full when no name is close.
+        suggestion = did_you_mean(params.metric, context.metrics) or (
+            "expected one of: " + ", ".join(sorted(context.metrics))
+        )
         yield (
             "metric",
             f"unknown metric '{params.metric}'" + (f"; {suggestion}" if suggestion else ""),
@@ -142,8 +152,12 @@ def _run(scope: ScopeView, params: ThresholdParams, context: CheckContext) -> It
     if value is None:
         reason = context.undefined(params.metric, scope)
         declare = context.metrics[params.metric].declare
+        if reason is not None and params.when_undefined is not None:
+            otherwise = params.when_undefined
+        else:
+            otherwise = params.when_unknown
         yield Outcome(
-            params.when_unknown,
+            otherwise,
             "unknown",
             expected,
             f"{params.metric} cannot be computed: {reason or 'declare ' + declare}",

@@ -13,7 +13,7 @@ from synthgate.errors import PolicyError
 from synthgate.policy import load_policy
 from synthgate_plugins.checks.threshold import THRESHOLD, Band, ThresholdParams
 
-from ..scopes import host, manifest, scope_at
+from ..scopes import check_context, host, manifest, scope_at
 from .cases import CASES_DIR, CheckCase, load_cases, run_case
 
 ERRORS = CASES_DIR.parent / "errors"
@@ -277,7 +277,8 @@ def test_an_unknown_metric_far_from_any_name_lists_the_metrics() -> None:
     assert THRESHOLD.validate is not None
     ((param, message),) = THRESHOLD.validate(params, context)
     assert param == "metric"
-    assert message.startswith("unknown metric 'zzz'; expected one of: audited_items, ")
+    first = sorted(host().metrics())[:2]
+    assert message.startswith(f"unknown metric 'zzz'; expected one of: {', '.join(first)}, ")
     assert "did you mean" not in message
 
 
@@ -317,3 +318,53 @@ def test_a_crashing_metric_raises_an_error_naming_the_metrics_plugin() -> None:
     assert str(caught.value) == (
         "metric 'broken' of plugin counters (counters-dist 2.0) crashed: ArithmeticError: no count"
     )
+
+
+# ----------------------------------------------------------------------- undefined vs. unknown
+
+
+def _judge_scope(judge: dict[str, Any] | None) -> Any:
+    dataset: dict[str, Any] = {"name": "probe", "stage": "eval"}
+    if judge is not None:
+        dataset["judge"] = judge
+    data = {
+        "dataset": dataset,
+        "splits": [{"name": "t", "sources": [{"id": "h", "origin": "human", "records": 1}]}],
+    }
+    return scope_at(data, "dataset")
+
+
+@pytest.mark.parametrize(
+    ("judge", "verdict", "message"),
+    [
+        (None, "pass", "the dataset declares no judge model"),
+        ({"name": "gpt-4o"}, "fail", "declare 'dataset.judge.human_agreement'"),
+        ({"name": "gpt-4o", "human_agreement": 0.75}, "warn", "0.75, warn when < 0.8"),
+    ],
+    ids=["no-judge-is-undefined", "undeclared-is-unknown", "declared-is-judged"],
+)
+def test_when_undefined_is_told_apart_from_when_unknown(
+    judge: dict[str, Any] | None, verdict: str, message: str
+) -> None:
+    params = ThresholdParams.model_validate(
+        {
+            "metric": "judge_human_agreement",
+            "warn": {"below": 0.8},
+            "fail": {"below": 0.7},
+            "when_unknown": "fail",
+            "when_undefined": "pass",
+        }
+    )
+    (outcome,) = THRESHOLD.run(_judge_scope(judge), params, check_context())
+    assert outcome.verdict == verdict
+    assert message in outcome.message
+
+
+def test_when_undefined_defaults_to_when_unknown() -> None:
+    params = ThresholdParams.model_validate(
+        {"metric": "judge_human_agreement", "fail": {"below": 0.7}, "when_unknown": "warn"}
+    )
+    assert params.when_undefined is None
+    (outcome,) = THRESHOLD.run(_judge_scope(None), params, check_context())
+    assert outcome.verdict == "warn"
+    assert "the dataset declares no judge model" in outcome.message

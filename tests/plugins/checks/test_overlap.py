@@ -1,0 +1,182 @@
+"""``eval-overlap``: evaluation sets related to the training sets audited with them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from synthgate import Audit, InputError, ManifestResult, PluginHost, load_plugins
+from synthgate.documents import parse_text
+from tests.conftest import CliResult
+
+_RULES = [
+    ("XO101", "shared-sources"),
+    ("XO102", "eval-derived-from-training"),
+    ("XO103", "training-derived-from-eval"),
+    ("XO104", "shared-parents"),
+]
+
+
+@pytest.fixture
+def host() -> PluginHost:
+    return load_plugins(builtin_only=True)
+
+
+@pytest.fixture
+def policy(tmp_path: Path) -> Path:
+    rules = [
+        {
+            "code": code,
+            "name": relation,
+            "summary": f"No {relation}.",
+            "applies": {"scope": "dataset", "stages": ["eval"]},
+            "check": {
+                "kind": "eval-overlap",
+                "relation": relation,
+                "verdict": "warn" if relation == "shared-parents" else "fail",
+            },
+        }
+        for code, relation in _RULES
+    ]
+    path = tmp_path / "overlap.yaml"
+    path.write_text(yaml.safe_dump({"name": "overlap", "rules": rules}), encoding="utf-8")
+    return path
+
+
+def _manifest(name: str, stage: str, sources: list[dict[str, Any]], **dataset: Any) -> str:
+    data = {
+        "dataset": {"name": name, "stage": stage, **dataset},
+        "splits": [{"name": "train" if stage != "eval" else "test", "sources": sources}],
+    }
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def _audit(host: PluginHost, policy: Path, *texts: str) -> list[ManifestResult]:
+    audit = Audit.create(str(policy), host=host, keep_passes=True)
+    docs = [parse_text(text, f"m{k}.synthgate.yaml") for k, text in enumerate(texts)]
+    results = audit.audit_documents(docs)
+    assert not any(isinstance(r, InputError) for r in results)
+    return [r for r in results if isinstance(r, ManifestResult)]
+
+
+def _verdicts(result: ManifestResult) -> dict[str, str]:
+    return {f.rule: f.verdict for f in result.findings}
+
+
+HUMAN = {"origin": "human", "records": 10}
+
+
+def test_a_source_in_both_sets_fails_and_names_the_training_file(
+    host: PluginHost, policy: Path
+) -> None:
+    train = _manifest("train-set", "sft", [{"id": "gsm8k-test", **HUMAN}])
+    evaluation = _manifest("eval-set", "eval", [{"id": "gsm8k-test", **HUMAN}])
+    train_result, eval_result = _audit(host, policy, train, evaluation)
+    assert _verdicts(eval_result) == {
+        "XO101": "fail",
+        "XO102": "pass",
+        "XO103": "pass",
+        "XO104": "pass",
+    }
+    assert train_result.findings == []  # the rules select evaluation sets only
+    finding = next(f for f in eval_result.findings if f.rule == "XO101")
+    assert finding.location.file == "m1.synthgate.yaml"
+    assert finding.location.pointer == "/splits/0/sources/0/id"
+    assert [(r.file, r.pointer, r.line) for r in finding.related] == [
+        ("m0.synthgate.yaml", "/splits/0/sources/0/id", 7)
+    ]
+    assert "m0.synthgate.yaml" in finding.message and "'gsm8k-test'" in finding.message
+
+
+def test_derivation_either_way_is_found(host: PluginHost, policy: Path) -> None:
+    train = _manifest("train-set", "sft", [{"id": "a", **HUMAN, "derived_from": ["eval-set"]}])
+    evaluation = _manifest("eval-set", "eval", [{"id": "b", **HUMAN}], derived_from=["train-set"])
+    _, eval_result = _audit(host, policy, train, evaluation)
+    verdicts = _verdicts(eval_result)
+    assert verdicts["XO102"] == "fail"  # eval derived from the training set
+    assert verdicts["XO103"] == "fail"  # training set derived from the eval set
+    derived = next(f for f in eval_result.findings if f.rule == "XO103")
+    assert derived.related[0].pointer == "/splits/0/sources/0/derived_from/0"
+
+
+def test_a_shared_parent_warns_unless_a_contamination_check_covers_it(
+    host: PluginHost, policy: Path
+) -> None:
+    evaluation = _manifest("eval-set", "eval", [{"id": "b", **HUMAN, "derived_from": ["GSM8K"]}])
+    unchecked = _manifest("train-set", "sft", [{"id": "a", **HUMAN, "derived_from": ["gsm8k"]}])
+    checked = _manifest(
+        "train-set",
+        "sft",
+        [{"id": "a", **HUMAN, "derived_from": ["gsm8k"]}],
+        contamination={"method": "13-gram", "eval_sets": ["eval-set"], "flagged_share": 0.0},
+    )
+    assert _verdicts(_audit(host, policy, unchecked, evaluation)[1])["XO104"] == "warn"
+    assert _verdicts(_audit(host, policy, checked, evaluation)[1])["XO104"] == "pass"
+
+
+def test_without_training_sets_it_passes_and_says_why(host: PluginHost, policy: Path) -> None:
+    evaluation = _manifest("eval-set", "eval", [{"id": "b", **HUMAN}])
+    other_eval = _manifest("other", "eval", [{"id": "b2", **HUMAN}])
+    results = _audit(host, policy, evaluation, other_eval)
+    messages = {f.message for f in results[0].findings}
+    assert messages == {"no training set in this audit to compare with (audit them together)"}
+
+
+def test_unknown_stage_is_not_taken_for_training(host: PluginHost, policy: Path) -> None:
+    maybe = _manifest("maybe", "unknown", [{"id": "same", **HUMAN}])
+    evaluation = _manifest("eval-set", "eval", [{"id": "same", **HUMAN}])
+    assert _verdicts(_audit(host, policy, maybe, evaluation)[1])["XO101"] == "pass"
+
+
+def test_cli_relates_files_of_one_run_and_sarif_carries_related_locations(
+    tmp_path: Path, policy: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    (tmp_path / "train.synthgate.yaml").write_text(
+        _manifest("train-set", "sft", [{"id": "shared", **HUMAN}]), encoding="utf-8"
+    )
+    (tmp_path / "eval.synthgate.yaml").write_text(
+        _manifest("eval-set", "eval", [{"id": "shared", **HUMAN}]), encoding="utf-8"
+    )
+    sarif = tmp_path / "out.sarif"
+    result = run_cli(
+        "audit",
+        "--policy",
+        str(policy),
+        "--format",
+        "text",
+        "--format",
+        f"sarif={sarif}",
+        str(tmp_path),
+    )
+    assert result.code == 1, result.err
+    assert "see also:" in result.out and "train.synthgate.yaml:7:" in result.out
+    log = json.loads(sarif.read_text(encoding="utf-8"))
+    (sarif_result,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "XO101"]
+    related = sarif_result["relatedLocations"][0]["physicalLocation"]
+    assert related["artifactLocation"]["uri"].endswith("train.synthgate.yaml")
+    # Audited alone, the evaluation set has nothing to be compared with.
+    alone = run_cli("audit", "--policy", str(policy), str(tmp_path / "eval.synthgate.yaml"))
+    assert alone.code == 0, alone.out
+
+
+def test_parallel_workers_relate_manifests_like_a_serial_run(
+    tmp_path: Path, host: PluginHost, policy: Path
+) -> None:
+    from synthgate.audit import PARALLEL_THRESHOLD
+
+    for k in range(PARALLEL_THRESHOLD):
+        stage = "eval" if k % 2 else "sft"
+        text = _manifest(f"set-{k}", stage, [{"id": f"src-{k // 2}", **HUMAN}])
+        (tmp_path / f"m{k:03}.synthgate.yaml").write_text(text, encoding="utf-8")
+    audit = Audit.create(str(policy), host=host)
+    items = audit.discover([str(tmp_path)])
+    serial = [r.model_dump() for r in audit.results(items, jobs=1)]  # type: ignore[union-attr]
+    parallel = [r.model_dump() for r in audit.results(items, jobs=2)]  # type: ignore[union-attr]
+    assert serial == parallel
+    failing = [r for r in serial if r["verdict"] == "fail"]
+    assert len(failing) == PARALLEL_THRESHOLD // 2
