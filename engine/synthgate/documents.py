@@ -147,6 +147,9 @@ class Document:
     text: str = field(repr=False)
     positions: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
     line_offset: int = 0
+    mapped_from: dict[str, str] | None = field(default=None, repr=False)
+    """For data mapped from another format: JSON Pointer of a value -> the field(s) of the
+    original file it was taken from, in words ('annotations_creators: [crowdsourced]')."""
 
     def locate(self, pointer: str) -> tuple[int, int]:
         """1-based line and column of the value at ``pointer``, or of its nearest ancestor."""

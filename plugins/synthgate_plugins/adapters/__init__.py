@@ -1,8 +1,13 @@
-"""Built-in manifest adapters."""
+"""Built-in manifest adapters: native manifests first, then the formats teams already have.
+
+The adapter objects are cheap to import; each reads its format only when asked to load.
+"""
 
 from __future__ import annotations
 
 from synthgate import ManifestAdapter, hookimpl
+from synthgate_plugins.adapters.croissant import CROISSANT
+from synthgate_plugins.adapters.hf_card import HF_CARD
 from synthgate_plugins.adapters.native import NATIVE
 
 __all__ = ["synthgate_register_adapters"]
@@ -10,5 +15,5 @@ __all__ = ["synthgate_register_adapters"]
 
 @hookimpl
 def synthgate_register_adapters() -> list[ManifestAdapter]:
-    """The built-in manifest adapters."""
-    return [NATIVE]
+    """The built-in manifest adapters, tried in this order."""
+    return [NATIVE, HF_CARD, CROISSANT]
