@@ -220,6 +220,11 @@ class SarifReporter(Reporter):
             "partialFingerprints": fingerprints,
             "properties": properties,
         }
+        if finding.related:  # cross-manifest rules: the other manifests concerned
+            sarif["relatedLocations"] = [
+                {"id": k, "physicalLocation": _physical(place), "message": {"text": place.pointer}}
+                for k, place in enumerate(finding.related, start=1)
+            ]
         waiver = finding.waiver
         if waiver is not None and waiver.status == "active":
             sarif["suppressions"] = [_suppression(waiver)]

@@ -61,6 +61,8 @@ class TextReporter(Reporter):
         )
         detail = f"      observed: {observed(finding.observed)}; expected: {finding.expected}\n"
         lines = head + self._dim(detail)
+        for place in finding.related:
+            lines += f"      see also: {place.file}:{place.line}:{place.column} ({place.pointer})\n"
         if finding.remediation and finding.verdict != "pass":
             lines += f"      fix: {finding.remediation.strip()}\n"
         if waiver is not None:
