@@ -15,6 +15,9 @@ from tests.conftest import REPO_ROOT
 
 ENGINE = REPO_ROOT / "engine" / "synthgate"
 PLUGINS = REPO_ROOT / "plugins" / "synthgate_plugins"
+EXAMPLE_PLUGINS = REPO_ROOT / "examples" / "plugins"
+TESTING = "synthgate.testing"
+"""The testing helper: a public module of its own, for plugins' tests only."""
 
 # What a plugin author needs beyond the check, adapter and reporter contracts.
 PLUGIN_AUTHOR_NAMES = {
@@ -68,6 +71,37 @@ def test_plugins_import_synthgate_only_through_its_public_api(path: Path, packag
         if _private(module)
     ]
     assert private == [], "plugins may import only 'synthgate': " + "; ".join(private)
+
+
+def example_plugin_files() -> list[Any]:
+    """(path, package name, is a test) of every Python file of the example plugins."""
+    found = []
+    for project in sorted(p for p in EXAMPLE_PLUGINS.iterdir() if p.is_dir()):
+        for path in sorted(project.rglob("*.py")):
+            relative = path.relative_to(project)
+            is_test = relative.parts[0] == "tests"
+            parts = relative.parts[1:-1] if relative.parts[0] == "src" else relative.parts[:-1]
+            package = ".".join(parts) or project.name
+            found.append(pytest.param(path, package, is_test, id=str(path.relative_to(REPO_ROOT))))
+    assert found, f"no Python files under {EXAMPLE_PLUGINS}"
+    return found
+
+
+@pytest.mark.parametrize(("path", "package", "is_test"), example_plugin_files())
+def test_example_plugins_use_only_the_public_api(path: Path, package: str, is_test: bool) -> None:
+    allowed = {TESTING} if is_test else set()
+    private = [
+        f"{path.relative_to(REPO_ROOT)}:{line}: imports {module}"
+        for line, module in imported_modules(path, package)
+        if (_private(module) and module not in allowed) or _plugin(module)
+    ]
+    assert private == [], "a plugin may import only 'synthgate': " + "; ".join(private)
+
+
+def test_example_plugins_have_a_package_and_tests() -> None:
+    files = [str(param.values[0].relative_to(EXAMPLE_PLUGINS)) for param in example_plugin_files()]
+    assert any("/src/" in f for f in files)
+    assert any("/tests/" in f for f in files)
 
 
 @pytest.mark.parametrize(("path", "package"), python_files(ENGINE))

@@ -66,8 +66,9 @@ def synthgate_register_metrics() -> list[Metric]:
 def synthgate_register_adapters() -> list[ManifestAdapter]:
     """Return the manifest formats this plugin can read.
 
-    Fires once before the first file is read. Adapters are tried in plugin order; the first
-    whose ``load`` returns a document wins.
+    Fires once before the first file is read. Every result is kept; adapters are tried in
+    plugin order, and the first whose ``load`` returns a document wins. An adapter name
+    registered by two plugins is an error naming both.
     """
     raise NotImplementedError
 
@@ -76,8 +77,11 @@ def synthgate_register_adapters() -> list[ManifestAdapter]:
 def synthgate_register_reporters() -> list[ReporterSpec]:
     """Return the output formats this plugin provides (``--format NAME``).
 
-    Fires once when output formats are resolved. A spec's ``load`` is called only when its
-    format is asked for, so a reporter's imports cost nothing otherwise.
+    Fires once when output formats are resolved. Every result is kept; a format name
+    registered by two plugins is an error naming both. A spec's ``load`` is called only when
+    its format is asked for, so a reporter's imports cost nothing otherwise. Through
+    :meth:`~synthgate.plugins.PluginHost.guarded_reporters`, a reporter that raises is recorded
+    with this plugin's name and version and the other formats are still fed.
     """
     raise NotImplementedError
 
@@ -87,7 +91,9 @@ def synthgate_register_policy_packs() -> list[PolicyPack]:
     """Return the policy packs this plugin ships, addressable by name.
 
     Fires when a policy is resolved by name (``--policy NAME`` or ``extends: [NAME]``) and by
-    ``synthgate rules`` and ``synthgate plugins``.
+    ``synthgate rules`` and ``synthgate plugins``. Every result is kept; a pack name registered
+    by two plugins is an error naming both, and a rule code defined by two installed packs is a
+    policy error naming each pack and its plugin. A pack is data: nothing in it is executed.
     """
     raise NotImplementedError
 

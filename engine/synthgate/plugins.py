@@ -10,7 +10,7 @@ for tests).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from synthgate.checks import CheckKind, Metric
     from synthgate.models import TaskType
     from synthgate.packs import PolicyPack
-    from synthgate.reporters import ReporterSpec
+    from synthgate.reporters import Reporter, ReporterSpec
 
 __all__ = ["DISTRIBUTION", "PluginHost", "PluginRecord", "load_plugins"]
 
@@ -81,6 +81,7 @@ class PluginHost:
             self._by_plugin.setdefault(record.name, record)
         self._cache: dict[str, Any] = {}
         self._owners: dict[str, dict[str, str]] = {}
+        self._reporter_failures: list[str] = []
 
     @classmethod
     def from_plugins(cls, plugins: Iterable[tuple[str, object]]) -> PluginHost:
@@ -117,14 +118,19 @@ class PluginHost:
         ``policy_packs``, ``taxonomy``) or the hook it calls; the hook is called if it was not
         yet, through the facade, so a failing plugin is recorded as usual.
         """
+        plugin_name = self.owners(what).get(name)
+        return self.describe(plugin_name) if plugin_name is not None else ""
+
+    def owners(self, what: str) -> dict[str, str]:
+        """Each name registered under ``what`` (as for :meth:`owner`) -> the entry-point name
+        of the plugin that registered it."""
         hook_name = _HOOKS.get(what, what)
         method = next((m for m, h in _HOOKS.items() if h == hook_name), None)
         if method is None:
             raise ValueError(f"no registry named {what!r}; expected one of: {', '.join(_HOOKS)}")
         if hook_name not in self._owners:
             getattr(self, method)()
-        plugin_name = self._owners.get(hook_name, {}).get(name)
-        return self.describe(plugin_name) if plugin_name is not None else ""
+        return dict(self._owners.get(hook_name, {}))
 
     def _call_each(self, hook_name: str) -> list[tuple[str, Any]]:
         """Each plugin's result, in registration order; a plugin whose hook raises is left
@@ -218,6 +224,104 @@ class PluginHost:
         from synthgate.reporters import ReporterSpec
 
         return self._named("synthgate_register_reporters", "output format", ReporterSpec)
+
+    def guarded_reporters(self) -> dict[str, ReporterSpec]:
+        """:meth:`reporters`, each guarded so that one format's crash spares the others.
+
+        A spec's ``load`` that raises, or returns no :class:`~synthgate.reporters.Reporter`
+        class, is a usage error naming the plugin and its version. The class it returns is a
+        subclass whose ``__init__``, ``start``, ``add`` and ``finish`` catch what the plugin's
+        code raises: the failure is recorded on the plugin and in :meth:`reporter_failures`,
+        the instance's ``failed`` is set, and it ignores every later call.
+        """
+        from synthgate.reporters import ReporterSpec
+
+        cached = self._cache.get("guarded reporters")
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        specs = self.reporters()
+        owners = self._owners["synthgate_register_reporters"]
+        guarded = {
+            name: ReporterSpec(spec.name, spec.summary, self._guarded_load(spec, owners[name]))
+            for name, spec in specs.items()
+        }
+        self._cache["guarded reporters"] = guarded
+        return guarded
+
+    def reporter_failures(self) -> list[str]:
+        """``output format 'NAME' of plugin name (distribution version) crashed in METHOD:
+        error`` for every guarded reporter that raised, in the order they failed."""
+        return list(self._reporter_failures)
+
+    def _guarded_load(self, spec: ReporterSpec, plugin_name: str) -> Callable[[], type[Reporter]]:
+        from synthgate.reporters import Reporter
+
+        host = self
+        short = f"output format '{spec.name}'"  # recorded on the plugin, which errors() names
+        label = f"{short} of plugin {self.describe(plugin_name)}"
+
+        def load() -> type[Reporter]:
+            try:
+                cls = spec.load()
+            except Exception as exc:
+                self._record_failure(plugin_name, f"{short} failed to load: {_first_line(exc)}")
+                raise UsageError(
+                    f"{label} failed to load: {_first_line(exc)}",
+                    "choose another format, or report this to the plugin's authors",
+                ) from None
+            if not (isinstance(cls, type) and issubclass(cls, Reporter)):
+                self._record_failure(
+                    plugin_name, f"{short} loaded {_type_name(cls)}, expected a Reporter class"
+                )
+                raise UsageError(
+                    f"{label} loaded {_type_name(cls)}, expected a Reporter class",
+                    "choose another format, or report this to the plugin's authors",
+                )
+
+            class Guarded(cls):  # type: ignore[valid-type,misc]
+                failed = False
+
+                def __init__(self, *args: Any, **kwargs: Any) -> None:
+                    try:
+                        super().__init__(*args, **kwargs)
+                    except Exception as exc:
+                        self._crashed("__init__", exc)
+
+                def _crashed(self, method: str, exc: Exception) -> None:
+                    if isinstance(exc, BrokenPipeError):
+                        raise exc  # the reader went away (synthgate ... | head): not a crash
+                    self.failed = True
+                    detail = f"crashed in {method}: {_first_line(exc)}"
+                    host._reporter_failures.append(f"{label} {detail}")
+                    host._record_failure(plugin_name, f"{short} {detail}")
+
+                def start(self) -> None:
+                    if not self.failed:
+                        try:
+                            super().start()
+                        except Exception as exc:
+                            self._crashed("start", exc)
+
+                def add(self, result: Any) -> None:
+                    if not self.failed:
+                        try:
+                            super().add(result)
+                        except Exception as exc:
+                            self._crashed("add", exc)
+
+                def finish(self, totals: Any, verdict: Any) -> None:
+                    if not self.failed:
+                        try:
+                            super().finish(totals, verdict)
+                        except Exception as exc:
+                            self._crashed("finish", exc)
+
+            Guarded.__name__ = Guarded.__qualname__ = cls.__name__
+            Guarded.__module__ = cls.__module__
+            Guarded.__doc__ = cls.__doc__
+            return Guarded
+
+        return load
 
     def policy_packs(self) -> dict[str, PolicyPack]:
         """All registered policy packs by name."""

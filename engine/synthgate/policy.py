@@ -375,20 +375,19 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
 def _duplicate_rule(
     rule: Rule, pointer: str, layer: _Layer, clash: _Draft, host: PluginHost
 ) -> Problem:
-    """The problem of a rule whose code or name an earlier layer already defined; when packs
-    of plugins are involved, it names each pack and the plugin (and version) that ships it."""
+    """The problem of a rule whose code or name an earlier layer already defined; when both
+    come from installed packs, it names each pack and the plugin (and version) that ships it."""
     doc = layer.doc
     where = f"{clash.doc.path}:{clash.doc.locate(clash.pointer)[0]}"
     message = f"rule {rule.code} ({rule.name}) is already defined at {where}"
     hint = "give it a new code and name, or change the inherited rule under 'overrides'"
     first, second = _pack_of(clash.layer_key, host), _pack_of(layer.key, host)
-    if first or second:
-        message += f" (by {first or clash.doc.path}; again by {second or doc.path})"
-        if first and second:
-            hint = (
-                "two installed packs claim one rule code: disable one of their plugins "
-                "(SYNTHGATE_DISABLED_PLUGINS), or ask their authors for distinct code prefixes"
-            )
+    if first and second:
+        message += f" (by {first}; again by {second})"
+        hint = (
+            "two installed packs claim one rule: disable one of their plugins "
+            "(SYNTHGATE_DISABLED_PLUGINS), or ask their authors for distinct codes and names"
+        )
     return Problem(doc.path, *doc.locate(pointer), message, hint, pointer)
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib.metadata
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pluggy
 import pytest
@@ -132,7 +133,12 @@ def third_party(name: str, target: Callable[[], object], dist: str = "haiku") ->
 @pytest.fixture
 def installed(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
     """Pretend that extra entry points of group 'synthgate' are installed."""
-    real = list(importlib.metadata.entry_points(group="synthgate"))
+    # synthgate's own entry points only: a plugin installed in the environment stays out.
+    real = [
+        ep
+        for ep in importlib.metadata.entry_points(group="synthgate")
+        if ep.dist is not None and ep.dist.name == "synthgate"
+    ]
 
     def install(*extra: FakeEntryPoint) -> None:
         def entry_points(**kwargs: Any) -> list[Any]:
@@ -166,12 +172,10 @@ def test_builtin_plugins_load_through_their_entry_points() -> None:
 
 def test_builtin_plugins_provide_kinds_metrics_packs_adapters_and_reporters() -> None:
     host = load_plugins(builtin_only=True, disabled=())
-    assert set(host.check_kinds()) == {
-        "threshold",
-        "required",
-        "generator-independence",
-        "json-schema",
-    }
+    assert set(host.check_kinds()) == {k.name for k in synthgate_plugins.checks.CHECK_KINDS}
+    assert {"threshold", "required", "generator-independence", "json-schema"} <= set(
+        host.check_kinds()
+    )
     assert {"synthetic_share_records", "verified_share"} <= set(host.metrics())
     assert "default" in host.policy_packs()
     assert "native" in host.adapters()
@@ -577,7 +581,7 @@ def test_a_hook_returning_the_wrong_shape_is_recorded_and_left_out(
     assert record.error == error
     assert host.errors() == [f"plugin odd (odd 0): {error}"]
     builtins = {
-        "check_kinds": {"threshold", "required", "generator-independence", "json-schema"},
+        "check_kinds": {k.name for k in synthgate_plugins.checks.CHECK_KINDS},
         "metrics": {m.name for m in synthgate_plugins.metrics.METRICS},
         "taxonomy": set(),
     }
@@ -607,3 +611,223 @@ def test_a_crash_is_recorded_by_the_first_line_of_its_message() -> None:
     assert host.errors() == [
         "plugin verbose (verbose 0): failed in synthgate_register_metrics: ValueError: first line"
     ]
+
+
+# --------------------------------------------------------------------------- reporters
+
+
+class _Exploding(synthgate.Reporter):
+    def add(self, result: synthgate.ManifestResult) -> None:
+        raise ValueError("reporter exploded\nsecond line")
+
+
+class _Counting(synthgate.Reporter):
+    calls: ClassVar[list[str]] = []
+
+    def start(self) -> None:
+        self.calls.append("start")
+
+    def add(self, result: synthgate.ManifestResult) -> None:
+        self.calls.append("add")
+
+    def finish(self, totals: synthgate.Totals, verdict: synthgate.Verdict) -> None:
+        self.calls.append("finish")
+
+
+def _unloadable() -> type[synthgate.Reporter]:
+    raise ImportError("No module named 'fancy_tables'")
+
+
+class _Formats:
+    """Registers the output formats it is given."""
+
+    def __init__(self, *specs: synthgate.ReporterSpec) -> None:
+        self.specs = list(specs)
+
+    @synthgate.hookimpl
+    def synthgate_register_reporters(self) -> list[synthgate.ReporterSpec]:
+        return self.specs
+
+
+def _feed(reporter: synthgate.Reporter) -> None:
+    result = synthgate.ManifestResult.model_construct(path="m.yaml", findings=[])
+    reporter.start()
+    reporter.add(result)
+    reporter.add(result)
+    reporter.finish(synthgate.Totals(manifests=1, findings=synthgate.empty_counts()), "pass")
+
+
+def test_a_crashing_reporter_is_recorded_and_the_others_are_fed() -> None:
+    host = PluginHost.from_plugins(
+        [
+            ("fine", _Formats(synthgate.ReporterSpec("count", "Counts.", lambda: _Counting))),
+            ("boom", _Formats(synthgate.ReporterSpec("boom", "Crashes.", lambda: _Exploding))),
+        ]
+    )
+    specs = host.guarded_reporters()
+    assert host.guarded_reporters() is specs  # computed once
+    run = synthgate.RunInfo(version="0", policies=[], plugins=[])
+    boom = specs["boom"].load()(io.StringIO(), run)
+    _Counting.calls = []
+    count = specs["count"].load()(io.StringIO(), run)
+    for reporter in (boom, count):
+        _feed(reporter)
+    assert _Counting.calls == ["start", "add", "add", "finish"]
+    assert (getattr(boom, "failed", None), getattr(count, "failed", None)) == (True, False)
+    message = (
+        "output format 'boom' of plugin boom (boom 0) crashed in add: ValueError: reporter exploded"
+    )
+    assert host.reporter_failures() == [message]  # once: later calls are ignored
+    assert host.errors() == [
+        "plugin boom (boom 0): output format 'boom' crashed in add: ValueError: reporter exploded"
+    ]
+
+
+def test_a_guarded_reporter_keeps_the_name_and_options_of_its_class() -> None:
+    host = PluginHost.from_plugins(
+        [("fine", _Formats(synthgate.ReporterSpec("count", "Counts.", lambda: _Counting)))]
+    )
+    cls = host.guarded_reporters()["count"].load()
+    assert issubclass(cls, _Counting)
+    assert (cls.__name__, cls.wants_passes) == ("_Counting", False)
+    assert host.reporters()["count"].load() is _Counting  # the unguarded registry is unchanged
+
+
+@pytest.mark.parametrize(
+    ("load", "message"),
+    [
+        (
+            _unloadable,
+            "output format 'fancy' of plugin odd (odd 0) failed to load: "
+            "ImportError: No module named 'fancy_tables'",
+        ),
+        (
+            lambda: "a class name",
+            "output format 'fancy' of plugin odd (odd 0) loaded a str, expected a Reporter class",
+        ),
+    ],
+    ids=["raises", "not-a-reporter"],
+)
+def test_a_reporter_that_cannot_load_is_a_usage_error_naming_its_plugin(
+    load: Callable[[], Any], message: str
+) -> None:
+    host = PluginHost.from_plugins([("odd", _Formats(synthgate.ReporterSpec("fancy", "F.", load)))])
+    with pytest.raises(UsageError) as caught:
+        host.guarded_reporters()["fancy"].load()
+    assert caught.value.message == message
+    (recorded,) = host.errors()
+    assert recorded == "plugin odd (odd 0): " + message.replace(" of plugin odd (odd 0)", "")
+
+
+def test_two_plugins_registering_one_output_format_are_both_named() -> None:
+    spec = synthgate.ReporterSpec("json", "Another json.", lambda: _Counting)
+    host = PluginHost.from_plugins([("first", _Formats(spec)), ("second", _Formats(spec))])
+    for method in (host.reporters, host.guarded_reporters):
+        with pytest.raises(UsageError) as caught:
+            method()
+        assert caught.value.message == (
+            "output format 'json' is registered by two plugins: first (first 0) and "
+            "second (second 0)"
+        )
+
+
+def test_owners_maps_each_name_to_its_plugin() -> None:
+    host = PluginHost.from_plugins([*BUILTIN_MODULES, ("haiku", HaikuPlugin())])
+    owners = host.owners("check_kinds")
+    assert owners["always-warn"] == "haiku"
+    assert owners["threshold"] == "synthgate-checks"
+    owners["threshold"] = "changed"  # a copy: the host's record is unchanged
+    assert host.owner("check_kinds", "threshold") == "synthgate-checks (synthgate-checks 0)"
+    with pytest.raises(ValueError, match="no registry named"):
+        host.owners("kinds")
+
+
+# --------------------------------------------------------------------------- packs
+
+
+class _Packs:
+    """Registers one policy pack written to a file."""
+
+    def __init__(self, name: str, path: Path) -> None:
+        self.name, self.path = name, path
+
+    @synthgate.hookimpl
+    def synthgate_register_policy_packs(self) -> list[synthgate.PolicyPack]:
+        return [synthgate.PolicyPack(self.name, "A pack.", self.path)]
+
+
+def _pack_file(tmp_path: Path, name: str, code: str) -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(
+        f'name: {name}\nversion: "1"\nrules:\n  - code: {code}\n    name: {name}-rule\n'
+        "    summary: A rule.\n    check: {kind: required, facts: [name]}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_one_rule_code_in_two_plugins_packs_is_an_error_naming_both(tmp_path: Path) -> None:
+    host = PluginHost.from_plugins(
+        [
+            *BUILTIN_MODULES,
+            ("first", _Packs("alpha", _pack_file(tmp_path, "alpha", "XX001"))),
+            ("second", _Packs("beta", _pack_file(tmp_path, "beta", "XX001"))),
+        ]
+    )
+    both = tmp_path / "both.yaml"
+    both.write_text('name: both\nversion: "1"\nextends: [alpha, beta]\n', encoding="utf-8")
+    with pytest.raises(synthgate.PolicyError) as caught:
+        load_policy(str(both), host)
+    (problem,) = caught.value.problems
+    assert problem.path == "<pack beta>"
+    assert problem.message == (
+        "rule XX001 (beta-rule) is already defined at <pack alpha>:4 "
+        "(by pack 'alpha' of plugin first (first 0); again by pack 'beta' of plugin second "
+        "(second 0))"
+    )
+    assert "SYNTHGATE_DISABLED_PLUGINS" in problem.hint
+
+
+def test_a_pack_that_redefines_a_code_of_a_user_file_keeps_the_plain_message(
+    tmp_path: Path,
+) -> None:
+    host = PluginHost.from_plugins(
+        [*BUILTIN_MODULES, ("first", _Packs("alpha", _pack_file(tmp_path, "alpha", "XX001")))]
+    )
+    mine = _pack_file(tmp_path, "mine", "XX001")
+    mine.write_text(mine.read_text(encoding="utf-8") + "extends: [alpha]\n", encoding="utf-8")
+    with pytest.raises(synthgate.PolicyError) as caught:
+        load_policy(str(mine), host)
+    (problem,) = caught.value.problems
+    assert problem.message == "rule XX001 (mine-rule) is already defined at <pack alpha>:4"
+    assert "overrides" in problem.hint
+
+
+@pytest.mark.parametrize(
+    ("method", "what"),
+    [("policy_packs", "policy pack"), ("adapters", "manifest adapter")],
+)
+def test_two_plugins_registering_one_pack_or_adapter_are_both_named(
+    tmp_path: Path, method: str, what: str
+) -> None:
+    class _Adapters:
+        @synthgate.hookimpl
+        def synthgate_register_adapters(self) -> list[synthgate.ManifestAdapter]:
+            return [
+                synthgate.ManifestAdapter(
+                    "cards", "Cards.", ("*.card",), lambda path, shown, limits: None
+                )
+            ]
+
+    def plugin() -> object:
+        if method == "adapters":
+            return _Adapters()
+        return _Packs("alpha", _pack_file(tmp_path, "alpha", "XX001"))
+
+    host = PluginHost.from_plugins([("first", plugin()), ("second", plugin())])
+    with pytest.raises(UsageError) as caught:
+        getattr(host, method)()
+    assert caught.value.message.startswith(f"{what} '")
+    assert caught.value.message.endswith(
+        "is registered by two plugins: first (first 0) and second (second 0)"
+    )
