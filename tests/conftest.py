@@ -15,6 +15,12 @@ FIXTURES = TESTS / "fixtures"
 REPO_ROOT = Path(os.environ.get("SYNTHGATE_SOURCE_ROOT", TESTS.parent))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Case files (*.cases.yaml) are collected as tests outside any fixture: keep them hermetic
+    too, whatever third-party plugins happen to be installed."""
+    os.environ.setdefault("SYNTHGATE_BUILTIN_PLUGINS_ONLY", "1")
+
+
 @pytest.fixture(autouse=True)
 def _hermetic(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Never load third-party plugins that happen to be installed; a fresh CLI plugin host

@@ -194,16 +194,26 @@ class Audit:
 
     def _claimed(self, file: Path) -> bool:
         """Whether a file found in a directory is read: always, unless every adapter whose
-        globs match it looks at the content first and none claims it (then a skip note)."""
+        globs match it looks at the content first and none claims it, or a native manifest
+        beside it describes the same dataset (then a skip note)."""
         matching = [a for a in self.adapters if _glob_matches(a, file)]
         if not matching or any(a.claims is None for a in matching):
             return True
-        if any(a.claims is not None and a.claims(file, self.limits) for a in matching):
-            return True
-        kinds = " or ".join(a.summary.rstrip(".") for a in matching)
-        hints = "; ".join(a.hint for a in matching if a.hint)
-        self.skipped.append(Problem(file.as_posix(), 1, 1, f"skipped, not {kinds}", hints))
-        return False
+        if not any(a.claims is not None and a.claims(file, self.limits) for a in matching):
+            kinds = " or ".join(a.summary.rstrip(".") for a in matching)
+            hints = "; ".join(a.hint for a in matching if a.hint)
+            self.skipped.append(Problem(file.as_posix(), 1, 1, f"skipped, not {kinds}", hints))
+            return False
+        native = [a for a in self.adapters if a.claims is None]
+        beside = sorted(
+            p.name for p in file.parent.iterdir() if any(_glob_matches(a, p) for a in native)
+        )
+        if beside:  # the dataset already has a manifest: audit that one only
+            message = f"skipped, the manifest {beside[0]} beside it describes the dataset"
+            hint = "name the file to audit it anyway"
+            self.skipped.append(Problem(file.as_posix(), 1, 1, message, hint))
+            return False
+        return True
 
     def _relative(self, path: Path) -> str | None:
         """``path`` relative to the base directory, ``/``-separated; None if outside it."""

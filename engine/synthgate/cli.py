@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from synthgate.config import Settings
     from synthgate.plugins import PluginHost
     from synthgate.policy import LoadedPolicy
-    from synthgate.reporters import ReporterSpec, RunInfo
+    from synthgate.reporters import Reporter, ReporterSpec, RunInfo
 
 __all__ = ["cli", "main"]
 
@@ -247,6 +247,12 @@ def _cli_values(
 @click.option(
     "--show-passes", is_flag=True, help="Include passing checks in the output, not only counts."
 )
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also say which files found in directories were skipped, and why (on stderr).",
+)
 @click.option("--color/--no-color", default=None, help="Colour output [default: on a terminal].")
 @click.option(
     "--waivers",
@@ -289,6 +295,7 @@ def audit(
     max_file_size: int | None,
     changed_since: str | None,
     show_passes: bool,
+    verbose: bool,
     color: bool | None,
     waivers_file: str | None,
     ignore_waivers: bool,
@@ -339,6 +346,9 @@ def audit(
     )
     _warn_plugin_errors(host)
     items = runner.discover(list(paths) or ["."])
+    if verbose:
+        for note in runner.skipped:
+            click.echo(f"note: {note.render()}", err=True)
     if not items:
         globs = ", ".join(settings["include"] or (g for a in runner.adapters for g in a.globs))
         raise UsageError(
@@ -353,10 +363,10 @@ def audit(
     tally = Tally()
     succeeded = False
     opened: list[tuple[TextIO, Callable[[bool], None]]] = []
+    reporters: list[tuple[Reporter, type[Reporter]]] = []
     try:
         for _spec, path in outputs:
             opened.append(_open_output(path))
-        reporters = []
         for cls, (out, _finish) in zip(reporter_classes, opened, strict=True):
             use_color = (
                 color if color is not None else out.isatty() and "NO_COLOR" not in os.environ
@@ -388,8 +398,11 @@ def audit(
             write_baseline(Path(write_baseline_file), recorded)
             click.echo(f"synthgate: wrote baseline {write_baseline_file}", err=True)
     finally:  # every report file is written whole or not at all, even on Ctrl-C
-        for _out, finish in opened:
-            finish(succeeded)
+        for i, (_out, finish) in enumerate(opened):
+            failed = i < len(reporters) and getattr(reporters[i][0], "failed", False)
+            finish(succeeded and not failed)
+    for message in host.reporter_failures():
+        click.echo(f"synthgate: {message}; its output was not written", err=True)
     if tally.unreadable:
         noun = "file" if tally.unreadable == 1 else "files"
         click.echo(
@@ -398,6 +411,8 @@ def audit(
         sys.exit(2)
     if not tally.manifests and changed_since is None:  # never a pass when nothing was audited
         raise UsageError("no manifest was audited", "name manifest files or directories")
+    if host.reporter_failures():
+        sys.exit(3)
     crashed = tally.findings["error"]
     if crashed:  # whatever --fail-on says: exit codes never change meaning with flags
         noun = "check" if crashed == 1 else "checks"
@@ -468,7 +483,7 @@ def _plan_outputs(
     audit starts: known names, at most one format on standard output, no file twice."""
     from synthgate.errors import UsageError, did_you_mean
 
-    specs = host.reporters()
+    specs = host.guarded_reporters()  # a crashing format is named, the others go on
     plan: list[tuple[ReporterSpec, str | None]] = []
     for entry in formats:
         name, sep, target = entry.partition("=")
@@ -571,55 +586,82 @@ def _umask() -> int:
     return mask
 
 
-# --------------------------------------------------------------------------- rules and explain
+# --------------------------------------------------------------------------- test
 
 
-def _rule_card(compiled: Any) -> str:
-    rule = compiled.rule
-    check = dict(rule.check)
-    lines = [
-        f"{rule.code} {rule.name}",
-        f"  {rule.summary}",
-        "",
-        f"severity: {rule.severity}    check kind: {check.pop('kind', '?')}",
-        "applies to: " + _describe_selector(rule.applies),
-    ]
-    if check:
-        import json
+@cli.command("test")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--require-tests",
+    is_flag=True,
+    help="Fail when a rule that a tested policy defines or overrides has no passing case or "
+    "no failing case.",
+)
+@click.option("--verbose", "-v", is_flag=True, help="List every case, not only failures.")
+def test_command(paths: tuple[str, ...], require_tests: bool, verbose: bool) -> int:
+    """Run policy unit tests: case files (*.cases.yaml) of manifests and the verdict each
+    rule should give. PATHS are case files or directories [default: .].
 
-        lines.append("parameters: " + json.dumps(check, sort_keys=True, default=str))
-    if rule.basis is not None:
-        lines.append(
-            f"basis of thresholds: {rule.basis.kind}"
-            + (f" ({rule.basis.note})" if rule.basis.note else "")
+    \b
+    Exit codes: 0 every case holds (and, with --require-tests, every rule is
+    covered); 1 a case does not hold or a rule lacks cases; 2 a case file is
+    invalid."""
+    from synthgate.casetests import CaseRunner, Coverage, discover_case_files, load_case_file
+    from synthgate.errors import InputError, Problem, UsageError
+
+    host = _host()
+    _warn_plugin_errors(host)
+    files = discover_case_files(paths or (".",))
+    if not files:
+        raise UsageError(
+            "no case files found in " + ", ".join(paths or (".",)),
+            "case files end in .cases.yaml (see docs/testing.md)",
         )
-    for title, text in (("Why", rule.rationale), ("What to do", rule.remediation)):
-        if text:
-            lines += ["", f"{title}:", *("  " + t for t in text.strip().splitlines())]
-    if rule.examples is not None:
-        for title, text in (
-            ("Non-compliant", rule.examples.non_compliant),
-            ("Compliant", rule.examples.compliant),
-        ):
-            if text:
-                lines += ["", f"{title}:", *("    " + t for t in text.rstrip().splitlines())]
-    if rule.references:
-        lines += ["", "References:"]
-        for ref in rule.references:
-            tail = ", ".join(x for x in (ref.venue, ref.id, ref.url) if x)
-            lines.append(
-                f"  - {ref.authors} ({ref.year}). {ref.title}." + (f" {tail}." if tail else "")
-            )
-    return "\n".join(lines) + "\n"
+    runner = CaseRunner(host)
+    coverage = Coverage()
+    problems: list[Problem] = []
+    failed = total = 0
+    for path, shown in files:
+        try:
+            case_file = load_case_file(path, shown)
+            results = runner.run_file(case_file)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        own = runner.own_rules(case_file)
+        for result in results:
+            total += 1
+            coverage.add(result, own)
+            if result.ok:
+                if verbose:
+                    click.echo(f"{result.case.where}: ok: {result.case.name}")
+                continue
+            failed += 1
+            click.echo(f"{result.case.where}: FAILED: {result.case.name} ({result.policy})")
+            for line in result.explain().splitlines():
+                click.echo("    " + line)
+    if problems:
+        raise InputError(problems)
+    gaps = coverage.gaps()
+    unreached = coverage.unreached()
+    if unreached:
+        click.echo("rules no case reaches (they applied to no case's manifest):")
+        for policy, code, name in unreached:
+            click.echo(f"    {code} {name} ({policy})")
+    if require_tests and gaps:
+        click.echo("rules without the cases --require-tests asks for:")
+        for policy, code, name, missing in gaps:
+            click.echo(f"    {code} {name} ({policy}): {missing}")
+    rules_count = len(coverage.rules)
+    click.echo(
+        f"{total} cases in {len(files)} file{'s' if len(files) != 1 else ''}: "
+        f"{total - failed} passed, {failed} failed; "
+        f"{rules_count - len(gaps)} of {rules_count} rules have passing and failing cases"
+    )
+    return 1 if failed or (require_tests and gaps) else 0
 
 
-def _describe_selector(selector: Any) -> str:
-    parts = [f"each {selector.scope}"]
-    for key in ("verifiability", "task_types", "stages", "splits", "origins", "resource_levels"):
-        value = getattr(selector, key)
-        if value is not None:
-            parts.append(f"{key.replace('_', ' ')}: {', '.join(value)}")
-    return "; ".join(parts)
+# --------------------------------------------------------------------------- rules and explain
 
 
 @cli.command()
@@ -641,7 +683,9 @@ def explain(code: str, policy: str | None) -> None:
             f"no rule '{code}' in policy '{loaded.name}'",
             did_you_mean(code, names) or "list the rules with 'synthgate rules'",
         )
-    click.echo(_rule_card(compiled), nl=False)
+    from synthgate.cards import rule_card
+
+    click.echo(rule_card(compiled), nl=False)
 
 
 @cli.command()
@@ -649,16 +693,45 @@ def explain(code: str, policy: str | None) -> None:
     "--policy", "-p", metavar="FILE|PACK", help="Policy file or pack name [default pack]."
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--pack",
+    metavar="NAME",
+    help="A policy pack registered by an installed plugin (see 'synthgate plugins').",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown: every rule card, as in docs/rules.md.",
 )
 @click.option("--taxonomy", is_flag=True, help="List the task taxonomy instead of the rules.")
-def rules(policy: str | None, fmt: str, taxonomy: bool) -> None:
+def rules(policy: str | None, pack: str | None, fmt: str, taxonomy: bool) -> None:
     """List the rules (or the task taxonomy) of a policy."""
     import json
 
+    from synthgate.errors import UsageError, did_you_mean
+
     host = _host()
+    if pack is not None:
+        if policy is not None:
+            raise UsageError("give --policy or --pack, not both")
+        registered = host.policy_packs()
+        if pack not in registered:
+            raise UsageError(
+                f"no policy pack named '{pack}'",
+                did_you_mean(pack, registered) or "list the packs with 'synthgate plugins'",
+            )
+        policy = pack
     loaded = _policy(host, policy)
     _warn_plugin_errors(host)
+    if fmt == "markdown":
+        from synthgate.cards import policy_document
+
+        if taxonomy:
+            raise UsageError("--taxonomy lists the taxonomy as text or json; markdown has it")
+        click.echo(policy_document(loaded), nl=False)
+        return
     if taxonomy:
         if fmt == "json":
             data = {name: t.model_dump() for name, t in sorted(loaded.taxonomy.items())}
@@ -689,17 +762,35 @@ def rules(policy: str | None, fmt: str, taxonomy: bool) -> None:
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 def plugins(fmt: str) -> None:
-    """List plugins: name, version, hooks, built-in or not, and load errors."""
+    """List plugins: name, version, hooks, built-in or not, what each provides, load errors.
+
+    Two plugins that register one name (a check kind, metric, output format, adapter, policy
+    pack or task type) are listed too, and make the exit code 2: every audit would stop there.
+    """
     import json
+
+    from synthgate.errors import UsageError
 
     host = _host()
     cli._add_plugin_commands(warn=False)  # records plugins whose synthgate_add_commands raises
-    registered: dict[str, list[str]] = {  # calling the hooks records plugins that raise
-        "policy packs": list(host.policy_packs()),
-        "check kinds": list(host.check_kinds()),
-        "metrics": list(host.metrics()),
-        "output formats": list(host.reporters()),
+    registries = {  # calling the hooks records plugins that raise
+        "policy_packs": "policy packs",
+        "check_kinds": "check kinds",
+        "metrics": "metrics",
+        "reporters": "output formats",
+        "adapters": "manifest adapters",
+        "taxonomy": "task types",
     }
+    provides: dict[str, dict[str, list[str]]] = {}
+    conflicts: list[str] = []
+    for method in registries:
+        try:
+            owners = host.owners(method)
+        except UsageError as exc:  # a clash: listed here rather than stopping the listing
+            conflicts.append(exc.message)
+            continue
+        for name, owner in sorted(owners.items()):
+            provides.setdefault(owner, {}).setdefault(method, []).append(name)
     if fmt == "json":
         rows = [
             {
@@ -708,22 +799,28 @@ def plugins(fmt: str) -> None:
                 "version": r.version,
                 "builtin": r.builtin,
                 "hooks": r.hooks,
+                "provides": provides.get(r.name, {}) if r.hooks else {},
                 "disabled": r.disabled,
                 "error": r.error,
             }
             for r in host.records
         ]
         click.echo(json.dumps(rows, indent=2))
-        return
-    for r in host.records:
-        kind = "built-in" if r.builtin else "third-party"
-        state = ", disabled by SYNTHGATE_DISABLED_PLUGINS" if r.disabled else ""
-        click.echo(f"{r.name} ({r.distribution} {r.version}, {kind}{state})")
-        click.echo(f"    hooks: {', '.join(r.hooks) or 'none'}")
-        if r.error:
-            click.echo(f"    error: {r.error}")
-    for title, names in registered.items():
-        click.echo(f"{title}: " + ", ".join(sorted(names)))
+    else:
+        for r in host.records:
+            kind = "built-in" if r.builtin else "third-party"
+            state = ", disabled by SYNTHGATE_DISABLED_PLUGINS" if r.disabled else ""
+            click.echo(f"{r.name} ({r.distribution} {r.version}, {kind}{state})")
+            click.echo(f"    hooks: {', '.join(r.hooks) or 'none'}")
+            if r.hooks:  # not for a plugin left out, whose name another may have taken
+                for method, names in provides.get(r.name, {}).items():
+                    click.echo(f"    {registries[method]}: {', '.join(names)}")
+            if r.error:
+                click.echo(f"    error: {r.error}")
+    for message in conflicts:
+        click.echo(f"error: {message}", err=True)
+    if conflicts:
+        sys.exit(2)
 
 
 @cli.command()
@@ -738,8 +835,26 @@ def schema(which: str) -> None:
 @cli.command()
 @click.argument("path", default="synthgate.yaml", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path: str, force: bool) -> None:
-    """Write a commented manifest skeleton to PATH [default: synthgate.yaml]."""
+@click.option(
+    "--from",
+    "from_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Prefill the manifest from a Hugging Face dataset card (README.md) or a Croissant "
+    "file, read from disk; each value says where it came from.",
+)
+@click.option(
+    "--policy",
+    "-p",
+    metavar="FILE|PACK",
+    help="With --from: the policy whose taxonomy names the task type [default pack].",
+)
+def init(path: str, force: bool, from_path: str | None, policy: str | None) -> None:
+    """Write a commented manifest skeleton to PATH [default: synthgate.yaml].
+
+    With --from, the manifest is prefilled from metadata you already have, and every fact
+    that metadata cannot give is marked FILL IN.
+    """
     from synthgate.errors import UsageError
     from synthgate.skeleton import SKELETON
 
@@ -748,8 +863,24 @@ def init(path: str, force: bool) -> None:
         raise UsageError(f"'{path}' already exists", "choose another path, or pass --force")
     if not target.parent.exists():
         raise UsageError(f"cannot write '{path}': its directory does not exist")
-    target.write_text(SKELETON, encoding="utf-8")
-    click.echo(f"wrote {path}: fill in every 'unknown', then run 'synthgate audit {path}'")
+    if from_path is None:
+        if policy is not None:
+            raise UsageError("--policy is used only with --from")
+        target.write_text(SKELETON, encoding="utf-8")
+        click.echo(f"wrote {path}: fill in every 'unknown', then run 'synthgate audit {path}'")
+        return
+    from synthgate.prefill import prefill
+
+    host = _host()
+    _warn_plugin_errors(host)
+    if Path(from_path).resolve() == target.resolve():
+        raise UsageError("--from and PATH name the same file", "write the manifest elsewhere")
+    made = prefill(Path(from_path), host, _policy(host, policy), display=from_path)
+    target.write_text(made.text, encoding="utf-8")
+    click.echo(
+        f"wrote {path} from {from_path} ({made.adapter}): {made.to_fill} facts marked FILL IN; "
+        f"fill in what you can, then run 'synthgate audit {path}'"
+    )
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
