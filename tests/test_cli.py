@@ -30,7 +30,7 @@ def test_audit_failing_manifest_exits_1_with_located_findings(run_cli: Run) -> N
     path = str(CLI / "fail.synthgate.yaml")
     result = run_cli("audit", path)
     assert result.code == 1
-    assert f"{path}:12:9: SG104 warn [recursion-depth]" in result.out
+    assert f"{path}:17:9: SG104 warn [recursion-depth]" in result.out
     assert "SG301 fail [subjective-synthetic-share-cap]" in result.out
     assert "fix: Keep synthetic records at or below 25%" in result.out
 
@@ -139,8 +139,8 @@ def test_unknown_policy_pack_suggests_a_name(run_cli: Run) -> None:
 def test_explain_prints_the_rule_card(run_cli: Run) -> None:
     result = run_cli("explain", "SG103")
     assert result.code == 0
-    assert result.out.startswith("SG103 human-data-floor")
-    for part in ("Why:", "What to do:", "References:", "basis of thresholds: anchored"):
+    assert result.out.startswith('<a id="sg103"></a>\n### SG103 human-data-floor\n')
+    for part in ("**Why.**", "**What to do.**", "**References:**", "| Thresholds | anchored:"):
         assert part in result.out
     assert run_cli("explain", "human-data-floor").out == result.out
     unknown = run_cli("explain", "SG1O3")

@@ -43,7 +43,8 @@ def test_index_links_and_sarif_help_anchors_resolve() -> None:
     text = RULES_DOC.read_text(encoding="utf-8")
     anchors = set(re.findall(r'<a id="([a-z0-9]+)"></a>', text))
     links = set(re.findall(r"\]\(#([a-z0-9]+)\)", text))
-    assert links and links <= anchors
+    assert links
+    assert links <= anchors
     # SARIF's helpUri points at docs/rules.md#<code in lower case>.
     assert {code.lower() for code in _default_codes()} == anchors
 
@@ -51,8 +52,10 @@ def test_index_links_and_sarif_help_anchors_resolve() -> None:
 def test_markdown_of_another_pack_and_by_pack_name(run_cli: Callable[..., CliResult]) -> None:
     terms = run_cli("rules", "--pack", "terms", "--format", "markdown")
     assert terms.code == 0, terms.err
-    assert "# Rules of the `terms` policy" in terms.out and '<a id="sg901"></a>' in terms.out
+    assert "# Rules of the `terms` policy" in terms.out
+    assert '<a id="sg901"></a>' in terms.out
     unknown = run_cli("rules", "--pack", "strcit")
-    assert unknown.code == 2 and "did you mean 'strict'" in unknown.err
+    assert unknown.code == 2
+    assert "did you mean 'strict'" in unknown.err
     both = run_cli("rules", "--pack", "strict", "--policy", "default")
     assert both.code == 2

@@ -99,7 +99,9 @@ def test_audit_fixture_with_an_inline_plugin_and_policy(pytester: pytest.Pyteste
             }
             MANIFEST = {
                 "dataset": {"name": "d", "description": "collected with consent"},
-                "splits": [{"name": "train", "sources": [{"id": "s", "origin": "human", "records": 5}]}],
+                "splits": [
+                    {"name": "train", "sources": [{"id": "s", "origin": "human", "records": 5}]}
+                ],
             }
 
 
@@ -117,10 +119,11 @@ def test_audit_fixture_with_an_inline_plugin_and_policy(pytester: pytest.Pyteste
                 import pytest
                 from synthgate import InputError
 
-                run = synthgate_audit("dataset: {name: d}\\nsplits: [{name: t, sources: [{id: a}]}]\\n")
+                head = "dataset: {name: d}\\nsplits: [{name: t, sources: "
+                run = synthgate_audit(head + "[{id: a}]}]\\n")
                 assert run.verdict("SG101") == "warn"
                 with pytest.raises(InputError, match="inline-1.yaml:2:"):
-                    synthgate_audit("dataset: {name: d}\\nsplits: [{name: t, sources: [{id: a, records: -1}]}]\\n")
+                    synthgate_audit(head + "[{id: a, records: -1}]}]\\n")
 
 
             def test_cases_fixture(synthgate_cases, tmp_path):

@@ -164,7 +164,9 @@ def test_running_compares_the_worst_verdict_of_each_rule(tmp_path: Path, host: P
     )
     runner = CaseRunner(host)
     holds, fails = runner.run_file(load_case_file(path))
-    assert holds.ok and holds.verdicts["SG301"] == "pass" and holds.verdicts["SG501"] == "none"
+    assert holds.ok
+    assert holds.verdicts["SG301"] == "pass"
+    assert holds.verdicts["SG501"] == "none"
     assert not fails.ok
     assert [(m.rule, m.expected, m.actual) for m in fails.mismatches] == [
         ("SG301", "pass", "warn"),
@@ -205,7 +207,8 @@ def test_an_invalid_case_manifest_fails_the_case_with_its_location(
         """,
     )
     (result,) = CaseRunner(host).run_file(load_case_file(path, "t.cases.yaml"))
-    assert not result.ok and result.error is not None
+    assert not result.ok
+    assert result.error is not None
     assert "t.cases.yaml:16:11" in result.explain()
 
 
@@ -244,7 +247,7 @@ def test_manifest_file_is_relative_to_the_case_file(tmp_path: Path, host: Plugin
         "  - name: missing\n    manifest_file: nope.yaml\n    expect: {SG101: fail}\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputError, match="manifest file .*nope.yaml' does not exist"):
+    with pytest.raises(InputError, match=r"manifest file .*nope\.yaml' does not exist"):
         load_case_file(path)
     path.write_text(
         "cases:\n  - name: file\n    manifest_file: ../m.synthgate.yaml\n"
@@ -336,6 +339,7 @@ def test_cli_exit_codes_and_report(tmp_path: Path, run_cli: Callable[..., CliRes
     broken = tmp_path / "broken.cases.yaml"
     broken.write_text("cases:\n  - name: x\n    expect: {SG301: nope}\n", encoding="utf-8")
     error = run_cli("test", str(broken))
-    assert error.code == 2 and "broken.cases.yaml:3:" in error.err
+    assert error.code == 2
+    assert "broken.cases.yaml:3:" in error.err
     none = run_cli("test", str(tmp_path / "a-dir-without-cases-is-missing"))
     assert none.code == 2

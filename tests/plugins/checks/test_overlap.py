@@ -90,7 +90,8 @@ def test_a_source_in_both_sets_fails_and_names_the_training_file(
     assert [(r.file, r.pointer, r.line) for r in finding.related] == [
         ("m0.synthgate.yaml", "/splits/0/sources/0/id", 7)
     ]
-    assert "m0.synthgate.yaml" in finding.message and "'gsm8k-test'" in finding.message
+    assert "m0.synthgate.yaml" in finding.message
+    assert "'gsm8k-test'" in finding.message
 
 
 def test_derivation_either_way_is_found(host: PluginHost, policy: Path) -> None:
@@ -154,7 +155,8 @@ def test_cli_relates_files_of_one_run_and_sarif_carries_related_locations(
         str(tmp_path),
     )
     assert result.code == 1, result.err
-    assert "see also:" in result.out and "train.synthgate.yaml:7:" in result.out
+    assert "see also:" in result.out
+    assert "train.synthgate.yaml:7:" in result.out
     log = json.loads(sarif.read_text(encoding="utf-8"))
     (sarif_result,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "XO101"]
     related = sarif_result["relatedLocations"][0]["physicalLocation"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -104,22 +105,31 @@ def test_no_notice_when_nothing_is_left_out() -> None:
 def test_cap_over_a_generated_audit(
     run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    # Each copy of the failing fixture gives 2 fail and 3 warn findings: 7 copies, 14 and 21.
-    for i in range(7):
+    # 7 copies of the failing fixture: more fail and more warn findings than either cap.
+    copies = 7
+    for i in range(copies):
         shutil.copy(FIXTURES / "cli" / "fail.synthgate.yaml", tmp_path / f"m{i}.synthgate.yaml")
     monkeypatch.chdir(tmp_path)
+    one = json.loads(run_cli("audit", "m0.synthgate.yaml", "--format", "json").out)
+    per_copy = one["totals"]["findings"]
+    assert per_copy["error"] == 0
+    fails, warns = copies * per_copy["fail"], copies * per_copy["warn"]
+    assert fails > GithubReporter.MAX_ERRORS
+    assert warns > GithubReporter.MAX_WARNINGS
     result = run_cli("audit", ".", "--format", "github")
     assert result.code == 1
     lines = result.out.splitlines()
     errors = [line for line in lines if line.startswith("::error ")]
     warnings = [line for line in lines if line.startswith("::warning ")]
     assert (len(errors), len(warnings)) == (10, 10)
+    left_errors, left_warnings = fails - 10, warns - 10
     assert lines[-2] == (
-        "::notice title=synthgate::15 more findings not shown as annotations "
-        "(4 errors, 11 warnings); see the full report"
+        f"::notice title=synthgate::{left_errors + left_warnings} more findings not shown as "
+        f"annotations ({left_errors} errors, {left_warnings} warnings); see the full report"
     )
     assert lines[-1] == (
-        "synthgate FAIL: 7 manifests (7 fail); checks: 14 pass, 21 warn, 14 fail (fail-on: fail)"
+        f"synthgate FAIL: {copies} manifests ({copies} fail); checks: "
+        f"{copies * per_copy['pass']} pass, {warns} warn, {fails} fail (fail-on: fail)"
     )
     assert len(lines) == 22
 

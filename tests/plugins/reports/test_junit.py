@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -44,11 +45,20 @@ def test_suites_cases_and_failures(
     xml = _parse(_audit(run_cli, monkeypatch).out, tmp_path)
     suites = list(xml)
     assert [s.name for s in suites] == MANIFESTS
-    # The counts of the text golden file: 2 pass 3 warn 2 fail; 6 pass; 7 pass 1 warn.
+    # A case per finding, passes included; only fail findings are failures, warnings pass.
+    report = json.loads(
+        audit_fixtures(run_cli, monkeypatch, "--format", "json", "--show-passes").out
+    )
+    counts = [m["counts"] for m in report["manifests"]]
     assert [(s.tests, s.failures, s.errors, s.skipped) for s in suites] == [
-        (7, 2, 0, 0),
-        (6, 0, 0, 0),
-        (8, 0, 0, 0),
+        (sum(c.values()), c["fail"], c["error"], 0) for c in counts
+    ]
+    # The mix the fixtures are there for: fail, pass and warn, with passes in every suite.
+    assert [m["verdict"] for m in report["manifests"]] == ["fail", "pass", "warn"]
+    assert [(c["fail"] > 0, c["warn"] > 0, c["pass"] > 0) for c in counts] == [
+        (True, True, True),
+        (False, False, True),
+        (False, True, True),
     ]
     for suite in suites:
         cases = list(suite)
@@ -61,11 +71,12 @@ def test_suites_cases_and_failures(
     assert [c.name for c in failures] == [
         "SG103 human-data-floor /dataset",
         "SG301 subjective-synthetic-share-cap /dataset",
+        "SG303 subjective-labels-human-validated /splits/0/sources/1",
     ]
     (failure,) = failures[0].result
     assert failure.message == "human_share_records is 0.09524, fail when < 0.1"
     assert "expected: human_share_records: fail when < 0.1" in (failure.text or "")
-    assert "fix: Add human-written data" in (failure.text or "")
+    assert "fix: Add human-written records" in (failure.text or "")
 
 
 def test_a_warning_passes_but_is_visible(
@@ -73,7 +84,13 @@ def test_a_warning_passes_but_is_visible(
 ) -> None:
     xml = _parse(_audit(run_cli, monkeypatch).out, tmp_path)
     warn_suite = list(xml)[2]
-    (case,) = [c for c in warn_suite if c.system_out]
+    warned = [c for c in warn_suite if c.system_out]
+    assert [c.name.split()[0] for c in warned] == ["SG401", "SG602"]
+    for other in warned:
+        assert other.is_passed
+        assert not other.result
+        assert other.system_out.startswith("WARNING: warn.synthgate.yaml:")
+    case = warned[0]
     assert case.name == "SG401 eval-set-generator-independence /splits/0/sources/1/generator"
     assert case.is_passed
     assert not case.result

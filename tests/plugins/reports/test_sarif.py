@@ -86,7 +86,9 @@ def test_every_rule_is_described_and_results_point_at_them(
         if f["verdict"] != "pass"
     ]
     results = run["results"]
-    assert len(results) == len(findings) == 6  # passes are not results
+    # Passes are not results: one result per warn, fail or error finding of the audit.
+    not_passes = sum(report["totals"]["findings"][v] for v in ("warn", "fail", "error"))
+    assert len(results) == len(findings) == not_passes > 0
     levels = {"warn": "warning", "fail": "error", "error": "error"}
     for result, (dataset, finding) in zip(results, findings, strict=True):
         loc = finding["location"]
@@ -115,6 +117,13 @@ splits:
       - {id: crowd, records: 100, origin: human}
 
       - records: 900
+        decoding: {top_p: 0.95, temperature: 0.9, strategy: sampling}
+        diversity:
+          near_duplicate_rate: 0.02
+        filtering:
+          methods: [minhash-dedup, classifier-agreement]
+          kept: 900
+          generated: 1500
         human_audit:
           error_rate: 0.2
           items: 120
@@ -128,7 +137,19 @@ splits:
       - {records: 50, id: scraped}
     name: train
 
-dataset: {stage: sft, task_type: sentiment-classification, name: sentiment-fail}
+dataset:
+  contamination:
+    generator_saw_eval_items: false
+    flagged_share: 0
+    eval_sets: [sst-2]
+    method: 13-gram overlap
+  targeted_benchmarks:
+    - sst-2
+  replaces_previous_version: false
+  target_models: [{family: acme, name: acme-sentiment-1b}]
+  stage: sft
+  task_type: sentiment-classification
+  name: sentiment-fail
 """
 
 
@@ -152,7 +173,8 @@ def test_fingerprints_survive_reformatting_but_lines_move(
         ]
 
     before, after = results("a.synthgate.yaml"), results("b.synthgate.yaml")
-    assert len(before) == 5
+    totals = json.loads(run_cli("audit", "a.synthgate.yaml", "--format", "json").out)["totals"]
+    assert len(before) == totals["findings"]["warn"] + totals["findings"]["fail"] > 0
     assert [r[:2] for r in before] == [r[:2] for r in after]
     assert all(b[2] != a[2] for b, a in zip(before, after, strict=True))
 
