@@ -41,6 +41,12 @@ class SchemaParams(CheckParams):
     schema_: dict[str, Any] = Field(alias="schema")
     pointer: str = Field("", pattern=r"^(/[^/]*)*$")
     verdict: Severity = "fail"
+    message: str = Field(
+        "",
+        description="What the finding says when the schema does not hold, in the words of the "
+        "rule (the schema's own error is kept after it); empty: the schema's error alone.",
+    )
+    expected: str = Field("", description="The constraint in words, shown as 'expected'.")
 
     @field_validator("schema_")
     @classmethod
@@ -83,7 +89,7 @@ def _run(scope: ScopeView, params: SchemaParams, context: CheckContext) -> Itera
     data = scope.target.model_dump(mode="json", by_alias=True, exclude_unset=True)
     found, instance = resolve_pointer(data, params.pointer)
     where = scope.pointer + params.pointer
-    expected = f"{params.pointer or '/'} matches the rule's JSON Schema"
+    expected = params.expected or f"{params.pointer or '/'} matches the rule's JSON Schema"
     if not found:
         yield Outcome(
             params.verdict, "absent", expected, f"{where or '/'} is absent", pointer=where
@@ -103,7 +109,11 @@ def _run(scope: ScopeView, params: SchemaParams, context: CheckContext) -> Itera
         params.verdict,
         first.instance if not isinstance(first.instance, dict | list) else "see message",
         expected,
-        f"{where + path or '/'}: {first.message}{more}",
+        (
+            f"{params.message} ({where + path or '/'}: {first.message}{more})"
+            if params.message
+            else f"{where + path or '/'}: {first.message}{more}"
+        ),
         pointer=where + path,
     )
 
