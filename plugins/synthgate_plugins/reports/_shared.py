@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
-from synthgate import AppliedWaiver
+from synthgate import AppliedWaiver, Rule
 
-__all__ = ["extra_counts", "observed", "waiver_note"]
+__all__ = ["extra_counts", "observed", "reason", "waiver_note"]
+
+# A sentence ends at a full stop before a space, except after "et al." and the like.
+_SENTENCE_END = re.compile(r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)\.\s")
 
 
 def observed(value: Any) -> str:
@@ -34,3 +38,26 @@ def waiver_note(waiver: AppliedWaiver) -> str:
     note = ", ".join(part for part in extra if part)
     text = f"waived by {waiver.owner} until {waiver.expires}: {waiver.reason.strip()}"
     return f"{text} ({note})" if note else text
+
+
+def _cite(rule: Rule) -> str:
+    """``Li et al. 2023``: the first reference, short."""
+    if not rule.references:
+        return ""
+    ref = rule.references[0]
+    first = ref.authors.split(",")[0].strip()
+    if "," in ref.authors and not first.endswith("et al."):
+        first += " et al."
+    return f"{first} {ref.year}"
+
+
+def reason(rule: Rule) -> str:
+    """Why a rule matters, in one line: the first sentence of its rationale and its first
+    reference; empty when the rule gives no rationale."""
+    text = " ".join(rule.rationale.split())
+    if not text:
+        return ""
+    match = _SENTENCE_END.search(text)
+    sentence = text[: match.start() + 1] if match else text
+    cite = _cite(rule)
+    return f"{sentence} [{cite}]" if cite else sentence

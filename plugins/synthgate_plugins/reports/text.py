@@ -10,7 +10,7 @@ from synthgate import (
     Verdict,
     empty_counts,
 )
-from synthgate_plugins.reports._shared import extra_counts, observed, waiver_note
+from synthgate_plugins.reports._shared import extra_counts, observed, reason, waiver_note
 
 __all__ = ["TextReporter"]
 
@@ -32,6 +32,7 @@ class TextReporter(Reporter):
 
     def start(self) -> None:
         self._manifest_verdicts = empty_counts()
+        self._rules = {rule.code: rule for rule in self.run.rules}
 
     def add(self, result: ManifestResult) -> None:
         self._manifest_verdicts[result.verdict] += 1
@@ -63,6 +64,10 @@ class TextReporter(Reporter):
         lines = head + self._dim(detail)
         for place in finding.related:
             lines += f"      see also: {place.file}:{place.line}:{place.column} ({place.pointer})\n"
+        rule = self._rules.get(finding.rule)
+        if finding.verdict == "fail" and rule is not None and reason(rule):
+            # A failure says why it matters, with the source behind the rule.
+            lines += f"      why: {reason(rule)}\n"
         if finding.remediation and finding.verdict != "pass":
             lines += f"      fix: {finding.remediation.strip()}\n"
         if waiver is not None:
