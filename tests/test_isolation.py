@@ -161,12 +161,17 @@ def test_a_crashed_check_is_an_error_finding_and_every_report_is_written(
     assert any(f["rule"].startswith("SG") for f in findings)  # every other rule still ran
 
 
-def test_a_crashed_check_exits_3_whatever_fail_on_says(
+def test_a_crashed_check_exits_3_unless_fail_on_never(
     run_cli: Run, site: Callable[..., None]
 ) -> None:
     _crashy_pack(site)
-    result = run_cli("audit", "--policy", "crashpack", "--fail-on", "never", str(PASSING))
-    assert result.code == 3
+    for fail_on in ("fail", "warn"):
+        result = run_cli("audit", "--policy", "crashpack", "--fail-on", fail_on, str(PASSING))
+        assert result.code == 3
+        assert "names the plugin to blame" in result.err
+    advisory = run_cli("audit", "--policy", "crashpack", "--fail-on", "never", str(PASSING))
+    assert advisory.code == 0
+    assert "crashed" in advisory.err  # shown, even when it does not gate
 
 
 def test_disabled_plugins_are_listed_and_never_imported(

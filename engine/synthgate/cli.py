@@ -35,8 +35,8 @@ Exit codes (the same for every format and flag):
   0  no findings at or above the --fail-on level
   1  findings at or above the --fail-on level (never with --fail-on never)
   2  usage, input or policy error (a message says where and what to do)
-  3  internal error, or a check that crashed (a bug: please report it),
-     whatever --fail-on says"""
+  3  internal error, or a check or output format that crashed (a bug: the
+     message names the plugin); a crashed check exits 0 with --fail-on never"""
 
 
 class _PipeClosed(Exception):
@@ -143,8 +143,8 @@ def _config_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "--fail-on",
             type=click.Choice(["warn", "fail", "never"]),
             default=None,
-            help="Lowest verdict that makes the exit code 1 ('never': none does; a crashed "
-            "check still exits 3) [default: fail].",
+            help="Lowest verdict that makes the exit code 1; a crashed check exits 3 "
+            "('never': advisory, nothing gates, not even a crashed check) [default: fail].",
         ),
         click.option(
             "--select",
@@ -414,10 +414,15 @@ def audit(
     if host.reporter_failures():
         sys.exit(3)
     crashed = tally.findings["error"]
-    if crashed:  # whatever --fail-on says: exit codes never change meaning with flags
+    if crashed:
         noun = "check" if crashed == 1 else "checks"
-        click.echo(f"synthgate: {crashed} {noun} crashed; please report at {ISSUES_URL}", err=True)
-        sys.exit(3)
+        click.echo(
+            f"synthgate: {crashed} {noun} crashed: each 'error' finding names the plugin to "
+            f"blame (report a crash of synthgate's own plugins at {ISSUES_URL})",
+            err=True,
+        )
+        # --fail-on never is advisory: crashes are shown but, like every finding, never gate.
+        sys.exit(0 if fail_level == "never" else 3)
     if fail_level != "never" and verdict_rank(tally.verdict()) >= verdict_rank(fail_level):
         sys.exit(1)
     sys.exit(0)
