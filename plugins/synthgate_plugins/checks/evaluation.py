@@ -16,7 +16,7 @@ from synthgate import (
     PolicyContext,
     ScopeView,
 )
-from synthgate_plugins.checks._params import Outcome3
+from synthgate_plugins.checks._params import Outcome3, dataset_scope_only
 
 __all__ = ["EVALUATION_PRESENT", "EvaluationParams"]
 
@@ -39,8 +39,7 @@ class EvaluationParams(CheckParams):
 
 
 def _validate(params: EvaluationParams, context: PolicyContext) -> Iterable[tuple[str, str]]:
-    if context.scope != "dataset":
-        yield "missing", "evaluation-present reads dataset facts: use 'scope: dataset'"
+    yield from dataset_scope_only(context, "evaluation-present", "missing", "reads dataset facts")
 
 
 def _run(scope: ScopeView, params: EvaluationParams, context: CheckContext) -> Iterator[Outcome]:

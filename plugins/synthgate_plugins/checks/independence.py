@@ -17,7 +17,7 @@ from synthgate import (
     ScopeView,
     model_key,
 )
-from synthgate_plugins.checks._params import Outcome3
+from synthgate_plugins.checks._params import Outcome3, dataset_scope_only
 
 __all__ = ["GENERATOR_INDEPENDENCE", "IndependenceParams"]
 
@@ -37,8 +37,9 @@ class IndependenceParams(CheckParams):
 
 
 def _validate(params: IndependenceParams, context: PolicyContext) -> Iterable[tuple[str, str]]:
-    if context.scope != "dataset":
-        yield "compare", "generator-independence compares the whole dataset: use 'scope: dataset'"
+    yield from dataset_scope_only(
+        context, "generator-independence", "compare", "compares the whole dataset"
+    )
 
 
 def _same(a: str, b: str) -> bool:

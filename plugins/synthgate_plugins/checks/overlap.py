@@ -8,7 +8,7 @@ names, and ``derived_from`` (of the dataset or of a source).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Literal
 
 from synthgate import (
@@ -17,11 +17,12 @@ from synthgate import (
     CheckParams,
     CorpusEntry,
     Outcome,
+    PolicyContext,
     Related,
     ScopeView,
     model_key,
 )
-from synthgate_plugins.checks._params import Severity
+from synthgate_plugins.checks._params import Severity, dataset_scope_only
 
 __all__ = ["EVAL_OVERLAP", "EvalOverlapParams"]
 
@@ -151,10 +152,15 @@ def _not_per_manifest(
     yield from ()
 
 
+def _validate(params: EvalOverlapParams, context: PolicyContext) -> Iterable[tuple[str, str]]:
+    yield from dataset_scope_only(context, "eval-overlap", "relation", "relates whole manifests")
+
+
 EVAL_OVERLAP = CheckKind(
     name="eval-overlap",
     summary="An evaluation set shares no data with the training sets audited with it.",
     params=EvalOverlapParams,
     run=_not_per_manifest,
+    validate=_validate,
     relate=_relate,
 )

@@ -21,7 +21,7 @@ from synthgate import (
     Verification,
     model_key,
 )
-from synthgate_plugins.checks._params import Outcome3
+from synthgate_plugins.checks._params import Outcome3, dataset_scope_only
 
 __all__ = ["SELF_TRAINING", "SelfTrainingParams"]
 
@@ -58,8 +58,9 @@ class SelfTrainingParams(CheckParams):
 
 
 def _validate(params: SelfTrainingParams, context: PolicyContext) -> Iterable[tuple[str, str]]:
-    if context.scope != "dataset":
-        yield "unchecked", "self-training compares the whole dataset: use 'scope: dataset'"
+    yield from dataset_scope_only(
+        context, "self-training", "unchecked", "compares the whole dataset"
+    )
     for key, known, what in (
         ("external_methods", _VERIFICATION, "verification"),
         ("model_methods", _VERIFICATION, "verification"),

@@ -23,7 +23,7 @@ from synthgate import (
     ScopeView,
     model_key,
 )
-from synthgate_plugins.checks._params import Outcome3
+from synthgate_plugins.checks._params import Outcome3, dataset_scope_only
 
 __all__ = ["TERMS", "TermsEntry", "TermsParams"]
 
@@ -98,8 +98,7 @@ class TermsParams(CheckParams):
 
 
 def _validate(params: TermsParams, context: PolicyContext) -> Iterable[tuple[str, str]]:
-    if context.scope != "dataset":
-        yield "terms", "terms reads the dataset's intended use: use 'scope: dataset'"
+    yield from dataset_scope_only(context, "terms", "terms", "reads the dataset's intended use")
 
 
 def _judge(entry: TermsEntry, dataset: Dataset, params: TermsParams) -> tuple[Outcome3, str, str]:

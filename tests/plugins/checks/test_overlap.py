@@ -182,3 +182,17 @@ def test_parallel_workers_relate_manifests_like_a_serial_run(
     assert serial == parallel
     failing = [r for r in serial if r["verdict"] == "fail"]
     assert len(failing) == PARALLEL_THRESHOLD // 2
+
+
+def test_only_a_dataset_scope_can_relate_manifests(tmp_path: Path, host: PluginHost) -> None:
+    from synthgate import PolicyError, load_policy
+
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "name: bad\nrules:\n  - code: XO201\n    name: wrong-scope\n    summary: Wrong.\n"
+        "    applies: {scope: source}\n"
+        "    check: {kind: eval-overlap, relation: shared-sources}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PolicyError, match="eval-overlap relates whole manifests"):
+        load_policy(str(path), host)
