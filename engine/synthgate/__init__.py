@@ -16,6 +16,7 @@ _EXPORTS = {
     "hookspec": "synthgate.hookspecs",
     "CheckContext": "synthgate.checks",
     "CheckKind": "synthgate.checks",
+    "Corpus": "synthgate.checks",
     "CorpusEntry": "synthgate.checks",
     "CorpusSource": "synthgate.checks",
     "Related": "synthgate.checks",
@@ -107,6 +108,7 @@ __all__ = [
     "CheckKind",
     "CheckParams",
     "Contamination",
+    "Corpus",
     "CorpusEntry",
     "CorpusSource",
     "Dataset",
@@ -221,6 +223,7 @@ if TYPE_CHECKING:
     from synthgate.checks import (
         CheckContext,
         CheckKind,
+        Corpus,
         CorpusEntry,
         CorpusSource,
         Metric,

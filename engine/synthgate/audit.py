@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from synthgate.adapters import ManifestAdapter, choose_task_type
-from synthgate.checks import CheckContext, CorpusEntry
+from synthgate.checks import CheckContext, Corpus, CorpusEntry
 from synthgate.config import glob_match
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits
 from synthgate.errors import InputError, Problem, UsageError, did_you_mean
@@ -263,7 +263,7 @@ class Audit:
         staged = self.stage_file(item)
         if isinstance(staged, InputError):
             return staged
-        return self.finish(staged, [staged.entry] if staged.entry is not None else [])
+        return self.finish(staged, Corpus([staged.entry] if staged.entry is not None else []))
 
     def stage_file(self, item: ManifestFile) -> Staged | InputError:
         """Read one file through the adapters and evaluate it on its own (see
@@ -322,7 +322,7 @@ class Audit:
         entry = corpus_entry(manifest, document, policy) if relating_rules(policy) else None
         return Staged(result, placed, entry, path)
 
-    def finish(self, staged: Staged, corpus: Sequence[CorpusEntry]) -> ManifestResult:
+    def finish(self, staged: Staged, corpus: Corpus) -> ManifestResult:
         """A staged manifest's final result: cross-manifest rules judged against ``corpus``
         (every manifest of the audit), then waivers applied."""
         policy = self._policy_for_path(staged.path)
@@ -360,14 +360,14 @@ class Audit:
             staged = (self.stage_file(item) for item in items)
         if not relating_rules(self.policy):
             for one in staged:
-                yield one if isinstance(one, InputError) else self.finish(one, ())
+                yield one if isinstance(one, InputError) else self.finish(one, Corpus())
             return
         yield from self._finish_all(list(staged))
 
     def _finish_all(
         self, staged: Sequence[Staged | InputError]
     ) -> Iterator[ManifestResult | InputError]:
-        corpus = [s.entry for s in staged if isinstance(s, Staged) and s.entry is not None]
+        corpus = Corpus(s.entry for s in staged if isinstance(s, Staged) and s.entry is not None)
         for one in staged:
             yield one if isinstance(one, InputError) else self.finish(one, corpus)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from synthgate.models import (
 __all__ = [
     "CheckContext",
     "CheckKind",
+    "Corpus",
     "CorpusEntry",
     "CorpusSource",
     "Metric",
@@ -99,6 +100,8 @@ class CorpusSource:
     origin: Origin
     derived_from: tuple[str, ...]
     pointer: str
+    records: int | None = None
+    """The declared record count, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +133,21 @@ class CorpusEntry:
         """A :class:`Related` place in this manifest."""
         line, column = self.locate(pointer)
         return Related(self.path, pointer, line, column)
+
+
+class Corpus(tuple[CorpusEntry, ...]):
+    """Every manifest of an audit, as cross-manifest checks see them.
+
+    ``memo`` is for the checks: an index a check builds once per audit (keyed by the check's
+    own name) rather than once per manifest, so that relating N manifests stays near linear.
+    """
+
+    memo: dict[str, Any]
+
+    def __new__(cls, entries: Iterable[CorpusEntry] = ()) -> Corpus:
+        corpus = super().__new__(cls, entries)
+        corpus.memo = {}
+        return corpus
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +253,9 @@ class CheckKind:
     run: Callable[[ScopeView, Any, CheckContext], Iterable[Outcome]]
     validate: Callable[[Any, PolicyContext], Iterable[tuple[str, str]]] | None = None
     """Extra load-time checks: yields (parameter path, problem) for names that do not exist."""
-    relate: Callable[[CorpusEntry, Sequence[CorpusEntry], Any], Iterable[Outcome]] | None = None
+    relate: Callable[[CorpusEntry, Corpus, Any], Iterable[Outcome]] | None = None
     """For a cross-manifest check: called once per manifest the rule selects (its dataset
     scope), after every manifest of the audit has been read, with every manifest of the audit
-    (itself included). ``run`` is then never called. Outcomes may carry ``related`` places in
+    (itself included; its ``memo`` holds indexes built once per audit). ``run`` is then never
+    called. Outcomes may carry ``related`` places in
     other manifests."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from synthgate.checks import (
     CheckContext,
+    Corpus,
     CorpusEntry,
     CorpusSource,
     MetricError,
@@ -355,9 +356,15 @@ def corpus_entry(manifest: Manifest, doc: Document, policy: LoadedPolicy) -> Cor
     for i, split in enumerate(manifest.splits):
         for j, source in enumerate(split.sources):
             pointer = f"/splits/{i}/sources/{j}"
+            records = source.records if isinstance(source.records, int) else None
             sources.append(
                 CorpusSource(
-                    source.id, split.name, source.origin, tuple(source.derived_from), pointer
+                    source.id,
+                    split.name,
+                    source.origin,
+                    tuple(source.derived_from),
+                    pointer,
+                    records,
                 )
             )
             pointers += [pointer, f"{pointer}/id", f"{pointer}/derived_from"]
@@ -385,7 +392,7 @@ def _logical(entry: CorpusEntry, pointer: str) -> str:
 
 def relate(
     entry: CorpusEntry,
-    corpus: Sequence[CorpusEntry],
+    corpus: Corpus,
     policy: LoadedPolicy,
     *,
     today: _dt.date | None = None,

@@ -8,6 +8,7 @@ every fingerprint, and renaming a split or source changes those below it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import PurePath
@@ -37,9 +38,15 @@ def logical_pointer(manifest: Manifest, pointer: str) -> str:
     return "".join("/" + escape_pointer(token) for token in out)
 
 
+@functools.lru_cache(maxsize=1024)
+def _posix(path: str) -> str:
+    """A path with forward slashes (every finding of a manifest asks for the same one)."""
+    return PurePath(path).as_posix()
+
+
 def fingerprint(rule: str, manifest_path: str, pointer: str) -> str:
     """``sha256:`` and the hex digest of ``[rule, manifest path (posix), logical pointer]``
     as canonical JSON (give the pointer through :func:`logical_pointer`)."""
-    path = PurePath(manifest_path).as_posix()
+    path = _posix(manifest_path)
     text = json.dumps([rule, path, pointer], ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()

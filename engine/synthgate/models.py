@@ -758,7 +758,9 @@ class Finding(BaseModel):
         default=None, description="The waiver that covers this finding, or that lapsed."
     )
     related: list[Location] = Field(
-        default_factory=list,
+        # A default, not a factory: pydantic copies it, and model_construct (every finding
+        # is built that way) would inspect a factory's signature each time.
+        default=[],
         exclude_if=lambda related: not related,
         description="Places in other manifests this finding concerns (cross-manifest rules); "
         "left out when there are none.",

@@ -16,6 +16,7 @@ from synthgate import (
     CheckKind,
     CheckParams,
     CorpusEntry,
+    CorpusSource,
     Outcome,
     PolicyContext,
     Related,
@@ -48,18 +49,23 @@ class EvalOverlapParams(CheckParams):
     verdict: Severity = "fail"
 
 
-def _names(entry: CorpusEntry) -> set[str]:
-    """The names the manifest's data goes by: its dataset name and its source ids."""
-    return {model_key(entry.dataset.name)} | {model_key(s.id) for s in entry.sources}
+def _local(entry: CorpusEntry) -> set[str]:
+    """The source ids of a manifest: a ``derived_from`` naming one of them is a reference
+    inside the manifest (synthetic data made from its own human seed), not to another."""
+    return {model_key(s.id) for s in entry.sources}
 
 
 def _parents(entry: CorpusEntry) -> Iterator[tuple[str, str]]:
-    """(parent name, pointer) for every ``derived_from`` of the dataset and of its sources."""
+    """(parent name, pointer) for every ``derived_from`` of the dataset and of its sources that
+    names something outside the manifest."""
+    local = _local(entry)
     for k, parent in enumerate(entry.dataset.derived_from):
-        yield model_key(parent), f"/dataset/derived_from/{k}"
+        if model_key(parent) not in local:
+            yield model_key(parent), f"/dataset/derived_from/{k}"
     for source in entry.sources:
         for k, parent in enumerate(source.derived_from):
-            yield model_key(parent), f"{source.pointer}/derived_from/{k}"
+            if model_key(parent) not in local:
+                yield model_key(parent), f"{source.pointer}/derived_from/{k}"
 
 
 def _checked_against(training: CorpusEntry, evaluation: CorpusEntry) -> bool:
@@ -70,79 +76,124 @@ def _checked_against(training: CorpusEntry, evaluation: CorpusEntry) -> bool:
     return model_key(evaluation.dataset.name) in {model_key(n) for n in check.eval_sets}
 
 
-def _links(
-    evaluation: CorpusEntry, training: CorpusEntry, relation: Relation
-) -> list[tuple[str, str, str]]:
-    """(pointer in the evaluation manifest, pointer in the training manifest, what they share)."""
-    links: list[tuple[str, str, str]] = []
+Link = tuple[CorpusEntry, str, str, str]
+"""(training manifest, pointer in the evaluation manifest, pointer in the training manifest,
+what they share)."""
+
+
+class _Index:
+    """The training manifests of an audit, indexed once for every evaluation set."""
+
+    def __init__(self, corpus: Sequence[CorpusEntry]) -> None:
+        self.trainings = [e for e in corpus if e.dataset.stage in TRAINING_STAGES]
+        self.sources: dict[tuple[str, str, int], list[tuple[CorpusEntry, CorpusSource]]] = {}
+        self.names: dict[str, list[tuple[CorpusEntry, str]]] = {}
+        self.parents: dict[str, list[tuple[CorpusEntry, str]]] = {}
+        for entry in self.trainings:
+            self.names.setdefault(model_key(entry.dataset.name), []).append(
+                (entry, "/dataset/name")
+            )
+            for source in entry.sources:
+                self.names.setdefault(model_key(source.id), []).append(
+                    (entry, f"{source.pointer}/id")
+                )
+                key = _same_data(source)
+                if key is not None:
+                    self.sources.setdefault(key, []).append((entry, source))
+            for parent, pointer in _parents(entry):
+                self.parents.setdefault(parent, []).append((entry, pointer))
+
+
+def _same_data(source: CorpusSource) -> tuple[str, str, int] | None:
+    """What two sources of different manifests must share to be taken for the same data: the
+    id, the origin and the declared record count (ids are chosen per manifest, and a generic
+    one such as 'train-human' alone proves nothing)."""
+    if source.records is None:
+        return None
+    return model_key(source.id), source.origin, source.records
+
+
+def _index(corpus: Sequence[CorpusEntry]) -> _Index:
+    memo = getattr(corpus, "memo", None)
+    if memo is None:  # a plain sequence: index it for this call only
+        return _Index(corpus)
+    index = memo.get("eval-overlap")
+    if index is None:
+        index = memo["eval-overlap"] = _Index(corpus)
+    return index  # type: ignore[no-any-return]
+
+
+def _links(evaluation: CorpusEntry, index: _Index, relation: Relation) -> list[Link]:
+    links: list[Link] = []
     if relation == "shared-sources":
-        ids = {model_key(s.id): s for s in training.sources}
         for source in evaluation.sources:
-            other = ids.get(model_key(source.id))
-            if other is not None:
-                links.append((f"{source.pointer}/id", f"{other.pointer}/id", source.id))
+            key = _same_data(source)
+            for training, other in index.sources.get(key, []) if key else []:
+                links.append((training, f"{source.pointer}/id", f"{other.pointer}/id", source.id))
     elif relation == "eval-derived-from-training":
-        names = _names(training)
         for parent, pointer in _parents(evaluation):
-            if parent in names:
-                links.append((pointer, "/dataset/name", parent))
+            for training, theirs in index.names.get(parent, []):
+                links.append((training, pointer, theirs, parent))
     elif relation == "training-derived-from-eval":
-        names = _names(evaluation)
-        for parent, pointer in _parents(training):
-            if parent in names:
-                links.append(("/dataset/name", pointer, parent))
-    elif not _checked_against(training, evaluation):
-        theirs = dict(_parents(training))
+        names = {model_key(evaluation.dataset.name)} | _local(evaluation)
+        for name in sorted(names):
+            for training, theirs in index.parents.get(name, []):
+                links.append((training, "/dataset/name", theirs, name))
+    else:
         for parent, pointer in _parents(evaluation):
-            if parent in theirs:
-                links.append((pointer, theirs[parent], parent))
-    return links
+            for training, theirs in index.parents.get(parent, []):
+                if not _checked_against(training, evaluation):
+                    links.append((training, pointer, theirs, parent))
+    return [link for link in links if link[0].path != evaluation.path]
 
 
 _TOLD = {
-    "shared-sources": "shares {what} with training set '{name}'",
-    "eval-derived-from-training": "is derived from {what} of training set '{name}'",
-    "training-derived-from-eval": "is a parent of training set '{name}' (through {what})",
-    "shared-parents": "comes from the same parent as training set '{name}' ({what}), which "
-    "declares no contamination check against it",
+    "shared-sources": "shares {what} with {whom}",
+    "eval-derived-from-training": "is derived from {what} of {whom}",
+    "training-derived-from-eval": "is a parent (through {what}) of {whom}",
+    "shared-parents": "comes from the same parent ({what}) as {whom}, which declare no "
+    "contamination check against it",
 }
+_SHOWN = 5
+"""Training sets named in a message, and places listed per finding, at most."""
 
 
 def _relate(
     subject: CorpusEntry, corpus: Sequence[CorpusEntry], params: EvalOverlapParams
 ) -> Iterator[Outcome]:
     expected = _EXPECTED[params.relation]
-    trainings = [e for e in corpus if e.path != subject.path and e.dataset.stage in TRAINING_STAGES]
-    found = False
-    for training in trainings:
-        links = _links(subject, training, params.relation)
-        if not links:
-            continue
-        found = True
-        shared = sorted({what for _, _, what in links})
-        told = _TOLD[params.relation].format(
-            what=", ".join(f"'{w}'" for w in shared), name=training.dataset.name
-        )
-        yield Outcome(
-            params.verdict,
-            {"training_manifest": training.path, "shared": shared},
-            expected,
-            f"evaluation set '{subject.dataset.name}' {told} ({training.path})",
-            pointer=links[0][0],
-            related=tuple(
-                dict.fromkeys(
-                    Related(training.path, theirs, *training.locate(theirs))
-                    for _, theirs, _ in links
-                )
-            ),
-        )
-    if not found:
+    index = _index(corpus)
+    links = _links(subject, index, params.relation)
+    if not links:
+        others = sum(1 for e in index.trainings if e.path != subject.path)
         message = (
-            f"compared with {len(trainings)} training set(s) of this audit"
-            if trainings
+            f"compared with {others} training set(s) of this audit"
+            if others
             else "no training set in this audit to compare with (audit them together)"
         )
-        yield Outcome("pass", {"training_manifests": len(trainings)}, expected, message)
+        yield Outcome("pass", {"training_manifests": others}, expected, message)
+        return
+    trainings = list({training.path: training for training, _, _, _ in links}.values())
+    shared = sorted({what for _, _, _, what in links})
+    named = ", ".join(f"'{t.dataset.name}' ({t.path})" for t in trainings[:_SHOWN])
+    more = len(trainings) - _SHOWN
+    whom = ("training set " if len(trainings) == 1 else "training sets ") + named
+    if more > 0:
+        whom += f" and {more} more"
+    told = _TOLD[params.relation].format(
+        what=", ".join(f"'{w}'" for w in shared[:_SHOWN]), whom=whom
+    )
+    related = dict.fromkeys(
+        Related(training.path, theirs, *training.locate(theirs)) for training, _, theirs, _ in links
+    )
+    yield Outcome(
+        params.verdict,
+        {"training_manifests": [t.path for t in trainings], "shared": shared},
+        expected,
+        f"evaluation set '{subject.dataset.name}' {told}",
+        pointer=links[0][1],
+        related=tuple(related)[: _SHOWN * 2],
+    )
 
 
 def _not_per_manifest(

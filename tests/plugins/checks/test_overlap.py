@@ -196,3 +196,39 @@ def test_only_a_dataset_scope_can_relate_manifests(tmp_path: Path, host: PluginH
     )
     with pytest.raises(PolicyError, match="eval-overlap relates whole manifests"):
         load_policy(str(path), host)
+
+
+def test_generic_ids_and_local_references_relate_nothing(host: PluginHost, policy: Path) -> None:
+    # The same id with another record count is other data; a derived_from that names a
+    # source of its own manifest is a reference inside that manifest.
+    train = _manifest(
+        "train-set",
+        "sft",
+        [
+            {"id": "human", "origin": "human", "records": 900},
+            {"id": "gen", "origin": "synthetic", "records": 5, "derived_from": ["human"]},
+        ],
+    )
+    evaluation = _manifest(
+        "eval-set",
+        "eval",
+        [
+            {"id": "human", "origin": "human", "records": 50},
+            {"id": "para", "origin": "synthetic", "records": 5, "derived_from": ["human"]},
+        ],
+    )
+    verdicts = _verdicts(_audit(host, policy, train, evaluation)[1])
+    assert verdicts == {"XO101": "pass", "XO102": "pass", "XO103": "pass", "XO104": "pass"}
+
+
+def test_many_training_sets_give_one_finding_that_names_a_few(
+    host: PluginHost, policy: Path
+) -> None:
+    trainings = [_manifest(f"train-{k}", "sft", [{"id": "shared", **HUMAN}]) for k in range(8)]
+    evaluation = _manifest("eval-set", "eval", [{"id": "shared", **HUMAN}])
+    result = _audit(host, policy, *trainings, evaluation)[-1]
+    (finding,) = [f for f in result.findings if f.rule == "XO101"]
+    assert "training sets 'train-0' (m0.synthgate.yaml)" in finding.message
+    assert finding.message.endswith("and 3 more")
+    assert len(finding.observed["training_manifests"]) == 8
+    assert len(finding.related) == 8
