@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from synthgate.adapters import ManifestAdapter, choose_task_type
 from synthgate.checks import CheckContext, Corpus, CorpusEntry
@@ -63,6 +64,9 @@ _MANIFEST_HINT = (
 )
 PARALLEL_THRESHOLD = 200
 """Batches at least this large are spread over worker processes."""
+HOLD_LIMIT = 1000
+"""With cross-manifest rules, batches up to this large are held in memory until every manifest
+is read; larger ones are read twice instead (memory bounded, about a quarter more time)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,48 +271,65 @@ class Audit:
 
     def stage_file(self, item: ManifestFile) -> Staged | InputError:
         """Read one file through the adapters and evaluate it on its own (see
-        :class:`Staged`), or the input error that stops it from being audited.
-
-        A file that no adapter reads is an error too, whether it was named or found in a
-        directory because its name matches a manifest pattern: never a silent skip.
-        """
+        :class:`Staged`), or the input error that stops it from being audited."""
         try:
-            for adapter in self.adapters:
-                document = adapter.load(item.path, item.display, self.limits)
-                if document is not None:
-                    break
-            else:
-                hints = [a.hint for a in self.adapters if a.hint and _glob_matches(a, item.path)]
-                if item.explicit:
-                    return InputError.at(
-                        item.display,
-                        1,
-                        1,
-                        "not a manifest any installed adapter can read",
-                        "; ".join(hints) or _MANIFEST_HINT,
-                    )
-                return InputError.at(
+            return self.stage_document(self.read(item), item.path)
+        except InputError as exc:
+            return exc
+
+    def read(self, item: ManifestFile) -> Document:
+        """The document the first adapter that knows the file makes of it.
+
+        A file that no adapter reads is an :class:`InputError` too, whether it was named or
+        found in a directory because its name matches a manifest pattern: never a silent skip.
+        """
+        for adapter in self.adapters:
+            document = adapter.load(item.path, item.display, self.limits)
+            if document is not None:
+                break
+        else:
+            hints = [a.hint for a in self.adapters if a.hint and _glob_matches(a, item.path)]
+            if item.explicit:
+                raise InputError.at(
                     item.display,
                     1,
                     1,
-                    "matches the manifest file pattern but no adapter can read it",
-                    f"{_MANIFEST_HINT}; if it is not a manifest, rename it",
+                    "not a manifest any installed adapter can read",
+                    "; ".join(hints) or _MANIFEST_HINT,
                 )
-            if adapter.task_candidates:  # the format's task names, judged by this taxonomy
-                choose_task_type(document.data, self.policy.resolve_task_type)
-            return self.stage_document(document, item.path)
-        except InputError as exc:
-            return exc
+            raise InputError.at(
+                item.display,
+                1,
+                1,
+                "matches the manifest file pattern but no adapter can read it",
+                f"{_MANIFEST_HINT}; if it is not a manifest, rename it",
+            )
+        if adapter.task_candidates:  # the format's task names, judged by this taxonomy
+            choose_task_type(document.data, self.policy.resolve_task_type)
+        return document
+
+    def _manifest(self, document: Document) -> Manifest:
+        if not isinstance(document.data, dict):
+            raise InputError.at(
+                document.path, 1, 1, "a manifest must be a mapping", "see 'synthgate init'"
+            )
+        return validate_model(Manifest, document.data, document)
+
+    def entry_of(self, item: ManifestFile) -> CorpusEntry | None:
+        """What cross-manifest rules see of one file, without evaluating it; None when it
+        cannot be audited (the evaluating pass reports why)."""
+        try:
+            document = self.read(item)
+            manifest = self._manifest(document)
+            return corpus_entry(manifest, document, self._policy_for_path(item.path))
+        except InputError:
+            return None
 
     def stage_document(self, document: Document, path: Path | None = None) -> Staged:
         """Evaluate one read document on its own (see :class:`Staged`); ``path`` is the file
         it came from, for per-path ignores and the central waivers file. Raises
         :class:`InputError` when it is no valid manifest."""
-        if not isinstance(document.data, dict):
-            raise InputError.at(
-                document.path, 1, 1, "a manifest must be a mapping", "see 'synthgate init'"
-            )
-        manifest = validate_model(Manifest, document.data, document)
+        manifest = self._manifest(document)
         placed = []
         if not self.ignore_waivers and self.today is not None:
             known = self.full_policy or self.policy
@@ -351,18 +372,44 @@ class Audit:
     ) -> Iterator[ManifestResult | InputError]:
         """Results in input order; large batches use ``jobs`` worker processes.
 
-        Without cross-manifest rules each result is yielded as soon as it is ready; with them,
-        once every manifest has been read, since any manifest may relate to any other.
+        Each result is yielded as soon as it is ready. With cross-manifest rules every manifest
+        may relate to any other: a small batch is held until all are read; a large one is read
+        twice, first for what cross-manifest rules see of each manifest (a few names each),
+        then to evaluate and stream, so that memory stays bounded however many there are.
         """
-        if jobs > 1 and len(items) >= PARALLEL_THRESHOLD and _can_fork():
-            staged: Iterable[Staged | InputError] = self._parallel(items, jobs)
-        else:
-            staged = (self.stage_file(item) for item in items)
+        parallel = jobs > 1 and len(items) >= PARALLEL_THRESHOLD and _can_fork()
         if not relating_rules(self.policy):
+            staged: Iterable[Staged | InputError] = (
+                self._parallel(_work, items, jobs)
+                if parallel
+                else (self.stage_file(item) for item in items)
+            )
             for one in staged:
                 yield one if isinstance(one, InputError) else self.finish(one, Corpus())
             return
-        yield from self._finish_all(list(staged))
+        if len(items) <= HOLD_LIMIT:
+            held = self._parallel(_work, items, jobs) if parallel else map(self.stage_file, items)
+            yield from self._finish_all(list(held))
+            return
+        entries: Iterable[CorpusEntry | InputError | None] = (
+            self._parallel(_entry_work, items, jobs) if parallel else map(self.entry_of, items)
+        )
+        corpus = Corpus(entry for entry in entries if isinstance(entry, CorpusEntry))
+        global _WORKER_CORPUS
+        _WORKER_CORPUS = corpus
+        try:
+            if parallel:
+                yield from self._parallel(_final_work, items, jobs)
+            else:
+                for item in items:
+                    yield self.final(item, corpus)
+        finally:
+            _WORKER_CORPUS = None
+
+    def final(self, item: ManifestFile, corpus: Corpus) -> ManifestResult | InputError:
+        """One file's final result, cross-manifest rules judged against ``corpus``."""
+        staged = self.stage_file(item)
+        return staged if isinstance(staged, InputError) else self.finish(staged, corpus)
 
     def _finish_all(
         self, staged: Sequence[Staged | InputError]
@@ -371,20 +418,27 @@ class Audit:
         for one in staged:
             yield one if isinstance(one, InputError) else self.finish(one, corpus)
 
-    def _parallel(self, items: Sequence[ManifestFile], jobs: int) -> Iterator[Staged | InputError]:
+    def _parallel(
+        self,
+        work: Callable[[ManifestFile], _T | list[Problem]],
+        items: Sequence[ManifestFile],
+        jobs: int,
+    ) -> Iterator[_T | InputError]:
         import multiprocessing
 
         global _WORKER_AUDIT
         _WORKER_AUDIT = self
         context = multiprocessing.get_context("fork")
         chunk = max(8, min(64, len(items) // (jobs * 8) or 1))
-        with context.Pool(jobs) as pool:
-            for outcome in pool.imap(_work, items, chunksize=chunk):
-                if isinstance(outcome, list):
-                    yield InputError(outcome)
-                else:
-                    yield outcome
-        _WORKER_AUDIT = None
+        try:
+            with context.Pool(jobs) as pool:
+                for outcome in pool.imap(work, items, chunksize=chunk):
+                    if isinstance(outcome, list):
+                        yield InputError(outcome)
+                    else:
+                        yield outcome
+        finally:
+            _WORKER_AUDIT = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,6 +455,9 @@ class Staged:
 
 
 _WORKER_AUDIT: Audit | None = None
+_WORKER_CORPUS: Corpus | None = None
+"""What forked workers inherit: the audit, and (for the evaluating pass) the corpus."""
+_T = TypeVar("_T")
 
 
 def _work(item: ManifestFile) -> Staged | list[Problem]:
@@ -408,6 +465,20 @@ def _work(item: ManifestFile) -> Staged | list[Problem]:
     result = _WORKER_AUDIT.stage_file(item)
     if isinstance(result, InputError):
         return list(result.problems)  # exceptions with custom arguments do not pickle
+    return result
+
+
+def _entry_work(item: ManifestFile) -> CorpusEntry | None:
+    assert _WORKER_AUDIT is not None
+    return _WORKER_AUDIT.entry_of(item)
+
+
+def _final_work(item: ManifestFile) -> ManifestResult | list[Problem]:
+    assert _WORKER_AUDIT is not None
+    assert _WORKER_CORPUS is not None
+    result = _WORKER_AUDIT.final(item, _WORKER_CORPUS)
+    if isinstance(result, InputError):
+        return list(result.problems)
     return result
 
 

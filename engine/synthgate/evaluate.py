@@ -258,6 +258,10 @@ def evaluate(
             if not _selects_scope(compiled, scope):
                 continue
             for outcome in _run(compiled, scope, run_context):
+                verdict = _verdict(compiled, outcome, today)
+                counts[verdict] += 1
+                if verdict == "pass" and not keep_passes:
+                    continue  # counted, but never built: most findings are passes
                 pointer = outcome.pointer if outcome.pointer is not None else scope.pointer
                 finding = _finding(
                     compiled,
@@ -269,9 +273,6 @@ def evaluate(
                     logical_pointer(manifest, pointer),
                     today,
                 )
-                counts[finding.verdict] += 1
-                if finding.verdict == "pass" and not keep_passes:
-                    continue
                 keyed.append((rule.code, pointer_key(pointer), len(keyed), finding))
     keyed.sort(key=lambda item: item[:3])
     result = ManifestResult(
@@ -295,6 +296,17 @@ def ran_rules(policy: LoadedPolicy) -> frozenset[str]:
     return frozenset(compiled.rule.code for compiled in policy.rules)
 
 
+def _verdict(compiled: CompiledRule, outcome: Outcome, today: _dt.date | None) -> Verdict:
+    """An outcome's verdict capped by the rule's severity, and a fail held back to a warning
+    before the rule's ratchet date."""
+    rule = compiled.rule
+    verdict = _cap(outcome.verdict, rule.severity)
+    ratchet = rule.enforce_from
+    if verdict == "fail" and ratchet and today is not None and today < ratchet:
+        return "warn"
+    return verdict
+
+
 def _finding(
     compiled: CompiledRule,
     outcome: Outcome,
@@ -307,12 +319,11 @@ def _finding(
 ) -> Finding:
     """A finding from a sound outcome: capped by severity, ratcheted, located."""
     rule = compiled.rule
-    verdict = _cap(outcome.verdict, rule.severity)
+    verdict = _verdict(compiled, outcome, today)
     message = outcome.message
-    ratchet = rule.enforce_from
-    if verdict == "fail" and ratchet and today is not None and today < ratchet:
-        verdict = "warn"
-        message = f"{message} (becomes a fail on {ratchet.isoformat()})"
+    if verdict != _cap(outcome.verdict, rule.severity):  # held back by a ratchet
+        assert rule.enforce_from is not None
+        message = f"{message} (becomes a fail on {rule.enforce_from.isoformat()})"
     # Outcomes are checked in _guarded, so the models need no validation again.
     extra: dict[str, Any] = {"related": _locations(outcome.related)} if outcome.related else {}
     return Finding.model_construct(

@@ -167,20 +167,34 @@ def test_cli_relates_files_of_one_run_and_sarif_carries_related_locations(
 
 
 def test_parallel_workers_relate_manifests_like_a_serial_run(
-    tmp_path: Path, host: PluginHost, policy: Path
+    tmp_path: Path, host: PluginHost, policy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import synthgate.audit
     from synthgate.audit import PARALLEL_THRESHOLD
 
     for k in range(PARALLEL_THRESHOLD):
         stage = "eval" if k % 2 else "sft"
         text = _manifest(f"set-{k}", stage, [{"id": f"src-{k // 2}", **HUMAN}])
         (tmp_path / f"m{k:03}.synthgate.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "m050-broken.synthgate.yaml").write_text("dataset: [\n", encoding="utf-8")
     audit = Audit.create(str(policy), host=host)
     items = audit.discover([str(tmp_path)])
-    serial = [r.model_dump() for r in audit.results(items, jobs=1)]  # type: ignore[union-attr]
-    parallel = [r.model_dump() for r in audit.results(items, jobs=2)]  # type: ignore[union-attr]
-    assert serial == parallel
-    failing = [r for r in serial if r["verdict"] == "fail"]
+
+    def run(jobs: int) -> list[object]:
+        return [
+            r.render() if isinstance(r, InputError) else r.model_dump()
+            for r in audit.results(items, jobs=jobs)
+        ]
+
+    serial = run(1)
+    assert serial == run(2)
+    assert sum("m050-broken.synthgate.yaml:2:" in str(r) for r in serial) == 1
+    # Past the hold limit, manifests are read twice (names first, then evaluated and
+    # streamed): the results are the same, serial or parallel.
+    monkeypatch.setattr(synthgate.audit, "HOLD_LIMIT", 10)
+    for jobs in (1, 2):
+        assert run(jobs) == serial
+    failing = [r for r in serial if isinstance(r, dict) and r["verdict"] == "fail"]
     assert len(failing) == PARALLEL_THRESHOLD // 2
 
 
