@@ -395,21 +395,11 @@ class Audit:
             self._parallel(_entry_work, items, jobs) if parallel else map(self.entry_of, items)
         )
         corpus = Corpus(entry for entry in entries if isinstance(entry, CorpusEntry))
-        global _WORKER_CORPUS
-        _WORKER_CORPUS = corpus
-        try:
-            if parallel:
-                yield from self._parallel(_final_work, items, jobs)
-            else:
-                for item in items:
-                    yield self.final(item, corpus)
-        finally:
-            _WORKER_CORPUS = None
-
-    def final(self, item: ManifestFile, corpus: Corpus) -> ManifestResult | InputError:
-        """One file's final result, cross-manifest rules judged against ``corpus``."""
-        staged = self.stage_file(item)
-        return staged if isinstance(staged, InputError) else self.finish(staged, corpus)
+        # Workers evaluate each manifest on its own; the cross-manifest rules are judged here,
+        # so the corpus is never copied into them.
+        staged = self._parallel(_work, items, jobs) if parallel else map(self.stage_file, items)
+        for one in staged:
+            yield one if isinstance(one, InputError) else self.finish(one, corpus)
 
     def _finish_all(
         self, staged: Sequence[Staged | InputError]
@@ -455,8 +445,7 @@ class Staged:
 
 
 _WORKER_AUDIT: Audit | None = None
-_WORKER_CORPUS: Corpus | None = None
-"""What forked workers inherit: the audit, and (for the evaluating pass) the corpus."""
+"""What forked workers inherit: the audit."""
 _T = TypeVar("_T")
 
 
@@ -471,15 +460,6 @@ def _work(item: ManifestFile) -> Staged | list[Problem]:
 def _entry_work(item: ManifestFile) -> CorpusEntry | None:
     assert _WORKER_AUDIT is not None
     return _WORKER_AUDIT.entry_of(item)
-
-
-def _final_work(item: ManifestFile) -> ManifestResult | list[Problem]:
-    assert _WORKER_AUDIT is not None
-    assert _WORKER_CORPUS is not None
-    result = _WORKER_AUDIT.final(item, _WORKER_CORPUS)
-    if isinstance(result, InputError):
-        return list(result.problems)
-    return result
 
 
 def _shown(path: Path) -> str:

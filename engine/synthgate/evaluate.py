@@ -359,10 +359,12 @@ def relating_rules(policy: LoadedPolicy) -> list[CompiledRule]:
 
 
 def corpus_entry(manifest: Manifest, doc: Document, policy: LoadedPolicy) -> CorpusEntry:
-    """What cross-manifest checks see of one manifest (see :class:`CorpusEntry`)."""
+    """What cross-manifest checks see of one manifest (see :class:`CorpusEntry`): kept small,
+    since an audit holds one for every manifest."""
     task_type = resolve_task_type(manifest, doc, policy)
     sources = []
-    pointers = ["", "/dataset", "/dataset/name", "/dataset/derived_from"]
+    # Positions of the names a cross-manifest finding may point at in this manifest only.
+    pointers = ["/dataset", "/dataset/name"]
     pointers += [f"/dataset/derived_from/{k}" for k in range(len(manifest.dataset.derived_from))]
     for i, split in enumerate(manifest.splits):
         for j, source in enumerate(split.sources):
@@ -378,11 +380,13 @@ def corpus_entry(manifest: Manifest, doc: Document, policy: LoadedPolicy) -> Cor
                     records,
                 )
             )
-            pointers += [pointer, f"{pointer}/id", f"{pointer}/derived_from"]
+            pointers.append(f"{pointer}/id")
             pointers += [f"{pointer}/derived_from/{k}" for k in range(len(source.derived_from))]
+    # The dataset's long texts and lists play no part in relating manifests.
+    dataset = manifest.dataset.model_copy(update={"description": None, "target_models": []})
     return CorpusEntry(
         path=doc.path,
-        dataset=manifest.dataset,
+        dataset=dataset,
         task_type=task_type,
         verifiability=policy.verifiability(task_type),
         sources=tuple(sources),
