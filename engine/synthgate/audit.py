@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import fnmatch
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -395,11 +396,25 @@ class Audit:
             self._parallel(_entry_work, items, jobs) if parallel else map(self.entry_of, items)
         )
         corpus = Corpus(entry for entry in entries if isinstance(entry, CorpusEntry))
-        # Workers evaluate each manifest on its own; the cross-manifest rules are judged here,
-        # so the corpus is never copied into them.
-        staged = self._parallel(_work, items, jobs) if parallel else map(self.stage_file, items)
-        for one in staged:
-            yield one if isinstance(one, InputError) else self.finish(one, corpus)
+        if not parallel:
+            for item in items:
+                yield self.final(item, corpus)
+            return
+        # Forked workers judge the cross-manifest rules too, reading the corpus they inherit;
+        # frozen, its objects are left alone by the collector, so their pages stay shared.
+        global _WORKER_CORPUS
+        _WORKER_CORPUS = corpus
+        gc.freeze()
+        try:
+            yield from self._parallel(_final_work, items, jobs)
+        finally:
+            _WORKER_CORPUS = None
+            gc.unfreeze()
+
+    def final(self, item: ManifestFile, corpus: Corpus) -> ManifestResult | InputError:
+        """One file's final result, cross-manifest rules judged against ``corpus``."""
+        staged = self.stage_file(item)
+        return staged if isinstance(staged, InputError) else self.finish(staged, corpus)
 
     def _finish_all(
         self, staged: Sequence[Staged | InputError]
@@ -445,7 +460,8 @@ class Staged:
 
 
 _WORKER_AUDIT: Audit | None = None
-"""What forked workers inherit: the audit."""
+_WORKER_CORPUS: Corpus | None = None
+"""What forked workers inherit: the audit, and (for the evaluating pass) the corpus."""
 _T = TypeVar("_T")
 
 
@@ -460,6 +476,15 @@ def _work(item: ManifestFile) -> Staged | list[Problem]:
 def _entry_work(item: ManifestFile) -> CorpusEntry | None:
     assert _WORKER_AUDIT is not None
     return _WORKER_AUDIT.entry_of(item)
+
+
+def _final_work(item: ManifestFile) -> ManifestResult | list[Problem]:
+    assert _WORKER_AUDIT is not None
+    assert _WORKER_CORPUS is not None
+    result = _WORKER_AUDIT.final(item, _WORKER_CORPUS)
+    if isinstance(result, InputError):
+        return list(result.problems)  # exceptions with custom arguments do not pickle
+    return result
 
 
 def _shown(path: Path) -> str:
