@@ -10,10 +10,57 @@ from synthgate import ManifestResult, Reporter, Totals, Verdict
 __all__ = ["JsonReporter"]
 
 
+_STRING = json.encoder.encode_basestring  # the C escaper (non-ASCII kept, as ensure_ascii=False)
+_WORDS = {True: "true", False: "false", None: "null"}
+
+
+def _write(value: Any, pad: str, out: list[str]) -> None:
+    """Append ``value`` to ``out`` as ``json.dumps(value, indent=2, ensure_ascii=False)``
+    would write it, lines after the first starting with ``pad``.
+
+    The standard encoder falls back to pure Python whenever it indents; this writer gives the
+    same bytes (a test compares them on generated values) in a fraction of the time, which is
+    most of what a large audit's JSON report costs.
+    """
+    if isinstance(value, str):
+        out.append(_STRING(value))
+    elif value is None or isinstance(value, bool):
+        out.append(_WORDS[value])
+    elif isinstance(value, int | float):
+        out.append(json.dumps(value) if isinstance(value, float) else int.__repr__(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = pad + "  "
+        out.append("{")
+        first = True
+        for key, item in value.items():
+            out.append(f"\n{inner}" if first else f",\n{inner}")
+            first = False
+            out.append(_STRING(key if isinstance(key, str) else json.dumps(key).strip('"')))
+            out.append(": ")
+            _write(item, inner, out)
+        out.append(f"\n{pad}}}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = pad + "  "
+        out.append("[")
+        for k, item in enumerate(value):
+            out.append(f"\n{inner}" if k == 0 else f",\n{inner}")
+            _write(item, inner, out)
+        out.append(f"\n{pad}]")
+    else:
+        out.append(json.dumps(value, ensure_ascii=False))  # raises for what JSON cannot hold
+
+
 def _dump(value: Any, indent: int) -> str:
-    text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=False)
-    pad = " " * indent
-    return text.replace("\n", "\n" + pad)
+    """``value`` as indented JSON, every line after the first indented by ``indent``."""
+    out: list[str] = []
+    _write(value, " " * indent, out)
+    return "".join(out)
 
 
 class JsonReporter(Reporter):
