@@ -1,10 +1,11 @@
-"""Built-in check kinds: threshold, required, generator-independence, json-schema, self-training,
-evaluation-present, terms and eval-overlap."""
+"""Built-in check kinds: threshold, required, generator-independence, json-schema, fact,
+self-training, evaluation-present, terms and eval-overlap."""
 
 from __future__ import annotations
 
 from synthgate import CheckKind, hookimpl
 from synthgate_plugins.checks.evaluation import EVALUATION_PRESENT
+from synthgate_plugins.checks.fact import FACT
 from synthgate_plugins.checks.independence import GENERATOR_INDEPENDENCE
 from synthgate_plugins.checks.overlap import EVAL_OVERLAP
 from synthgate_plugins.checks.required import REQUIRED
@@ -20,6 +21,7 @@ CHECK_KINDS = [
     REQUIRED,
     GENERATOR_INDEPENDENCE,
     JSON_SCHEMA,
+    FACT,
     SELF_TRAINING,
     EVALUATION_PRESENT,
     TERMS,
