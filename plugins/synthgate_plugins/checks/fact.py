@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from synthgate import (
     CheckContext,
@@ -30,7 +30,7 @@ from synthgate_plugins.checks._params import Outcome3, Severity, show
 
 __all__ = ["FACT", "FactParams"]
 
-_MODELS = {"dataset": Dataset, "split": Split, "source": Source}
+_MODELS: dict[str, type[BaseModel]] = {"dataset": Dataset, "split": Split, "source": Source}
 Value = str | int | float | bool
 
 
@@ -42,7 +42,8 @@ class FactParams(CheckParams):
     allowed: list[Value] | None = None
     forbidden: list[Value] | None = None
     verdict: Severity = "fail"
-    message: str = Field("", description="What the finding says when the fact breaks the rule.")
+    message: str = ""
+    """What the finding says when the fact breaks the rule (the fact's value follows)."""
     when_absent: Outcome3 = "pass"
     when_unknown: Outcome3 = "warn"
 
