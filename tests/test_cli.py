@@ -139,8 +139,8 @@ def test_unknown_policy_pack_suggests_a_name(run_cli: Run) -> None:
 def test_explain_prints_the_rule_card(run_cli: Run) -> None:
     result = run_cli("explain", "SG103")
     assert result.code == 0
-    assert result.out.startswith('<a id="sg103"></a>\n### SG103 human-data-floor\n')
-    for part in ("**Why.**", "**What to do.**", "**References:**", "| Thresholds | anchored:"):
+    assert result.out.startswith("### SG103 human-data-floor\n")
+    for part in ("**Why.**", "**What to do.**", "**References:**", "| Thresholds | anchored ("):
         assert part in result.out
     assert run_cli("explain", "human-data-floor").out == result.out
     unknown = run_cli("explain", "SG1O3")

@@ -56,11 +56,11 @@ def test_a_broken_case_file_is_a_collection_error_with_a_location(
     result.stdout.fnmatch_lines(["*broken.cases.yaml:3:*expect/SG301*"])
 
 
-def test_an_unknown_rule_fails_its_case_with_a_hint(pytester: pytest.Pytester) -> None:
+def test_an_unknown_rule_is_a_collection_error_with_a_hint(pytester: pytest.Pytester) -> None:
     pytester.makefile(".cases.yaml", typo=CASES.replace("{SG301: warn}", "{SG3O1: warn}"))
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(failed=2)
-    result.stdout.fnmatch_lines(["*'SG3O1' names no rule of policy 'default'*"])
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*typo.cases.yaml:15:*'SG3O1' names no rule of policy 'default'*"])
 
 
 def test_audit_fixture_with_an_inline_plugin_and_policy(pytester: pytest.Pytester) -> None:

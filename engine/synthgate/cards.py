@@ -15,9 +15,9 @@ from synthgate.policy import CompiledRule, LoadedPolicy
 __all__ = ["policy_document", "rule_card"]
 
 _BASIS = {
-    "source": "a number reported in a reference (measured in that reference's setting)",
-    "anchored": "a reference number moved to another setting or rounded into a cut-off",
-    "judgment": "a judgment call: the references give a direction, not a number",
+    "source": "numbers reported in a reference, measured in that reference's setting",
+    "anchored": "a reference's number moved to another setting or rounded into a cut-off",
+    "judgment": "the references give a direction, not a number",
     "legal": "provider terms of use, as of the version the rule records",
 }
 
@@ -73,7 +73,7 @@ def rule_card(compiled: CompiledRule) -> str:
         facts.append(("Constraint", f"`{expected}`"))
     facts.append(("Verdicts", worst))
     if rule.basis is not None:
-        basis = f"{rule.basis.kind}: {_BASIS[rule.basis.kind]}"
+        basis = f"{rule.basis.kind} ({_BASIS[rule.basis.kind]})"
         if rule.basis.note:
             basis += f". {_paragraph(rule.basis.note)}"
         facts.append(("Thresholds", basis))

@@ -442,9 +442,9 @@ class Coverage:
             expected = entry["expected"]
             missing = []
             if "pass" not in expected:
-                missing.append("no passing case")
+                missing.append("no case expects it to pass")
             if not expected & {"warn", "fail", "error"}:
-                missing.append("no failing case")
+                missing.append("no case expects it to warn or fail")
             if missing:
                 out.append((policy, code, entry["name"], " and ".join(missing)))
         return out

@@ -690,7 +690,9 @@ def explain(code: str, policy: str | None) -> None:
         )
     from synthgate.cards import rule_card
 
-    click.echo(rule_card(compiled), nl=False)
+    # The card of docs/rules.md, without the HTML anchor a terminal has no use for.
+    card = rule_card(compiled)
+    click.echo(card.split("\n", 1)[1] if card.startswith("<a id=") else card, nl=False)
 
 
 @cli.command()

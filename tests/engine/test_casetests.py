@@ -295,7 +295,7 @@ def test_coverage_counts_own_rules_only(tmp_path: Path, host: PluginHost) -> Non
         coverage.add(result, runner.own_rules(case_file))
     assert {code for _, code in coverage.rules} == {"CH101", "SG301"}
     assert [(code, missing) for _, code, _, missing in coverage.gaps()] == [
-        ("SG301", "no failing case")
+        ("SG301", "no case expects it to warn or fail")
     ]
     assert coverage.unreached() == []
 
@@ -325,7 +325,7 @@ def test_cli_exit_codes_and_report(tmp_path: Path, run_cli: Callable[..., CliRes
     required = run_cli("test", "--require-tests", str(good))
     assert required.code == 1
     assert "SG301 subjective-synthetic-share-cap (default" in required.out
-    assert "no failing case" in required.out
+    assert "no case expects it to warn or fail" in required.out
     bad = _write(
         tmp_path,
         "cases:\n  - name: wrong\n    expect: {SG301: fail}\n",

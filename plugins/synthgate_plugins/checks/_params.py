@@ -15,6 +15,8 @@ Severity = Literal["warn", "fail"]
 
 def show(value: Any) -> str:
     """A number or value as a person reads it in a message."""
+    if isinstance(value, bool):  # as YAML writes it, not as Python does
+        return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
