@@ -105,6 +105,8 @@ _HINTS = {
     "dict_type": "write a mapping: one 'key: value' per line",
     "model_type": "write a mapping of its fields: one 'field: value' per line",
     "model_attributes_type": "write a mapping of its fields: one 'field: value' per line",
+    "too_short": "give at least one item",
+    "string_too_short": "write some text",
 }
 """Hints for values of the wrong type, by pydantic error type."""
 

@@ -274,6 +274,16 @@ def test_values_of_the_wrong_type_get_a_hint(tmp_path: Path) -> None:
     }
 
 
+def test_empty_lists_and_texts_that_need_content_get_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text('dataset:\n  name: ""\nsplits: []\n')
+    hints = {p.pointer: p.hint for p in manifest_problems(path)}
+    assert hints == {
+        "/dataset/name": "write some text",
+        "/splits": "give at least one item",
+    }
+
+
 def test_long_values_are_shortened_in_messages(tmp_path: Path) -> None:
     path = tmp_path / "m.yaml"
     long_name = "x" * 200
