@@ -153,6 +153,10 @@ def test_rules_lists_every_rule_and_the_taxonomy(run_cli: Run) -> None:
     codes = [rule["code"] for rule in json.loads(listing.out)]
     assert codes == sorted(codes)
     assert {"SG101", "SG201", "SG301", "SG401", "SG501"} <= set(codes)
+    default = run_cli("rules").out
+    strict = run_cli("rules", "--pack", "strict").out
+    assert "human_share_records: fail when < 0.1; warn when < 0.5" in default
+    assert "human_share_records: fail when < 0.1; warn when < 0.5" not in strict
     taxonomy = run_cli("rules", "--taxonomy")
     assert "code-generation" in taxonomy.out
     assert "sentiment-analysis           subjective" in taxonomy.out

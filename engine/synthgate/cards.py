@@ -12,7 +12,7 @@ import yaml
 
 from synthgate.policy import CompiledRule, LoadedPolicy
 
-__all__ = ["policy_document", "rule_card"]
+__all__ = ["constraint", "policy_document", "rule_card"]
 
 _BASIS = {
     "source": "numbers reported in a reference, measured in that reference's setting",
@@ -45,7 +45,7 @@ def _paragraph(text: str) -> str:
     return " ".join(text.split())
 
 
-def _expected(compiled: CompiledRule) -> str:
+def constraint(compiled: CompiledRule) -> str:
     """The constraint in words, when the check kind's parameters can say it."""
     expected = getattr(compiled.params, "expected", None)
     if callable(expected):
@@ -68,7 +68,7 @@ def rule_card(compiled: CompiledRule) -> str:
         ("Applies to", _selector(compiled)),
         ("Check", f"`{kind}`: {compiled.kind.summary}"),
     ]
-    expected = _expected(compiled)
+    expected = constraint(compiled)
     if expected:
         facts.append(("Constraint", f"`{expected}`"))
     facts.append(("Verdicts", worst))

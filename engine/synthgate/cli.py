@@ -758,10 +758,15 @@ def rules(policy: str | None, pack: str | None, fmt: str, taxonomy: bool) -> Non
         return
     packs = ", ".join(f"{p.name} {p.version}" for p in loaded.packs)
     click.echo(f"policy {loaded.name} {loaded.version} ({packs}): {len(loaded.rules)} rules")
+    from synthgate.cards import constraint
+
     for compiled in loaded.rules:
         rule = compiled.rule
         kind = compiled.kind.name
         click.echo(f"{rule.code:<7} {rule.severity:<5} {kind:<23} {rule.name}: {rule.summary}")
+        expected = constraint(compiled)
+        if expected:  # the bands, so that a pack's tightened thresholds show
+            click.echo(f"{'':<7} {expected}")
 
 
 @cli.command()
