@@ -173,7 +173,8 @@ def _relate(
         )
         yield Outcome("pass", {"training_manifests": others}, expected, message)
         return
-    trainings = list({training.path: training for training, _, _, _ in links}.values())
+    links.sort(key=lambda link: (link[1], link[0].path, link[2]))  # not the audit's order
+    trainings = sorted({t.path: t for t, _, _, _ in links}.values(), key=lambda t: t.path)
     shared = sorted({what for _, _, _, what in links})
     named = ", ".join(f"'{t.dataset.name}' ({t.path})" for t in trainings[:_SHOWN])
     more = len(trainings) - _SHOWN

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from synthgate import Audit, InputError, ManifestResult, PluginHost, load_plugins
 from synthgate.documents import parse_text
@@ -246,3 +248,60 @@ def test_many_training_sets_give_one_finding_that_names_a_few(
     assert finding.message.endswith("and 3 more")
     assert len(finding.observed["training_manifests"]) == 8
     assert len(finding.related) == 8
+
+
+_SPECS = st.lists(
+    st.tuples(
+        st.sampled_from(["sft", "eval", "pretrain", "unknown"]),
+        st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=3, unique=True),
+        st.lists(st.sampled_from(["p", "q", "set-0", "set-1"]), max_size=2),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@given(specs=_SPECS, rng=st.randoms(use_true_random=False))
+@settings(max_examples=40, deadline=None)
+def test_relations_do_not_depend_on_the_order_of_manifests(
+    tmp_path_factory: pytest.TempPathFactory,
+    specs: list[tuple[str, list[str], list[str]]],
+    rng: Any,
+) -> None:
+    host = load_plugins(builtin_only=True)
+    path = tmp_path_factory.mktemp("overlap") / "overlap.yaml"
+    rules = [
+        {
+            "code": code,
+            "name": relation,
+            "summary": "S.",
+            "applies": {"scope": "dataset", "stages": ["eval"]},
+            "check": {"kind": "eval-overlap", "relation": relation},
+        }
+        for code, relation in _RULES
+    ]
+    path.write_text(yaml.safe_dump({"name": "overlap", "rules": rules}), encoding="utf-8")
+    texts = [
+        _manifest(
+            f"set-{k}",
+            stage,
+            [{"id": source, **HUMAN} for source in sources],
+            derived_from=parents,
+        )
+        for k, (stage, sources, parents) in enumerate(specs)
+    ]
+    order = list(range(len(texts)))
+    shuffled = order[:]
+    rng.shuffle(shuffled)
+
+    def findings(indices: list[int]) -> dict[str, list[tuple[str, str, str]]]:
+        audit = Audit.create(str(path), host=host, keep_passes=True)
+        docs = [parse_text(texts[k], f"m{k}.synthgate.yaml") for k in indices]
+        results = audit.audit_documents(docs)
+        return {
+            r.path: sorted((f.rule, f.verdict, f.message) for f in r.findings)
+            for r in results
+            if isinstance(r, ManifestResult)
+        }
+
+    assert findings(order) == findings(shuffled)
