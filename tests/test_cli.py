@@ -30,7 +30,7 @@ def test_audit_failing_manifest_exits_1_with_located_findings(run_cli: Run) -> N
     path = str(CLI / "fail.synthgate.yaml")
     result = run_cli("audit", path)
     assert result.code == 1
-    assert f"{path}:17:9: SG104 warn [recursion-depth]" in result.out
+    assert f"{path}:22:9: SG104 warn [recursion-depth]" in result.out
     assert "SG301 fail [subjective-synthetic-share-cap]" in result.out
     assert "fix: Keep synthetic records at or below 25%" in result.out
 

@@ -163,6 +163,10 @@ class Metric:
     undefined: Callable[[ScopeView], str | None] | None = None
     """Why the metric has no value although everything is declared (e.g. a share of a scope
     with 0 records), or None; lets a check tell "undefined" apart from "not declared"."""
+    where: Callable[[ScopeView], str | None] | None = None
+    """The absolute JSON Pointer of the fact that decides the value (the source with the
+    highest rate, say), for findings to point at; None when no single fact does (a share of
+    all records) and the finding points at the scope."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +234,17 @@ class CheckContext:
         if memo is not None:
             memo[key] = value
         return value
+
+    def where(self, name: str, scope: ScopeView) -> str | None:
+        """The pointer of the fact that decides metric ``name`` on ``scope``, or None (see
+        :attr:`Metric.where`); raises :class:`MetricError` like :meth:`metric`."""
+        locate = self.metrics[name].where
+        if locate is None:
+            return None
+        try:
+            return locate(scope)
+        except Exception as exc:
+            raise MetricError(name, self.owners.get(name, ""), exc) from exc
 
     def undefined(self, name: str, scope: ScopeView) -> str | None:
         """Why metric ``name`` has no value on ``scope`` although everything is declared, or

@@ -399,6 +399,84 @@ def _all_verified(scope: ScopeView) -> str | None:
     return None
 
 
+def _deciding(
+    read: Callable[[Source], float | None],
+    fact: Callable[[Source], str],
+    *,
+    highest: bool,
+    include: Callable[[Source], bool] = lambda source: True,
+) -> Callable[[ScopeView], str | None]:
+    """A ``where`` for metrics that take the highest (or lowest) value over the synthetic
+    sources in scope: the pointer of that value's fact in the source that has it."""
+
+    def where(scope: ScopeView) -> str | None:
+        best: tuple[float, str] | None = None
+        for pointer, source in scope.synthetic_sources():
+            value = read(source) if include(source) else None
+            if value is None:
+                continue
+            better = best is None or (value > best[0] if highest else value < best[0])
+            if better:
+                best = (value, pointer + fact(source))
+        return best[1] if best is not None else None
+
+    return where
+
+
+def _number(value: object) -> float | None:
+    return None if isinstance(value, str) or value is None else float(value)  # type: ignore[arg-type]
+
+
+def _at(fact: str) -> Callable[[Source], str]:
+    return lambda source: fact
+
+
+def _dataset_fact(pointer: str) -> Callable[[ScopeView], str | None]:
+    return lambda scope: pointer
+
+
+_DEPTH_AT = _deciding(lambda s: _number(s.generation_depth), _at("/generation_depth"), highest=True)
+_NEAR_DUPLICATES_AT = _deciding(
+    lambda s: _number(s.diversity.near_duplicate_rate) if s.diversity else None,
+    _at("/diversity/near_duplicate_rate"),
+    highest=True,
+)
+_VALIDATED_ITEMS_AT = _deciding(
+    lambda s: 0.0 if s.label_validation is None else _number(s.label_validation.items),
+    lambda s: "" if s.label_validation is None else "/label_validation/items",
+    highest=False,
+)
+_KAPPA_AT = _deciding(
+    lambda s: _number(s.label_validation.kappa) if s.label_validation else None,
+    _at("/label_validation/kappa"),
+    highest=False,
+)
+_TESTS_AT = _deciding(
+    lambda s: _number(s.verification.tests_per_item) if s.verification else None,
+    _at("/verification/tests_per_item"),
+    highest=False,
+    include=lambda s: _test_verified(s),
+)
+_PRECISION_AT = _deciding(
+    lambda s: _number(s.verification.verifier_precision) if s.verification else None,
+    _at("/verification/verifier_precision"),
+    highest=False,
+    include=lambda s: _model_verified(s),
+)
+_KEPT_AT = _deciding(
+    lambda s: (
+        s.filtering.kept / s.filtering.generated
+        if s.filtering
+        and isinstance(s.filtering.kept, int)
+        and isinstance(s.filtering.generated, int)
+        and s.filtering.generated
+        else None
+    ),
+    _at("/filtering/kept"),
+    highest=True,
+    include=lambda s: _unverified(s),
+)
+
 _RECORDS = "'records' on every source in scope (and 'synthetic_share' on mixed sources)"
 _TOKENS = "'tokens' on every source in scope (and 'synthetic_share' on mixed sources)"
 _GENERATOR = "'generator' (with 'name' and 'family') on every synthetic source"
@@ -454,6 +532,7 @@ METRICS = [
         "Deepest generation among synthetic sources (1 = generator trained on human data).",
         max_generation_depth,
         "'generation_depth' on every synthetic source",
+        where=_DEPTH_AT,
     ),
     Metric(
         "largest_generator_share",
@@ -497,6 +576,7 @@ METRICS = [
         "1 when human data of the previous version was replaced by this one, 0 when kept.",
         replaced_previous_version,
         "'dataset.replaces_previous_version' (true or false)",
+        where=_dataset_fact("/dataset/replaces_previous_version"),
     ),
     Metric(
         "min_tests_per_item",
@@ -504,6 +584,7 @@ METRICS = [
         min_tests_per_item,
         "'verification.tests_per_item' on every synthetic source verified by unit tests",
         undefined=_no_unit_tests,
+        where=_TESTS_AT,
     ),
     Metric(
         "audit_error_rate",
@@ -518,6 +599,7 @@ METRICS = [
         near_duplicate_rate,
         "'diversity.near_duplicate_rate' on every synthetic source",
         undefined=_no_synthetic_source,
+        where=_NEAR_DUPLICATES_AT,
     ),
     Metric(
         "label_validation_items",
@@ -525,6 +607,7 @@ METRICS = [
         label_validation_items,
         "'label_validation.items' on every synthetic source",
         undefined=_no_synthetic_source,
+        where=_VALIDATED_ITEMS_AT,
     ),
     Metric(
         "label_kappa",
@@ -532,6 +615,7 @@ METRICS = [
         label_kappa,
         "'label_validation.kappa' on every synthetic source with a label validation",
         undefined=_no_label_validation,
+        where=_KAPPA_AT,
     ),
     Metric(
         "human_validated_share",
@@ -546,6 +630,7 @@ METRICS = [
         _judge_fact("human_agreement"),
         "'dataset.judge.human_agreement'",
         undefined=_no_judge,
+        where=_dataset_fact("/dataset/judge/human_agreement"),
     ),
     Metric(
         "judge_agreement_items",
@@ -553,18 +638,21 @@ METRICS = [
         _judge_fact("agreement_items"),
         "'dataset.judge.agreement_items'",
         undefined=_no_judge,
+        where=_dataset_fact("/dataset/judge/agreement_items"),
     ),
     Metric(
         "contamination_flagged_share",
         "Share of evaluation items flagged as overlapping the training data.",
         contamination_flagged_share,
         "'dataset.contamination' with 'method', 'eval_sets' and 'flagged_share'",
+        where=_dataset_fact("/dataset/contamination/flagged_share"),
     ),
     Metric(
         "generator_saw_eval_items",
         "1 when a generator was prompted with evaluation items, 0 when it was not.",
         generator_saw_eval_items,
         "'dataset.contamination.generator_saw_eval_items' (true or false)",
+        where=_dataset_fact("/dataset/contamination/generator_saw_eval_items"),
     ),
     Metric(
         "model_verifier_precision",
@@ -572,6 +660,7 @@ METRICS = [
         model_verifier_precision,
         "'verification.verifier_precision' on every source checked by a model verifier",
         undefined=_no_model_verifier,
+        where=_PRECISION_AT,
     ),
     Metric(
         "unverified_kept_rate",
@@ -579,6 +668,7 @@ METRICS = [
         unverified_kept_rate,
         "'filtering.generated' and 'filtering.kept' on every unverified synthetic source",
         undefined=_all_verified,
+        where=_KEPT_AT,
     ),
 ]
 

@@ -69,10 +69,21 @@ def test_a_waived_finding_keeps_its_verdict_and_leaves_the_manifest_verdict(
 @pytest.mark.parametrize(
     ("scope", "pointers"),
     [
-        ({"split": "extra"}, {"/splits/1/sources/0"}),
-        ({"source": "gen-two"}, {"/splits/0/sources/1"}),
-        ({"pointer": "/splits/0"}, {"/splits/0/sources/1", "/splits/0/sources/2"}),
-        ({}, {"/splits/0/sources/1", "/splits/0/sources/2", "/splits/1/sources/0"}),
+        # SG104's findings point at the generation depth that decided them.
+        ({"split": "extra"}, {"/splits/1/sources/0/generation_depth"}),
+        ({"source": "gen-two"}, {"/splits/0/sources/1/generation_depth"}),
+        (
+            {"pointer": "/splits/0"},
+            {"/splits/0/sources/1/generation_depth", "/splits/0/sources/2/generation_depth"},
+        ),
+        (
+            {},
+            {
+                "/splits/0/sources/1/generation_depth",
+                "/splits/0/sources/2/generation_depth",
+                "/splits/1/sources/0/generation_depth",
+            },
+        ),
     ],
 )
 def test_scope_limits_what_is_waived(

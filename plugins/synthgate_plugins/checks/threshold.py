@@ -170,6 +170,7 @@ def _run(scope: ScopeView, params: ThresholdParams, context: CheckContext) -> It
                 value,
                 expected,
                 f"{params.metric} is {show(value)}, {verdict} when {band.describe()}",
+                pointer=context.where(params.metric, scope),  # the fact that decided it
             )
             return
     yield Outcome("pass", value, expected, f"{params.metric} is {show(value)}")
