@@ -86,16 +86,6 @@ def _synthetic_records(scope: ScopeView) -> tuple[float, list[Source]] | None:
     return total, sources
 
 
-def max_generation_depth(scope: ScopeView) -> MetricValue:
-    """Deepest generation among synthetic sources (0 when there are none)."""
-    depth = 0
-    for _, source in scope.synthetic_sources():
-        if isinstance(source.generation_depth, str):
-            return None
-        depth = max(depth, source.generation_depth)
-    return depth
-
-
 def largest_generator_share(scope: ScopeView) -> MetricValue:
     """Share of synthetic records coming from the single largest generator model."""
     by_model: dict[str, float] = {}
@@ -198,20 +188,6 @@ def _test_verified(source: Source) -> bool:
     return source.verification is not None and source.verification.method == "unit-tests"
 
 
-def min_tests_per_item(scope: ScopeView) -> MetricValue:
-    """Fewest tests per item among synthetic sources verified by unit tests."""
-    values: list[float] = []
-    for _, source in scope.synthetic_sources():
-        if not _test_verified(source):
-            continue
-        assert source.verification is not None
-        tests = source.verification.tests_per_item
-        if isinstance(tests, str):
-            return None
-        values.append(tests)
-    return min(values) if values else None
-
-
 def _no_unit_tests(scope: ScopeView) -> str | None:
     if not any(_test_verified(source) for _, source in scope.synthetic_sources()):
         return "no synthetic source in scope is verified by unit tests"
@@ -242,51 +218,10 @@ def _no_audit(scope: ScopeView) -> str | None:
     return "no synthetic item in scope was audited by people (the audit sample rule asks for one)"
 
 
-def near_duplicate_rate(scope: ScopeView) -> MetricValue:
-    """Highest near-duplicate rate among the synthetic sources in scope."""
-    rates: list[float] = []
-    for _, source in scope.synthetic_sources():
-        rate = source.diversity.near_duplicate_rate if source.diversity is not None else UNKNOWN
-        if isinstance(rate, str):
-            return None
-        rates.append(rate)
-    return max(rates) if rates else None
-
-
 def _no_synthetic_source(scope: ScopeView) -> str | None:
     if next(scope.synthetic_sources(), None) is None:
         return "the scope has no synthetic source"
     return None
-
-
-def label_validation_items(scope: ScopeView) -> MetricValue:
-    """Fewest items on which a synthetic source's labels were compared with human labels.
-
-    A synthetic source without ``label_validation`` counts 0: its labels were not validated.
-    """
-    counts: list[int] = []
-    for _, source in scope.synthetic_sources():
-        validation = source.label_validation
-        if validation is None:
-            counts.append(0)
-            continue
-        if isinstance(validation.items, str):
-            return None
-        counts.append(validation.items)
-    return min(counts) if counts else None
-
-
-def label_kappa(scope: ScopeView) -> MetricValue:
-    """Lowest Cohen's kappa between model and human labels among validated synthetic sources."""
-    values: list[float] = []
-    for _, source in scope.synthetic_sources():
-        validation = source.label_validation
-        if validation is None:
-            continue
-        if isinstance(validation.kappa, str):
-            return None
-        values.append(validation.kappa)
-    return min(values) if values else None
 
 
 def _no_label_validation(scope: ScopeView) -> str | None:
@@ -353,20 +288,6 @@ def _model_verified(source: Source) -> bool:
     return source.verification is not None and source.verification.method == "model-verifier"
 
 
-def model_verifier_precision(scope: ScopeView) -> MetricValue:
-    """Lowest measured precision among the model verifiers of synthetic sources."""
-    values: list[float] = []
-    for _, source in scope.synthetic_sources():
-        if not _model_verified(source):
-            continue
-        assert source.verification is not None
-        precision = source.verification.verifier_precision
-        if isinstance(precision, str):
-            return None
-        values.append(precision)
-    return min(values) if values else None
-
-
 def _no_model_verifier(scope: ScopeView) -> str | None:
     if not any(_model_verified(source) for _, source in scope.synthetic_sources()):
         return "no synthetic source in scope is checked by a model verifier"
@@ -378,53 +299,54 @@ def _unverified(source: Source) -> bool:
     return verification is None or verification.method in ("none", UNKNOWN)
 
 
-def unverified_kept_rate(scope: ScopeView) -> MetricValue:
-    """Highest share of generated items kept by filtering, among unverified synthetic sources."""
-    rates: list[float] = []
-    for _, source in scope.synthetic_sources():
-        if not _unverified(source):
-            continue
-        filtering = source.filtering
-        if filtering is None or isinstance(filtering.generated, str):
-            return None
-        if isinstance(filtering.kept, str) or filtering.generated == 0:
-            return None
-        rates.append(round(filtering.kept / filtering.generated, 6))
-    return max(rates) if rates else None
-
-
 def _all_verified(scope: ScopeView) -> str | None:
     if not any(_unverified(source) for _, source in scope.synthetic_sources()):
         return "every synthetic source in scope is verified automatically"
     return None
 
 
-def _deciding(
+def _known(value: object) -> float | None:
+    """A declared number, or None for 'unknown'."""
+    return None if isinstance(value, str) else value  # type: ignore[return-value]
+
+
+def _extreme(
     read: Callable[[Source], float | None],
     fact: Callable[[Source], str],
     *,
     highest: bool,
     include: Callable[[Source], bool] = lambda source: True,
-) -> Callable[[ScopeView], str | None]:
-    """A ``where`` for metrics that take the highest (or lowest) value over the synthetic
-    sources in scope: the pointer of that value's fact in the source that has it."""
+    empty: MetricValue = None,
+) -> tuple[Callable[[ScopeView], MetricValue], Callable[[ScopeView], str | None]]:
+    """``compute`` and ``where`` of a metric that takes the highest (or lowest) value over the
+    synthetic sources in scope that ``include`` keeps: None when one of them leaves its value
+    unknown (``read`` gives None), ``empty`` when there are none; ``where`` points at the
+    deciding value's fact (``fact(source)``, appended to the source's pointer)."""
+
+    def values(scope: ScopeView) -> list[tuple[float, str]] | None:
+        found = []
+        for pointer, source in scope.synthetic_sources():
+            if not include(source):
+                continue
+            value = read(source)
+            if value is None:
+                return None
+            found.append((value, pointer + fact(source)))
+        return found
+
+    pick = max if highest else min
+
+    def compute(scope: ScopeView) -> MetricValue:
+        found = values(scope)
+        if found is None:
+            return None
+        return pick(value for value, _ in found) if found else empty
 
     def where(scope: ScopeView) -> str | None:
-        best: tuple[float, str] | None = None
-        for pointer, source in scope.synthetic_sources():
-            value = read(source) if include(source) else None
-            if value is None:
-                continue
-            better = best is None or (value > best[0] if highest else value < best[0])
-            if better:
-                best = (value, pointer + fact(source))
-        return best[1] if best is not None else None
+        found = values(scope)
+        return pick(found, key=lambda item: item[0])[1] if found else None
 
-    return where
-
-
-def _number(value: object) -> float | None:
-    return None if isinstance(value, str) or value is None else float(value)  # type: ignore[arg-type]
+    return compute, where
 
 
 def _at(fact: str) -> Callable[[Source], str]:
@@ -435,46 +357,56 @@ def _dataset_fact(pointer: str) -> Callable[[ScopeView], str | None]:
     return lambda scope: pointer
 
 
-_DEPTH_AT = _deciding(lambda s: _number(s.generation_depth), _at("/generation_depth"), highest=True)
-_NEAR_DUPLICATES_AT = _deciding(
-    lambda s: _number(s.diversity.near_duplicate_rate) if s.diversity else None,
+def _kept_rate(source: Source) -> float | None:
+    filtering = source.filtering
+    if filtering is None or isinstance(filtering.generated, str):
+        return None
+    if isinstance(filtering.kept, str) or filtering.generated == 0:
+        return None
+    return round(filtering.kept / filtering.generated, 6)
+
+
+# Deepest generation among synthetic sources (0 when there are none).
+max_generation_depth, _DEPTH_AT = _extreme(
+    lambda s: _known(s.generation_depth), _at("/generation_depth"), highest=True, empty=0
+)
+# Highest near-duplicate rate among the synthetic sources in scope.
+near_duplicate_rate, _NEAR_DUPLICATES_AT = _extreme(
+    lambda s: _known(s.diversity.near_duplicate_rate if s.diversity else UNKNOWN),
     _at("/diversity/near_duplicate_rate"),
     highest=True,
 )
-_VALIDATED_ITEMS_AT = _deciding(
-    lambda s: 0.0 if s.label_validation is None else _number(s.label_validation.items),
+# Fewest items on which a synthetic source's labels were compared with human labels; a source
+# without 'label_validation' counts 0: its labels were not validated.
+label_validation_items, _VALIDATED_ITEMS_AT = _extreme(
+    lambda s: 0 if s.label_validation is None else _known(s.label_validation.items),
     lambda s: "" if s.label_validation is None else "/label_validation/items",
     highest=False,
 )
-_KAPPA_AT = _deciding(
-    lambda s: _number(s.label_validation.kappa) if s.label_validation else None,
+# Lowest Cohen's kappa between model and human labels among validated synthetic sources.
+label_kappa, _KAPPA_AT = _extreme(
+    lambda s: _known(s.label_validation.kappa) if s.label_validation else None,
     _at("/label_validation/kappa"),
     highest=False,
+    include=lambda s: s.label_validation is not None,
 )
-_TESTS_AT = _deciding(
-    lambda s: _number(s.verification.tests_per_item) if s.verification else None,
+# Fewest tests per item among synthetic sources verified by unit tests.
+min_tests_per_item, _TESTS_AT = _extreme(
+    lambda s: _known(s.verification.tests_per_item) if s.verification else None,
     _at("/verification/tests_per_item"),
     highest=False,
-    include=lambda s: _test_verified(s),
+    include=_test_verified,
 )
-_PRECISION_AT = _deciding(
-    lambda s: _number(s.verification.verifier_precision) if s.verification else None,
+# Lowest measured precision among the model verifiers of synthetic sources.
+model_verifier_precision, _PRECISION_AT = _extreme(
+    lambda s: _known(s.verification.verifier_precision) if s.verification else None,
     _at("/verification/verifier_precision"),
     highest=False,
-    include=lambda s: _model_verified(s),
+    include=_model_verified,
 )
-_KEPT_AT = _deciding(
-    lambda s: (
-        s.filtering.kept / s.filtering.generated
-        if s.filtering
-        and isinstance(s.filtering.kept, int)
-        and isinstance(s.filtering.generated, int)
-        and s.filtering.generated
-        else None
-    ),
-    _at("/filtering/kept"),
-    highest=True,
-    include=lambda s: _unverified(s),
+# Highest share of generated items kept by filtering, among unverified synthetic sources.
+unverified_kept_rate, _KEPT_AT = _extreme(
+    _kept_rate, _at("/filtering/kept"), highest=True, include=_unverified
 )
 
 _RECORDS = "'records' on every source in scope (and 'synthetic_share' on mixed sources)"
