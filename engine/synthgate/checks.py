@@ -238,22 +238,21 @@ class CheckContext:
     def where(self, name: str, scope: ScopeView) -> str | None:
         """The pointer of the fact that decides metric ``name`` on ``scope``, or None (see
         :attr:`Metric.where`); raises :class:`MetricError` like :meth:`metric`."""
-        locate = self.metrics[name].where
-        if locate is None:
-            return None
-        try:
-            return locate(scope)
-        except Exception as exc:
-            raise MetricError(name, self.owners.get(name, ""), exc) from exc
+        return self._optional(name, self.metrics[name].where, scope)
 
     def undefined(self, name: str, scope: ScopeView) -> str | None:
         """Why metric ``name`` has no value on ``scope`` although everything is declared, or
         None (see :attr:`Metric.undefined`); raises :class:`MetricError` like :meth:`metric`."""
-        explain = self.metrics[name].undefined
-        if explain is None:
+        return self._optional(name, self.metrics[name].undefined, scope)
+
+    def _optional(
+        self, name: str, call: Callable[[ScopeView], str | None] | None, scope: ScopeView
+    ) -> str | None:
+        """An optional part of metric ``name`` on ``scope``; its crash blames the metric."""
+        if call is None:
             return None
         try:
-            return explain(scope)
+            return call(scope)
         except Exception as exc:
             raise MetricError(name, self.owners.get(name, ""), exc) from exc
 

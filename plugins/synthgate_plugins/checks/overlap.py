@@ -19,7 +19,6 @@ from synthgate import (
     CorpusSource,
     Outcome,
     PolicyContext,
-    Related,
     ScopeView,
     model_key,
 )
@@ -184,9 +183,7 @@ def _relate(
     told = _TOLD[params.relation].format(
         what=", ".join(f"'{w}'" for w in shared[:_SHOWN]), whom=whom
     )
-    related = dict.fromkeys(
-        Related(training.path, theirs, *training.locate(theirs)) for training, _, theirs, _ in links
-    )
+    related = dict.fromkeys(training.related(theirs) for training, _, theirs, _ in links)
     yield Outcome(
         params.verdict,
         {"training_manifests": [t.path for t in trainings], "shared": shared},
