@@ -5,9 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Literal
 
-from synthgate import PolicyContext
+from pydantic import BaseModel
 
-__all__ = ["Outcome3", "Severity", "dataset_scope_only", "show"]
+from synthgate import (
+    Dataset,
+    PolicyContext,
+    Scope,
+    ScopeView,
+    Source,
+    Split,
+    did_you_mean,
+    field_names_at,
+)
+
+__all__ = ["Outcome3", "Severity", "dataset_scope_only", "fact_problem", "follow", "show"]
 
 Outcome3 = Literal["pass", "warn", "fail"]
 Severity = Literal["warn", "fail"]
@@ -29,3 +40,32 @@ def dataset_scope_only(
     (reported at parameter ``key``; ``reads`` says what the kind looks at)."""
     if context.scope != "dataset":
         yield key, f"{kind} {reads}: use 'scope: dataset'"
+
+
+_MODELS: dict[str, type[BaseModel]] = {"dataset": Dataset, "split": Split, "source": Source}
+
+
+def fact_problem(fact: str, scope: Scope) -> str | None:
+    """What is wrong with a dotted fact path (``generator.name``) on a scope of kind
+    ``scope``, with a "did you mean"; None when it names a field."""
+    parts = fact.split(".")
+    for depth, part in enumerate(parts):
+        # A fact steps through fields only: a list's items have no single value to name.
+        choices = field_names_at(_MODELS[scope], parts[:depth], by_alias=False)
+        if part not in choices:
+            hint = did_you_mean(part, choices)
+            return f"'{fact}' names no field of a {scope}" + (f"; {hint}" if hint else "")
+    return None
+
+
+def follow(scope: ScopeView, fact: str) -> tuple[Any, str, str | None]:
+    """(value, pointer, missing) for a dotted fact of the scope: the value (None when a part
+    is absent), the pointer of the last part present, and the first part absent (or None)."""
+    value: Any = scope.target
+    pointer = scope.pointer
+    for part in fact.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None, pointer, part
+        pointer += "/" + part
+    return value, pointer, None

@@ -11,26 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from synthgate import (
     CheckContext,
     CheckKind,
     CheckParams,
-    Dataset,
     Outcome,
     PolicyContext,
     ScopeView,
-    Source,
-    Split,
-    did_you_mean,
-    field_names_at,
 )
-from synthgate_plugins.checks._params import Outcome3, Severity, show
+from synthgate_plugins.checks._params import Outcome3, Severity, fact_problem, follow, show
 
 __all__ = ["FACT", "FactParams"]
 
-_MODELS: dict[str, type[BaseModel]] = {"dataset": Dataset, "split": Split, "source": Source}
 Value = str | int | float | bool
 
 
@@ -62,18 +56,9 @@ class FactParams(CheckParams):
 
 
 def _validate(params: FactParams, context: PolicyContext) -> Iterable[tuple[str, str]]:
-    model = _MODELS[context.scope]
-    parts = params.fact.split(".")
-    for depth, part in enumerate(parts):
-        choices = field_names_at(model, parts[:depth], by_alias=False)
-        if part not in choices:
-            hint = did_you_mean(part, choices)
-            yield (
-                "fact",
-                f"'{params.fact}' names no field of a {context.scope}"
-                + (f"; {hint}" if hint else ""),
-            )
-            return
+    problem = fact_problem(params.fact, context.scope)
+    if problem is not None:
+        yield "fact", problem
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -86,21 +71,17 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _run(scope: ScopeView, params: FactParams, context: CheckContext) -> Iterator[Outcome]:
-    value: Any = scope.target
-    pointer = scope.pointer
+    value, pointer, absent = follow(scope, params.fact)
     expected = params.expected()
-    for part in params.fact.split("."):
-        value = getattr(value, part, None)
-        if value is None:
-            yield Outcome(
-                params.when_absent,
-                "absent",
-                expected,
-                f"{scope.kind} has no {params.fact}",
-                pointer=pointer,
-            )
-            return
-        pointer += "/" + part
+    if absent is not None:
+        yield Outcome(
+            params.when_absent,
+            "absent",
+            expected,
+            f"{scope.kind} has no {params.fact}",
+            pointer=pointer,
+        )
+        return
     if isinstance(value, str) and value == "unknown":
         yield Outcome(
             params.when_unknown,

@@ -5,26 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from synthgate import (
     CheckContext,
     CheckKind,
     CheckParams,
-    Dataset,
     Outcome,
     PolicyContext,
     ScopeView,
-    Source,
-    Split,
-    did_you_mean,
-    field_names_at,
 )
-from synthgate_plugins.checks._params import Severity
+from synthgate_plugins.checks._params import Severity, fact_problem, follow
 
 __all__ = ["REQUIRED", "RequiredParams"]
-
-_MODELS: dict[str, type[BaseModel]] = {"dataset": Dataset, "split": Split, "source": Source}
 
 
 class RequiredParams(CheckParams):
@@ -35,19 +28,10 @@ class RequiredParams(CheckParams):
 
 
 def _validate(params: RequiredParams, context: PolicyContext) -> Iterable[tuple[str, str]]:
-    model = _MODELS[context.scope]
     for index, fact in enumerate(params.facts):
-        parts = fact.split(".")
-        for depth, part in enumerate(parts):
-            # A fact steps through fields only: a list's items have no single value to require.
-            choices = field_names_at(model, parts[:depth], by_alias=False)
-            if part not in choices:
-                hint = did_you_mean(part, choices)
-                yield (
-                    f"facts/{index}",
-                    f"'{fact}' names no field of a {context.scope}" + (f"; {hint}" if hint else ""),
-                )
-                break
+        problem = fact_problem(fact, context.scope)
+        if problem is not None:
+            yield f"facts/{index}", problem
 
 
 def _missing(value: Any) -> bool:
@@ -57,15 +41,10 @@ def _missing(value: Any) -> bool:
 def _run(scope: ScopeView, params: RequiredParams, context: CheckContext) -> Iterator[Outcome]:
     missing: list[tuple[str, str]] = []
     for fact in params.facts:
-        value: Any = scope.target
-        pointer = scope.pointer
-        for part in fact.split("."):
-            value = getattr(value, part, None)
-            pointer += "/" + part
-            if value is None:
-                break
+        value, pointer, absent = follow(scope, fact)
         if _missing(value):
-            missing.append((fact, pointer))
+            # Located at the first part the file lacks, under the nearest one it has.
+            missing.append((fact, pointer + (f"/{absent}" if absent else "")))
     expected = "declared: " + ", ".join(params.facts)
     if not missing:
         yield Outcome("pass", {"missing": []}, expected, "all required facts are declared")
