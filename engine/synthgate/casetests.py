@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,9 +38,12 @@ from synthgate.documents import (
     unescape_pointer,
 )
 from synthgate.errors import InputError, Problem, did_you_mean
-from synthgate.models import VERDICTS, ManifestResult, Verdict, worst_verdict
+from synthgate.models import Finding, ManifestResult, worst_verdict
 from synthgate.plugins import PluginHost
 from synthgate.validation import validate_model
+
+if TYPE_CHECKING:
+    from synthgate.audit import Audit
 
 __all__ = [
     "CASE_SUFFIXES",
@@ -57,7 +60,6 @@ __all__ = [
 
 CASE_SUFFIXES = (".cases.yaml", ".cases.yml")
 Expectation = Literal["pass", "warn", "fail", "error", "none"]
-EXPECTATIONS: tuple[Expectation, ...] = ("pass", "warn", "fail", "error", "none")
 
 
 class _Strict(BaseModel):
@@ -389,6 +391,8 @@ class CaseResult:
     verdicts: Mapping[str, Expectation]
     """Every rule of the policy (by code) -> its verdict on the case, ``none`` if it did not
     apply."""
+    expected: Mapping[str, Expectation]
+    """The case's expectations by rule code (a case may name a rule by code or name)."""
     mismatches: tuple[Mismatch, ...]
     error: InputError | None = None
     """The case's manifest is not valid (the case fails unless it expects nothing else)."""
@@ -415,46 +419,49 @@ def _indent(text: str, width: int) -> str:
 
 
 @dataclass
+class _Covered:
+    """What the cases of one policy expect of one rule, and whether it ever applied."""
+
+    name: str
+    expected: set[Expectation] = field(default_factory=set)
+    reached: bool = False
+
+
+@dataclass
 class Coverage:
     """Which verdicts the cases expect of each rule a policy defines or overrides."""
 
-    rules: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    """(policy, rule code) -> {"name": ..., "expected": set, "reached": bool}."""
+    rules: dict[tuple[str, str], _Covered] = field(default_factory=dict)
+    """(policy, rule code) -> what its cases expect of it."""
 
     def add(self, result: CaseResult, own: Iterable[tuple[str, str]]) -> None:
         """Count one case's expectations and verdicts for the rules in ``own``."""
         for code, name in own:
-            entry = self.rules.setdefault(
-                (result.policy, code), {"name": name, "expected": set(), "reached": False}
-            )
-            if result.verdicts.get(code, "none") != "none":
-                entry["reached"] = True
-        for ref, expected in result.case.expect.items():
-            for (policy, code), entry in self.rules.items():
-                if policy == result.policy and ref in (code, entry["name"]):
-                    entry["expected"].add(expected)
+            covered = self.rules.setdefault((result.policy, code), _Covered(name))
+            covered.reached |= result.verdicts.get(code, "none") != "none"
+            if code in result.expected:
+                covered.expected.add(result.expected[code])
 
     def gaps(self) -> list[tuple[str, str, str, str]]:
         """(policy, code, name, what is missing) for rules without a passing case or without a
         case where they do not pass."""
         out = []
-        for (policy, code), entry in sorted(self.rules.items()):
-            expected = entry["expected"]
+        for (policy, code), covered in sorted(self.rules.items()):
             missing = []
-            if "pass" not in expected:
+            if "pass" not in covered.expected:
                 missing.append("no case expects it to pass")
-            if not expected & {"warn", "fail", "error"}:
+            if not covered.expected & {"warn", "fail", "error"}:
                 missing.append("no case expects it to warn or fail")
             if missing:
-                out.append((policy, code, entry["name"], " and ".join(missing)))
+                out.append((policy, code, covered.name, " and ".join(missing)))
         return out
 
     def unreached(self) -> list[tuple[str, str, str]]:
         """(policy, code, name) of rules that applied in no case."""
         return [
-            (policy, code, entry["name"])
-            for (policy, code), entry in sorted(self.rules.items())
-            if not entry["reached"]
+            (policy, code, covered.name)
+            for (policy, code), covered in sorted(self.rules.items())
+            if not covered.reached
         ]
 
 
@@ -464,9 +471,9 @@ class CaseRunner:
     def __init__(self, host: PluginHost, limits: Limits = DEFAULT_LIMITS) -> None:
         self.host = host
         self.limits = limits
-        self._audits: dict[tuple[str, _dt.date | None], Any] = {}
+        self._audits: dict[tuple[str, _dt.date | None], Audit] = {}
 
-    def audit_for(self, case_file: CaseFile) -> Any:
+    def audit_for(self, case_file: CaseFile) -> Audit:
         """The :class:`~synthgate.audit.Audit` a case file's cases run in."""
         from synthgate.audit import Audit
 
@@ -517,49 +524,43 @@ class CaseRunner:
         audit = self.audit_for(case.file)
         policy = audit.policy
         label = f"{policy.name} {policy.version}"
+        expected: dict[str, Expectation] = {}
+        for ref, verdict in case.expect.items():
+            compiled = policy.rule(ref)
+            assert compiled is not None  # check_expectations ran first
+            expected[compiled.rule.code] = verdict
         results = audit.audit_documents(case.documents)
         errors = [r for r in results if isinstance(r, InputError)]
         if errors:
             problems = [p for e in errors for p in e.problems]
-            return CaseResult(case, label, {}, (), InputError(problems))
-        by_rule: dict[str, list[str]] = {}
-        worst: dict[str, list[Verdict]] = {}
+            return CaseResult(case, label, {}, expected, (), InputError(problems))
+        found: dict[str, list[Finding]] = {}
         for result in results:
             assert isinstance(result, ManifestResult)
             for finding in result.findings:
-                worst.setdefault(finding.rule, []).append(finding.verdict)
-                where = f"{finding.location.file}:{finding.location.line}:{finding.location.column}"
-                by_rule.setdefault(finding.rule, []).append(
-                    f"{finding.verdict}: {finding.message} ({where})"
-                )
+                found.setdefault(finding.rule, []).append(finding)
         verdicts: dict[str, Expectation] = {
-            c.rule.code: (worst_verdict(worst[c.rule.code]) if c.rule.code in worst else "none")
+            c.rule.code: worst_verdict(f.verdict for f in found.get(c.rule.code, ()))
+            if c.rule.code in found
+            else "none"
             for c in policy.rules
         }
         mismatches = []
-        for ref, expected in case.expect.items():
-            compiled = policy.rule(ref)
-            assert compiled is not None  # check_expectations ran first
-            code = compiled.rule.code
+        for code, verdict in expected.items():
             actual = verdicts.get(code, "none")
-            if actual != expected:
-                mismatches.append(
-                    Mismatch(
-                        code, compiled.rule.name, expected, actual, tuple(by_rule.get(code, ()))
-                    )
+            if actual != verdict:
+                details = tuple(
+                    f"{f.verdict}: {f.message} "
+                    f"({f.location.file}:{f.location.line}:{f.location.column})"
+                    for f in found.get(code, ())
                 )
-        return CaseResult(case, label, verdicts, tuple(mismatches))
+                compiled = policy.rule(code)
+                assert compiled is not None
+                name = compiled.rule.name
+                mismatches.append(Mismatch(code, name, verdict, actual, details))
+        return CaseResult(case, label, verdicts, expected, tuple(mismatches))
 
     def run_file(self, case_file: CaseFile) -> list[CaseResult]:
         """Every case of a file (after checking its expectations name real rules)."""
         self.check_expectations(case_file)
         return [self.run(case) for case in case_file.cases]
-
-
-def summarize(results: Sequence[CaseResult]) -> dict[str, int]:
-    """Cases passed and failed."""
-    failed = sum(1 for r in results if not r.ok)
-    return {"cases": len(results), "passed": len(results) - failed, "failed": failed}
-
-
-assert set(EXPECTATIONS) == {*VERDICTS, "none"}
