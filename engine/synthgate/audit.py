@@ -17,7 +17,7 @@ from synthgate.adapters import ManifestAdapter, choose_task_type
 from synthgate.checks import CheckContext, Corpus, CorpusEntry
 from synthgate.config import glob_match
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits
-from synthgate.errors import InputError, Problem, UsageError, did_you_mean
+from synthgate.errors import InputError, Problem, UsageError, did_you_mean, display_path
 from synthgate.evaluate import (
     corpus_entry,
     evaluate,
@@ -149,7 +149,7 @@ class Audit:
         today = today if today is not None else _dt.date.today()
         central = None
         if waivers is not None and not ignore_waivers:
-            central = load_waivers_file(waivers, _shown(waivers), full, today, limits)
+            central = load_waivers_file(waivers, display_path(waivers), full, today, limits)
         return cls(
             host,
             loaded,
@@ -485,14 +485,6 @@ def _final_work(item: ManifestFile) -> ManifestResult | list[Problem]:
     if isinstance(result, InputError):
         return list(result.problems)  # exceptions with custom arguments do not pickle
     return result
-
-
-def _shown(path: Path) -> str:
-    """A path as shown in messages: relative to the current directory when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _can_fork() -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synthgate.errors import InputError, Problem, did_you_mean
+from synthgate.errors import InputError, Problem, did_you_mean, display_path
 
 __all__ = [
     "CONFIG_KEYS",
@@ -73,7 +73,7 @@ class Config:
 
     def source(self, key: str) -> str:
         """``file:line`` of a key."""
-        return f"{_display(self.path)}:{self.lines.get(key, 1)}"
+        return f"{display_path(self.path)}:{self.lines.get(key, 1)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +104,7 @@ class Settings:
         """The settings for ``synthgate config``, one ``key = value  # source`` a line."""
         import json
 
-        head = f"# config file: {_display(self.config.path) if self.config else 'none found'}"
+        head = f"# config file: {display_path(self.config.path) if self.config else 'none found'}"
         lines = [head]
         width = max(len(key) for key in CONFIG_KEYS)
         for key in CONFIG_KEYS:
@@ -112,13 +112,6 @@ class Settings:
             shown = json.dumps(value) if value is not None else f"({_DEFAULT_NOTES[key]})"
             lines.append(f"{key:<{width}} = {shown}  # {self.sources[key]}")
         return "\n".join(lines) + "\n"
-
-
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 # --------------------------------------------------------------------------- finding the file
@@ -159,7 +152,7 @@ def load_config(path: Path) -> Config:
     """Read and check a configuration file. Raises :class:`InputError` with ``file:line:col``."""
     import tomllib
 
-    shown = _display(path)
+    shown = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -102,10 +102,10 @@ class CaseFileCollector(pytest.File):
     def collect(self) -> Iterator[CaseItem]:
         """Read the file; a mistake in it is a collection error with file:line:column."""
         from synthgate.casetests import load_case_file
-        from synthgate.errors import SynthgateError
+        from synthgate.errors import SynthgateError, display_path
 
         try:
-            case_file = load_case_file(self.path, _shown(self.path))
+            case_file = load_case_file(self.path, display_path(self.path))
             _runner().check_expectations(case_file)  # a rule the policy lacks: a file error
         except SynthgateError as exc:
             raise self.CollectError(exc.render()) from None
@@ -143,13 +143,6 @@ class CaseItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int, str]:
         """Where the case is, for pytest's report."""
         return self.path, self.case.line - 1, f"case: {self.case.name}"
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 # --------------------------------------------------------------------------- fixtures
