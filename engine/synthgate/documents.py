@@ -9,6 +9,7 @@ its positions come from a small non-recursive scanner, run only when a position 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import os
@@ -25,7 +26,10 @@ import yaml.reader
 from yaml import events as ev
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
+from yaml.parser import Parser as _PyParser
+from yaml.reader import Reader as _Reader
 from yaml.resolver import Resolver
+from yaml.scanner import Scanner as _Scanner
 
 from synthgate.errors import InputError
 
@@ -40,24 +44,25 @@ __all__ = [
     "unescape_pointer",
 ]
 
+
+class _PurePythonParser(_Reader, _Scanner, _PyParser):
+    """PyYAML's pure-Python event parser: the fallback, and the second opinion on errors."""
+
+    def __init__(self, stream: str) -> None:
+        _Reader.__init__(self, stream)
+        _Scanner.__init__(self)
+        _PyParser.__init__(self)
+
+    def dispose(self) -> None:
+        pass
+
+
 try:  # the C parser is most of an audit's speed; the pure-Python one is a fallback
     from yaml._yaml import CParser as _Parser
 
     C_PARSER = True
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml.parser import Parser as _PyParser
-    from yaml.reader import Reader as _Reader
-    from yaml.scanner import Scanner as _Scanner
-
-    class _Parser(_Reader, _Scanner, _PyParser):  # type: ignore[no-redef]
-        def __init__(self, stream: str) -> None:
-            _Reader.__init__(self, stream)
-            _Scanner.__init__(self)
-            _PyParser.__init__(self)
-
-        def dispose(self) -> None:
-            pass
-
+    _Parser = _PurePythonParser  # type: ignore[misc,assignment]
     C_PARSER = False
 
 _warned_no_c_parser = False
@@ -696,6 +701,130 @@ def _container_tag(shown: str, event: Any, is_mapping: bool) -> InputError:
     )
 
 
+# What synthgate says about a YAML syntax error, whichever parser (libyaml or PyYAML's own, of
+# whichever version) found it: the library's wording is matched here and never shown.
+_SYNTAX_HINT = "fix the YAML syntax here (indentation, quotes, a missing ':' or '-')"
+_SYNTAX: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("tab",),
+        "a tab character where indentation must be spaces",
+        "fix the YAML syntax here: indent with spaces only",
+    ),
+    (
+        ("cannot start any token",),
+        "a character that cannot start a YAML value",
+        "fix the YAML syntax here: quote a value that starts with '@', '`' or '%'",
+    ),
+    (
+        ("mapping values",),
+        "mapping values are not allowed here: a ':' where no key can start",
+        "fix the YAML syntax here: quote a value that contains ': ', or fix the indentation",
+    ),
+    (
+        ("expected ':'",),
+        "a key without ':' (or a multi-line value that is not quoted)",
+        "fix the YAML syntax here: add ':' after the key, or quote the value",
+    ),
+    (
+        ("end of stream",),
+        "the file ends inside a quoted value",
+        "fix the YAML syntax here: close the quote that starts the value",
+    ),
+    (
+        ("escape",),
+        "an unknown escape sequence in a double-quoted value",
+        "fix the YAML syntax here: use single quotes, or write '\\\\' for a backslash",
+    ),
+    (
+        ("alphabetic or numeric",),
+        "an anchor or alias without a valid name",
+        "fix the YAML syntax here: '&' and '*' are followed by a name of letters, digits, '-', '_'",
+    ),
+    (
+        ("tag",),
+        "an undefined or malformed tag",
+        "fix the YAML syntax here: remove the tag; manifests and policies need none",
+    ),
+    (
+        ("sequence entries", "'-' indicator", "block collection"),
+        "a list entry ('- ') that does not line up with the entries above",
+        "fix the YAML syntax here: align '- ' with the other entries of the list",
+    ),
+    (
+        ("','", "']'", "'}'", "flow"),
+        "a '[...]' or '{...}' is not closed, or its items are not separated by ','",
+        "fix the YAML syntax here: separate items with ',' and close with ']' or '}'",
+    ),
+    (
+        ("directive", "document"),
+        "a YAML directive or document marker where none can stand",
+        "fix the YAML syntax here: remove the '%' line or the stray '---' / '...'",
+    ),
+    (
+        ("comment or a line break", "comment or line break"),
+        "text after a value where only a comment can follow",
+        "fix the YAML syntax here: quote the value, or put a space before '#'",
+    ),
+    (
+        ("expected key", "block end", "node content", "block mapping"),
+        "the indentation does not match the lines above",
+        _SYNTAX_HINT,
+    ),
+)
+
+
+def _syntax_error(text: str, shown: str, exc: yaml.YAMLError, limits: Limits) -> InputError:
+    """The located error for a YAML syntax error, in synthgate's words."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    said = f"{getattr(exc, 'problem', '') or ''} {getattr(exc, 'context', '') or ''}".lower()
+    if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+        said = "tab"  # libyaml does not say which character it could not read
+    if "nesting" in said:  # a parser's own depth bound, above ours: say it as ours
+        return _too_deep(shown, line, column, limits.max_depth)
+    for words, message, hint in _SYNTAX:
+        if any(word in said for word in words):
+            return InputError.at(shown, line, column, f"malformed YAML: {message}", hint)
+    return InputError.at(shown, line, column, "malformed YAML: cannot be parsed here", _SYNTAX_HINT)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at 0-based ``line`` and ``column`` of ``text``, or ''."""
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    return text[start + column : start + column + 1]
+
+
+_RECHECK_CHARS = 1 << 20
+
+
+def _recheck(text: str, shown: str, limits: Limits, exc: yaml.YAMLError) -> None:
+    """Raise synthgate's own error if one of its checks fires before libyaml's error.
+
+    libyaml reads ahead and has bounds of its own (newer builds stop at 1,000 nesting levels,
+    reported before synthgate sees the 65th): the pure-Python parser over the text up to the
+    error's line decides. Its own syntax errors (the cut text ends early) are not used.
+    """
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is None:
+        return
+    end = 0
+    for _ in range(mark.line + 1):
+        found = text.find("\n", end)
+        end = len(text) if found < 0 else found + 1
+    if end > _RECHECK_CHARS:  # one very long line: up to the error's own position
+        end = min(end, max(mark.index, 0) + 1)
+    with contextlib.suppress(_CutShort):
+        _build(text[:end], shown, limits, {}, _PurePythonParser, partial=True)
+
+
+class _CutShort(Exception):
+    """A cut prefix ended in a syntax error, or held nothing: no finding of synthgate's own."""
+
+
 class _Frame:
     __slots__ = ("anchor", "container", "key", "key_mark", "nodes", "pointer")
 
@@ -716,10 +845,17 @@ def _build(
     shown: str,
     limits: Limits,
     positions: dict[str, tuple[int, int]],
+    parser_class: Callable[[str], Any] | None = None,
+    *,
+    partial: bool = False,
 ) -> Any:
-    """Turn the event stream of ``text`` into plain data, filling ``positions`` (0-based)."""
+    """Turn the event stream of ``text`` into plain data, filling ``positions`` (0-based).
+
+    ``partial``: ``text`` is a cut prefix read only for synthgate's own checks; a syntax error
+    or an empty result is then not an error of its own (:class:`_CutShort`).
+    """
     try:
-        parser = _Parser(text)
+        parser = (parser_class or _Parser)(text)
     except UnicodeEncodeError as exc:  # libyaml reads UTF-8: a lone surrogate cannot be encoded
         raise _lone_surrogate(text, shown, exc) from None
     stack: list[_Frame] = []
@@ -734,23 +870,15 @@ def _build(
         while True:
             try:
                 event = get_event()
-            except yaml.MarkedYAMLError as exc:
-                mark = exc.problem_mark or exc.context_mark
-                line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-                problem = exc.problem or exc.context or "cannot parse"
-                raise InputError.at(
-                    shown,
-                    line,
-                    column,
-                    f"malformed YAML: {problem}",
-                    "fix the YAML syntax here (indentation, quotes, a missing ':' or '-')",
-                ) from None
             except yaml.reader.ReaderError as exc:
+                if partial:  # positions count differently in the pure-Python reader
+                    raise _CutShort from None
                 raise _not_printable(text, shown, exc.position) from None
-            except yaml.YAMLError as exc:  # pragma: no cover - other parser failures
-                raise InputError.at(
-                    shown, 1, 1, f"malformed YAML: {exc}", "fix the YAML syntax"
-                ) from None
+            except yaml.YAMLError as exc:
+                if partial:
+                    raise _CutShort from None
+                _recheck(text, shown, limits, exc)
+                raise _syntax_error(text, shown, exc, limits) from None
             etype = type(event)
             if etype is ev.ScalarEvent:
                 value = _scalar(event, shown)
@@ -855,6 +983,8 @@ def _build(
     finally:
         parser.dispose()
     if root is _NO_KEY:
+        if partial:
+            raise _CutShort
         raise InputError.at(
             shown, 1, 1, "file is empty", "write a manifest (see 'synthgate init') or remove it"
         )

@@ -109,8 +109,8 @@ DUPLICATE_HINT = "a later value must not hide an earlier one"
             id="malformed-indent",
         ),
         pytest.param(
-            "malformed-flow.yaml", 4, 7, "malformed YAML: did not find expected ','", SYNTAX_HINT,
-            None, id="malformed-unclosed-flow",
+            "malformed-flow.yaml", 4, 7, "malformed YAML: a '[...]' or '{...}' is not closed",
+            SYNTAX_HINT, None, id="malformed-unclosed-flow",
         ),
         pytest.param(
             "duplicate-key.yaml", 10, 9, "duplicate key 'records'", DUPLICATE_HINT,
