@@ -915,7 +915,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except (_PipeClosed, BrokenPipeError):
         code = _stdout_closed()
     except click.exceptions.Abort as exc:
-        if isinstance(exc.__cause__, KeyboardInterrupt):
+        # Click chains the KeyboardInterrupt as the cause, or (8.1.0-8.1.3) only as the context.
+        if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
             click.echo("synthgate: interrupted", err=True)
             code = 130
         else:
