@@ -317,8 +317,13 @@ def _parse_json(text: str, shown: str, limits: Limits) -> Document:
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
+        message, hint = _json_syntax(exc.msg)
         raise InputError.at(
-            shown, exc.lineno, exc.colno, f"malformed JSON: {exc.msg}", "fix the JSON syntax here"
+            shown,
+            exc.lineno,
+            exc.colno,
+            f"malformed JSON: {message}",
+            f"fix the JSON syntax here: {hint}",
         ) from None
     except (_DuplicateKey, _NonFinite, ValueError, RecursionError) as exc:
         # The scan finds the problem where it stands; the errors below are fallbacks.
@@ -331,6 +336,33 @@ def _parse_json(text: str, shown: str, limits: Limits) -> Document:
             raise _too_deep(shown, 1, 1, limits.max_depth) from None
         raise _long_int(shown, 1, 1, "") from None
     return Document(shown, data, "json", text, None)
+
+
+# The json module's messages, in synthgate's words (they differ between Python versions).
+_JSON_SYNTAX: tuple[tuple[str, str, str], ...] = (
+    ("expecting value", "a value is missing here", 'write a value ("text", 1, true, null, [], {})'),
+    (
+        "property name",
+        "expected a key in double quotes",
+        "quote every key with double quotes, and remove a ',' before '}'",
+    ),
+    ("',' delimiter", "a ',' is missing between two items", "separate items with ','"),
+    ("':' delimiter", "a ':' is missing after a key", 'write "key": value'),
+    ("unterminated string", "a string is not closed", "close it with a double quote"),
+    ("control character", "a control character inside a string", "write it escaped (\\n, \\t)"),
+    ("escape", "an invalid escape in a string", "write '\\\\' for a backslash"),
+    ("extra data", "text after the end of the document", "remove it, or wrap both in a list"),
+    ("trailing comma", "a ',' before a closing bracket", "remove the ','"),
+)
+
+
+def _json_syntax(said: str) -> tuple[str, str]:
+    """Message and hint for a :class:`json.JSONDecodeError` message."""
+    lowered = said.lower()
+    for words, message, hint in _JSON_SYNTAX:
+        if words in lowered:
+            return message, hint
+    return "cannot be parsed here", "check brackets, quotes and commas"
 
 
 def _duplicate_key(shown: str, line: int, column: int, key: str, pointer: str | None) -> InputError:

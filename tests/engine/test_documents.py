@@ -169,7 +169,7 @@ DUPLICATE_HINT = "a later value must not hide an earlier one"
         ),
         pytest.param(
             "malformed.json", 4, 3,
-            "malformed JSON: Expecting property name enclosed in double quotes",
+            "malformed JSON: expected a key in double quotes",
             "fix the JSON syntax", None, id="malformed-json",
         ),
         pytest.param(
@@ -723,7 +723,7 @@ def test_json_non_finite_number_is_located(name: str, constant: str) -> None:
 
 def test_json_empty_text_is_malformed() -> None:
     problem = text_problem("", json_format=True)
-    assert problem.message == "malformed JSON: Expecting value"
+    assert problem.message == "malformed JSON: a value is missing here"
     assert (problem.line, problem.column) == (1, 1)
 
 

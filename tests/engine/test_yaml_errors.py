@@ -138,3 +138,27 @@ def test_an_unrecognised_parser_error_is_still_ours(monkeypatch: pytest.MonkeyPa
     assert problem.message == "malformed YAML: cannot be parsed here"
     assert "never seen" not in problem.message
     assert (problem.line, problem.column) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        pytest.param("", "a value is missing", id="empty"),
+        pytest.param('{"a": 1,}', "expected a key in double quotes", id="trailing-comma-object"),
+        pytest.param('{"a": 1 "b": 2}', "a ',' is missing", id="missing-comma"),
+        pytest.param('{"a" 1}', "a ':' is missing", id="missing-colon"),
+        pytest.param('{"a": "b', "a string is not closed", id="unterminated"),
+        pytest.param('{"a": "\x01"}', "a control character", id="control"),
+        pytest.param('{"a": "\\q"}', "an invalid escape", id="escape"),
+        pytest.param('{"a": 1} {}', "text after the end", id="extra-data"),
+    ],
+)
+def test_json_syntax_errors_are_in_synthgates_words(text: str, words: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_text(text, "input.json", json_format=True)
+    (problem,) = info.value.problems
+    assert problem.message.startswith("malformed JSON: ")
+    assert words in problem.message
+    assert problem.hint.startswith("fix the JSON syntax here: ")
+    for phrase in ("Expecting", "delimiter", "Unterminated", "Extra data"):
+        assert phrase not in problem.message
