@@ -255,14 +255,12 @@ _WAIVERS = st.lists(
 
 
 @settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(waivers=_WAIVERS)
 def test_waivers_only_touch_findings_in_their_scope(
     tmp_path_factory: pytest.TempPathFactory, waivers: list[dict[str, object]]
 ) -> None:
-    from synthgate.waivers import in_scope
-
     base = _audit(MIX)
     path = _manifest(tmp_path_factory.mktemp("w"), waivers)
     result = _audit(path)
@@ -280,7 +278,7 @@ def test_waivers_only_touch_findings_in_their_scope(
             w
             for w in waivers
             if codes.get(str(w["rule"]), w["rule"]) == before.rule
-            and _covers(w["scope"], before.location.pointer, in_scope)  # type: ignore[arg-type]
+            and _covers(w["scope"], before.location.pointer)  # type: ignore[arg-type]
         ]
         if not covering:
             assert after == before
@@ -296,7 +294,7 @@ def test_waivers_only_touch_findings_in_their_scope(
     )
 
 
-def _covers(scope: dict[str, str], pointer: str, in_scope: object) -> bool:
+def _covers(scope: dict[str, str], pointer: str) -> bool:
     where = {
         "train": "/splits/0",
         "extra": "/splits/1",
@@ -304,4 +302,6 @@ def _covers(scope: dict[str, str], pointer: str, in_scope: object) -> bool:
         "gen-three": "/splits/0/sources/2",
     }
     target = scope.get("pointer") or where.get(scope.get("split") or scope.get("source") or "", "")
-    return in_scope(target, pointer)  # type: ignore[operator,no-any-return]
+    # At or below the target, token by token (an independent model of the waiver's scope).
+    wanted = target.split("/")[1:] if target else []
+    return pointer.split("/")[1:][: len(wanted)] == wanted
