@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict
@@ -19,6 +21,7 @@ import synthgate.evaluate
 import synthgate_plugins.checks
 import synthgate_plugins.metrics
 import synthgate_plugins.packs
+from synthgate.audit import select_rules
 from synthgate.checks import CheckContext, CheckKind, Metric, MetricError, Outcome, ScopeView
 from synthgate.documents import Document, read_document
 from synthgate.errors import InputError
@@ -26,6 +29,7 @@ from synthgate.evaluate import evaluate, pointer_key, resolve_task_type
 from synthgate.models import Finding, Manifest, ManifestResult
 from synthgate.plugins import PluginHost, load_plugins
 from synthgate.policy import CompiledRule, LoadedPolicy, load_policy
+from synthgate.waivers import manifest_waivers
 
 POLICIES = Path(__file__).parents[1] / "fixtures" / "policies"
 EVALUATE = POLICIES / "evaluate"
@@ -627,3 +631,121 @@ def test_dataset_conditions_are_tested_once_per_rule_and_manifest(
     result = run(probe_policy, host, manifest, doc)
     assert sorted(calls) == sorted(c.rule.code for c in probe_policy.rules)
     assert {f.rule for f in result.findings} >= {"SEL108", "SEL111"}
+
+
+# --------------------------------------------------------------------------- nesting limit
+
+
+def _nested_lists(levels: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def _nested_mappings(levels: int) -> Any:
+    value: Any = 0
+    for _ in range(levels):
+        value = {"in": value}
+    return value
+
+
+class NestingPlugin:
+    """An inline plugin whose check kinds observe deeply nested values."""
+
+    @synthgate.hookimpl
+    def synthgate_register_check_kinds(self) -> list[CheckKind]:
+        def observing(value: Any) -> Any:
+            return _yielding(Outcome("warn", value, "x", "deep"))
+
+        return [
+            CheckKind("observes-32-levels", "32.", _NoParams, observing(_nested_lists(32))),
+            CheckKind("observes-33-levels", "33.", _NoParams, observing(_nested_lists(33))),
+            CheckKind(
+                "observes-33-levels-of-mappings", "33.", _NoParams, observing(_nested_mappings(33))
+            ),
+        ]
+
+
+def test_an_observed_value_may_nest_32_levels_and_no_more() -> None:
+    host = PluginHost.from_plugins(
+        [("synthgate-metrics", synthgate_plugins.metrics), ("nesting", NestingPlugin())]
+    )
+    policy = load_policy(str(EVALUATE / "nesting.yaml"), host)
+    manifest, doc = read_manifest("probe.synthgate.yaml")
+    result = run(policy, host, manifest, doc)
+    by_rule = {f.rule: f for f in result.findings}
+    assert by_rule["NE101"].verdict == "warn"
+    assert by_rule["NE101"].observed == _nested_lists(32)
+    for rule, kind in [("NE102", "list"), ("NE103", "dict")]:
+        assert by_rule[rule].verdict == "error"
+        assert by_rule[rule].message.endswith(f"yielded an observed value of type {kind}")
+    assert result.counts == {"pass": 0, "warn": 1, "fail": 0, "error": 2}
+
+
+# --------------------------------------------------------------------------- waivers given
+
+
+WAIVERS_MIX = Path(__file__).parents[1] / "fixtures" / "waivers" / "mix.synthgate.yaml"
+WAIVER_DAY = dt.date(2025, 6, 1)
+SG104_POINTERS = {
+    "/splits/0/sources/1/generation_depth",
+    "/splits/0/sources/2/generation_depth",
+    "/splits/1/sources/0/generation_depth",
+}
+
+
+@pytest.fixture
+def waived_mix(tmp_path: Path, host: PluginHost) -> tuple[Manifest, Document, LoadedPolicy]:
+    """The waiver fixture with three waivers: SG104 and SG302, which match findings, and
+    SG101, which matches none."""
+    data = yaml.safe_load(WAIVERS_MIX.read_text(encoding="utf-8"))
+    data["waivers"] = [
+        {"rule": rule, "reason": "r", "owner": "o", "expires": "2025-07-01"}
+        for rule in ("SG104", "human-audit-sample", "SG101")
+    ]
+    path = tmp_path / "m.synthgate.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    doc = read_document(path)
+    return Manifest.model_validate(doc.data), doc, load_policy("default", host)
+
+
+def test_evaluate_applies_the_waivers_it_is_given(
+    waived_mix: tuple[Manifest, Document, LoadedPolicy], host: PluginHost
+) -> None:
+    manifest, doc, policy = waived_mix
+    placed = manifest_waivers(manifest, doc, policy, WAIVER_DAY)
+    context = CheckContext(host.metrics())
+    plain = evaluate(manifest, doc, policy, context, today=WAIVER_DAY)
+    assert plain.verdict == "fail"
+    assert all(f.waiver is None for f in plain.findings)
+    result = evaluate(manifest, doc, policy, context, today=WAIVER_DAY, waivers=placed)
+    waived = {(f.rule, f.location.pointer) for f in result.findings if f.waiver}
+    assert waived == {("SG104", p) for p in SG104_POINTERS} | {("SG302", "/dataset")}
+    assert result.waived == 4
+    assert result.verdict == "warn"  # SG103 and the stale SG101 waiver are left
+    (stale,) = [f for f in result.findings if f.rule == "SG001"]
+    assert stale.location.pointer == "/waivers/2"
+    assert result.counts["warn"] == plain.counts["warn"] + 1
+
+
+def test_evaluate_judges_stale_waivers_against_the_rules_it_ran(
+    waived_mix: tuple[Manifest, Document, LoadedPolicy], host: PluginHost
+) -> None:
+    manifest, doc, policy = waived_mix
+    placed = manifest_waivers(manifest, doc, policy, WAIVER_DAY)
+    only_sg104 = select_rules(policy, ["SG104"])
+    context = CheckContext(host.metrics())
+    result = evaluate(manifest, doc, only_sg104, context, today=WAIVER_DAY, waivers=placed)
+    assert {f.location.pointer for f in result.findings if f.waiver} == SG104_POINTERS
+    assert [f.rule for f in result.findings if f.rule == "SG001"] == []  # SG302, SG101 did not run
+    assert result.verdict == "pass"
+
+
+def test_evaluate_needs_today_to_apply_waivers(
+    waived_mix: tuple[Manifest, Document, LoadedPolicy], host: PluginHost
+) -> None:
+    manifest, doc, policy = waived_mix
+    placed = manifest_waivers(manifest, doc, policy, WAIVER_DAY)
+    with pytest.raises(ValueError, match=r"evaluate\(\) needs 'today' to apply waivers"):
+        evaluate(manifest, doc, policy, CheckContext(host.metrics()), waivers=placed)

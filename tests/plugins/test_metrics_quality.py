@@ -258,3 +258,78 @@ def test_unverified_kept_rate_reads_unverified_sources_only() -> None:
     )
     empty = dataset_scope(synthetic("a", filtering={"generated": 0, "kept": 0}))
     assert value("unverified_kept_rate", empty) is None
+
+
+# --------------------------------------------------------------------------- edges
+
+
+def _kept(id_: str, kept: int, method: str | None) -> dict[str, Any]:
+    """A synthetic source that kept ``kept`` of 100 generated items, verified by ``method``."""
+    more: dict[str, Any] = {"filtering": {"generated": 100, "kept": kept}}
+    if method is not None:
+        more["verification"] = {"method": method}
+    return synthetic(id_, kept, **more)
+
+
+def test_a_verification_method_of_unknown_counts_as_unverified() -> None:
+    scope = scope_at(
+        manifest([_kept("a", 90, "unknown"), _kept("b", 99, "unit-tests"), _kept("c", 50, "none")]),
+        "dataset",
+    )
+    # a (unknown) and c (none) are unverified; b is verified and does not count.
+    assert value("unverified_kept_rate", scope) == pytest.approx(0.9)
+    assert why("unverified_kept_rate", scope) is None
+    only_unknown = scope_at(manifest([_kept("a", 70, "unknown")]), "dataset")
+    assert value("unverified_kept_rate", only_unknown) == pytest.approx(0.7)
+    assert why("unverified_kept_rate", only_unknown) is None
+    undeclared = scope_at(manifest([_kept("a", 60, None), _kept("b", 99, "unit-tests")]), "dataset")
+    assert value("unverified_kept_rate", undeclared) == pytest.approx(0.6)
+
+
+def test_the_kept_rate_of_unverified_sources_is_undefined_when_every_source_is_verified() -> None:
+    scope = scope_at(
+        manifest([_kept("a", 90, "unit-tests"), _kept("b", 80, "model-verifier")]), "dataset"
+    )
+    assert why("unverified_kept_rate", scope) == (
+        "every synthetic source in scope is verified automatically"
+    )
+
+
+def test_audits_of_zero_items_leave_the_error_rate_undefined_and_say_why() -> None:
+    zero = {"items": 0, "error_rate": 0.0}
+    scope = scope_at(
+        manifest([synthetic("a", human_audit=zero), synthetic("b", human_audit=zero)]), "dataset"
+    )
+    assert value("audit_error_rate", scope) is None
+    assert why("audit_error_rate", scope) == (
+        "no synthetic item in scope was audited by people (the audit sample rule asks for one)"
+    )
+    one_counted = scope_at(
+        manifest(
+            [
+                synthetic("a", human_audit=zero),
+                synthetic("b", human_audit={"items": 40, "error_rate": 0.25}),
+            ]
+        ),
+        "dataset",
+    )
+    assert value("audit_error_rate", one_counted) == pytest.approx(0.25)
+    assert why("audit_error_rate", one_counted) is None
+
+
+def test_families_that_differ_only_in_case_are_one_family() -> None:
+    scope = scope_at(
+        manifest(
+            [
+                synthetic("a", 10, generator={"name": "gpt-4o", "family": "GPT-4"}),
+                synthetic("b", 20, generator={"name": "gpt-4o-mini", "family": "gpt-4"}),
+                synthetic("c", 30, generator={"name": "llama-3.1-70b", "family": "Llama-3"}),
+                synthetic("d", 15, generator={"name": "Llama-3.1-8B ", "family": " llama-3"}),
+            ]
+        ),
+        "dataset",
+    )
+    # GPT-4: 10 + 20 = 30 records, Llama-3: 30 + 15 = 45, of 75 synthetic records.
+    assert value("largest_generator_family_share", scope) == pytest.approx(0.6)
+    assert value("distinct_generator_families", scope) == 2
+    assert value("distinct_generators", scope) == 4

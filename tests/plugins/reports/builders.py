@@ -15,10 +15,22 @@ GOLDEN = FIXTURES / "golden"
 MANIFESTS = ["fail.synthgate.yaml", "pass.synthgate.yaml", "warn.synthgate.yaml"]
 
 
+def running_in_ci() -> bool:
+    """Whether ``CI`` is set, as CI services set it (``CI=false`` or ``CI=0`` does not count)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false")
+
+
 def check_golden(name: str, actual: str) -> None:
-    """Compare with ``tests/fixtures/golden/NAME``; SYNTHGATE_UPDATE_GOLDEN=1 rewrites it."""
+    """Compare with ``tests/fixtures/golden/NAME``; SYNTHGATE_UPDATE_GOLDEN=1 rewrites it,
+    except in CI, where a golden file that rewrote itself would only be compared with itself."""
     path = GOLDEN / name
     if os.environ.get("SYNTHGATE_UPDATE_GOLDEN"):
+        if running_in_ci():
+            pytest.fail(
+                f"SYNTHGATE_UPDATE_GOLDEN is refused when CI is set: {name} would be rewritten "
+                "and then compared with itself; regenerate golden files locally and commit them",
+                pytrace=False,
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual, encoding="utf-8")
     assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"

@@ -62,3 +62,54 @@ def test_colour_only_when_asked(
 def test_golden_files_exist() -> None:
     names = {p.name for p in Path(GOLDEN).iterdir()}
     assert {"audit-passes.txt", "audit.json", "audit.txt"} <= names
+
+
+# --------------------------------------------------------------------------- the update switch
+
+
+@pytest.mark.parametrize("ci", ["true", "1", "yes"])
+def test_the_update_switch_is_refused_in_ci_and_the_golden_file_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ci: str
+) -> None:
+    from tests.plugins.reports import builders
+
+    golden = tmp_path / "out.txt"
+    golden.write_text("reviewed\n", encoding="utf-8")
+    monkeypatch.setattr(builders, "GOLDEN", tmp_path)
+    monkeypatch.setenv("SYNTHGATE_UPDATE_GOLDEN", "1")
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(pytest.fail.Exception) as info:
+        check_golden("out.txt", "rewritten\n")
+    assert "SYNTHGATE_UPDATE_GOLDEN is refused when CI is set" in str(info.value)
+    assert "out.txt" in str(info.value)
+    assert golden.read_text(encoding="utf-8") == "reviewed\n"
+
+
+@pytest.mark.parametrize("ci", [None, "", "false", "0"])
+def test_outside_ci_the_update_switch_rewrites_the_golden_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ci: str | None
+) -> None:
+    from tests.plugins.reports import builders
+
+    monkeypatch.setattr(builders, "GOLDEN", tmp_path)
+    monkeypatch.setenv("SYNTHGATE_UPDATE_GOLDEN", "1")
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    check_golden("new/out.txt", "fresh\n")
+    assert (tmp_path / "new" / "out.txt").read_text(encoding="utf-8") == "fresh\n"
+
+
+def test_without_the_switch_a_changed_output_fails_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.plugins.reports import builders
+
+    golden = tmp_path / "out.txt"
+    golden.write_text("reviewed\n", encoding="utf-8")
+    monkeypatch.setattr(builders, "GOLDEN", tmp_path)
+    monkeypatch.delenv("SYNTHGATE_UPDATE_GOLDEN", raising=False)
+    with pytest.raises(AssertionError, match=r"out\.txt differs from its golden file"):
+        check_golden("out.txt", "changed\n")
+    assert golden.read_text(encoding="utf-8") == "reviewed\n"
