@@ -329,7 +329,7 @@
         const pointer = "/splits/" + i + "/sources/" + j;
         const origin = value(s, "origin") || "unknown";
         const r = records(s);
-        node("src:" + s.id, 1 + level.get(s.id), split.name + " \u203a " + s.id, "source:" + origin, pointer,
+        node("src:" + s.id, 1 + level.get(s.id), (m.splits.length > 1 ? split.name + " \u203a " : "") + s.id, "source:" + origin, pointer,
           split.name + " / " + s.id + ": " + origin + (r !== null ? ", " + fmt(r) + " records" : ", records unknown"));
         (value(s, "derived_from") || []).forEach(function (parent) {
           if (ids.has(parent)) edges.push({ from: "src:" + parent, to: "src:" + s.id, kind: "derived" });
@@ -400,7 +400,7 @@
   }
   function drawGraph(nodes, edges, columns) {
     if (!nodes.length) return el("div", { class: "empty" }, "no sources to draw");
-    const nodeW = 176, nodeH = 26, gapY = 22, colW = 212, top = 34;
+    const nodeW = 168, nodeH = 26, gapY = 22, colW = 200, top = 34;
     const byColumn = [];
     for (let c = 0; c < columns; c++) byColumn.push([]);
     nodes.forEach(function (n) { byColumn[n.column].push(n); });
@@ -454,10 +454,10 @@
       group.appendChild(svg("rect", { x: n.x, y: n.y, width: nodeW, height: nodeH, rx: n.kind === "family" ? 13 : 4,
         fill: fills[n.kind] || "#fff", stroke: stroke, "stroke-width": worst === "pass" ? 1 : 2.5,
         "stroke-dasharray": n.kind === "external" || n.kind === "linked" ? "4 2" : null }));
-      group.appendChild(svg("text", { x: n.x + 8, y: n.y + 17, fill: "#1d2330" }, short(n.label, 25)));
+      group.appendChild(svg("text", { x: n.x + 8, y: n.y + 17, fill: "#1d2330" }, short(n.label, 24)));
       if (n.marks.length) {
         const codes = Array.from(new Set(n.marks.map(function (mk) { return mk[0]; })));
-        group.appendChild(svg("text", { x: n.x + nodeW - 4, y: n.y - 3, fill: stroke, "font-size": 10, "text-anchor": "end" }, short(codes.join(" "), 26)));
+        group.appendChild(svg("text", { x: n.x + nodeW - 4, y: n.y - 3, fill: stroke, "font-size": 10, "text-anchor": "end" }, short(codes.join(" "), 25)));
       }
       if (n.manifest !== undefined && n.manifest !== null) {
         const target = n.manifest;
