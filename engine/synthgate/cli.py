@@ -478,6 +478,7 @@ def _run_info(runner: Audit, color: bool, verbose: bool, fail_on: str) -> RunInf
         verbose=verbose,
         fail_on=fail_on,
         rules=tuple(compiled.rule for compiled in runner.policy.rules),
+        audit=runner,
     )
 
 

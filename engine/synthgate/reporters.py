@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, TextIO
 
 from synthgate.models import (
+    Manifest,
     ManifestResult,
     PluginInfo,
     PolicyInfo,
@@ -15,6 +17,10 @@ from synthgate.models import (
     Totals,
     Verdict,
 )
+
+if TYPE_CHECKING:
+    from synthgate.audit import Audit
+    from synthgate.documents import Document
 
 __all__ = ["Reporter", "ReporterSpec", "RunInfo", "WholeReportReporter"]
 
@@ -31,6 +37,25 @@ class RunInfo:
     fail_on: str = "fail"
     rules: tuple[Rule, ...] = ()
     """Every rule of the policy in force, in policy order (for formats that describe rules)."""
+    audit: Audit | None = None
+    """The audit that makes the results (its policy, today's date, the central waivers), for
+    formats that describe the data itself; None when the results come from elsewhere."""
+
+    def read_manifest(self, path: str) -> tuple[Manifest, Document] | None:
+        """The manifest a result was made from, read again from its ``path`` through the
+        audit's adapters, with its document (for line numbers); None without an audit or when
+        the file can no longer be read as a manifest."""
+        if self.audit is None:
+            return None
+        from synthgate.audit import ManifestFile
+        from synthgate.errors import InputError
+        from synthgate.validation import validate_model
+
+        try:
+            document = self.audit.read(ManifestFile(Path(path), path, explicit=True))
+            return validate_model(Manifest, document.data, document), document
+        except InputError:
+            return None
 
 
 class Reporter:

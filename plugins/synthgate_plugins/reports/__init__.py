@@ -43,6 +43,12 @@ def _markdown() -> type[Reporter]:
     return MarkdownReporter
 
 
+def _html() -> type[Reporter]:
+    from synthgate_plugins.reports.html import HtmlReporter
+
+    return HtmlReporter
+
+
 @hookimpl
 def synthgate_register_reporters() -> list[ReporterSpec]:
     """The built-in output formats."""
@@ -58,5 +64,8 @@ def synthgate_register_reporters() -> list[ReporterSpec]:
         ReporterSpec("github", "GitHub Actions annotations on the manifest lines.", _github),
         ReporterSpec(
             "markdown", "A Markdown summary for a job summary or a PR comment.", _markdown
+        ),
+        ReporterSpec(
+            "html", "One self-contained page: findings, composition, lineage, waivers.", _html
         ),
     ]
