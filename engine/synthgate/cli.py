@@ -311,7 +311,7 @@ def audit(
     from synthgate.models import ManifestResult, verdict_rank
 
     day = _parse_today(today)
-    if baseline_file is not None and not Path(baseline_file).is_file():
+    if baseline_file is not None and not os.path.lexists(baseline_file):
         raise UsageError(
             f"baseline '{baseline_file}' does not exist",
             "write one first with --write-baseline FILE",
@@ -458,7 +458,7 @@ def _waivers_path(settings: Settings, ignore_waivers: bool) -> Path | None:
     named = settings["waivers"]
     if named is not None:
         path = Path(named)
-        if not path.is_file():
+        if not os.path.lexists(path):  # reading one that is not a regular file says what it is
             raise UsageError(
                 f"waivers file '{named}' does not exist ({settings.sources['waivers']})",
                 "name an existing file, or leave the option out",

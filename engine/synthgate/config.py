@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from synthgate.documents import DEFAULT_LIMITS, read_input_bytes
 from synthgate.errors import InputError, Problem, did_you_mean, display_path
 
 __all__ = [
@@ -125,14 +127,16 @@ def find_config(start: Path | None = None) -> Path | None:
             candidate = candidate_dir / name
             if candidate.is_file() and (name == "synthgate.toml" or _has_table(candidate)):
                 return candidate
+            if os.path.lexists(candidate) and not candidate.is_file():
+                return candidate  # a FIFO, device or directory: reading it says what it is
     return None
 
 
 def _has_table(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
+        text = read_input_bytes(pyproject, DEFAULT_LIMITS, str(pyproject)).decode("utf-8")
+    except (InputError, UnicodeDecodeError):
+        return True  # reading it again reports the problem where it stands
     if "synthgate" not in text:  # the common case needs no TOML parser
         return False
     import tomllib
@@ -153,12 +157,19 @@ def load_config(path: Path) -> Config:
     import tomllib
 
     shown = display_path(path)
+    if not os.path.lexists(path):
+        raise InputError.at(shown, 1, 1, "configuration file does not exist")
+    raw = read_input_bytes(path, DEFAULT_LIMITS, shown)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.at(shown, 1, 1, "configuration file does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.at(shown, 1, 1, f"cannot read configuration: {exc}") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError.at(
+            shown,
+            raw.count(b"\n", 0, exc.start) + 1,
+            exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1,
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+            "save the configuration as UTF-8",
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

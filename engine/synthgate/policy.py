@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,7 +150,11 @@ def _read_layer(
         candidate = Path(ref)
         if base_dir is not None and not candidate.is_absolute():
             candidate = base_dir / candidate
-        if candidate.is_file():
+        if candidate.is_file() or (
+            # Not a regular file, yet there: reading it says what it is ("does not exist" would
+            # mislead); a directory named like a pack leaves the name to the pack.
+            os.path.lexists(candidate) and (_is_path(ref) or not candidate.is_dir())
+        ):
             path = candidate
         elif _is_path(ref):
             raise UsageError(f"policy file '{candidate}' does not exist", "check the path")

@@ -9,6 +9,7 @@ suppression. :func:`apply_waivers` is pure: a result and waivers in, a result ou
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,7 +276,8 @@ def find_waivers_file(config_dir: Path | None) -> Path | None:
     """``synthgate-waivers.yaml`` next to the configuration file, else in the current
     directory; None if there is none."""
     for directory in (config_dir, Path.cwd()):
-        if directory is not None and (directory / WAIVERS_FILE).is_file():
+        # Not only regular files: a FIFO or directory of that name is an error, never skipped.
+        if directory is not None and os.path.lexists(directory / WAIVERS_FILE):
             return directory / WAIVERS_FILE
     return None
 
