@@ -337,37 +337,131 @@ def glob_match(path: str, pattern: str) -> bool:
 
     A pattern without ``/`` matches the file name at any depth (as in ``.gitignore``); with
     ``/`` it matches the whole relative path, ``**`` standing for any number of directories.
+    Matching runs the pattern as an automaton over the path, one character at a time with the
+    set of places the pattern may stand at: its time is linear in the path's length (times the
+    pattern's), so no pattern can make it backtrack.
     """
     pattern = pattern.removeprefix("./")
     if "/" not in pattern.rstrip("/"):
-        name = pattern.rstrip("/")
-        return any(fnmatch.fnmatchcase(part, name) for part in _parts(path))
-    return _compiled(pattern.rstrip("/")).fullmatch(path) is not None
+        name = _compiled(pattern.rstrip("/"), names=True)
+        return any(name.matches(part) for part in _parts(path))
+    return _compiled(pattern.rstrip("/"), names=False).matches(path)
 
 
 def _parts(path: str) -> Iterator[str]:
     yield from path.split("/")
 
 
+# Steps of a compiled glob: each consumes one character, except _SPLIT (go on at the next step
+# and at its target) and the end.
+_LITERAL, _ONE, _ONE_IN_NAME, _STAR, _ANY, _CLASS, _SPLIT = range(7)
+
+
+@dataclass(frozen=True, slots=True)
+class _Glob:
+    """A glob as steps, with the set of steps reached from each step without consuming (as a
+    bit mask; bit ``len(steps)`` is the end, the one above it "below a matched directory")."""
+
+    steps: tuple[tuple[int, Any], ...]
+    reach: tuple[int, ...]
+    below_directory: bool
+    """Whether matching a directory matches everything below it (path patterns)."""
+
+    def matches(self, text: str) -> bool:
+        end = len(self.steps)
+        end_bit, below_bit = 1 << end, 1 << (end + 1)
+        current = self.reach[0]
+        for char in text:
+            following = 0
+            pending = current
+            while pending:
+                low = pending & -pending
+                pending ^= low
+                if low >= end_bit:
+                    if self.below_directory and (low == below_bit or char == "/"):
+                        following |= below_bit
+                    continue
+                index = low.bit_length() - 1
+                kind, arg = self.steps[index]
+                if kind == _LITERAL:
+                    if char == arg:
+                        following |= self.reach[index + 1]
+                elif kind == _ONE:
+                    following |= self.reach[index + 1]
+                elif kind == _ONE_IN_NAME:
+                    if char != "/":
+                        following |= self.reach[index + 1]
+                elif kind == _STAR:
+                    if char != "/":
+                        following |= self.reach[index]
+                elif kind == _ANY:
+                    following |= self.reach[index]
+                elif arg.match(char) is not None:  # _CLASS
+                    following |= self.reach[index + 1]
+            if not following:
+                return False
+            current = following
+        return bool(current & (end_bit | below_bit))
+
+
 @functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    out = []
+def _compiled(pattern: str, *, names: bool) -> _Glob:
+    """``pattern`` as a :class:`_Glob`: fnmatch's meaning for a name pattern (``*``, ``?``,
+    ``[...]``); for a path pattern ``*`` and ``?`` within one directory, ``**`` across them."""
+    steps: list[tuple[int, Any]] = []
     i = 0
     while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
+        if names:
+            if pattern[i] == "*":
+                steps.append((_ANY, None))
+                i += 1
+            elif pattern[i] == "?":
+                steps.append((_ONE, None))
+                i += 1
+            elif pattern[i] == "[" and (close := _class_end(pattern, i)) is not None:
+                # fnmatch's own translation of one bracket: it matches a single character.
+                steps.append((_CLASS, re.compile(fnmatch.translate(pattern[i : close + 1]))))
+                i = close + 1
+            else:
+                steps.append((_LITERAL, pattern[i]))
+                i += 1
+        elif pattern.startswith("**/", i):  # no directories, or any ending in '/'
+            steps.append((_SPLIT, len(steps) + 3))
+            steps.append((_ANY, None))
+            steps.append((_LITERAL, "/"))
             i += 3
         elif pattern.startswith("**", i):
-            out.append(".*")
+            steps.append((_ANY, None))
             i += 2
         elif pattern[i] == "*":
-            out.append("[^/]*")
+            steps.append((_STAR, None))
             i += 1
         elif pattern[i] == "?":
-            out.append("[^/]")
+            steps.append((_ONE_IN_NAME, None))
             i += 1
         else:
-            out.append(re.escape(pattern[i]))
+            steps.append((_LITERAL, pattern[i]))
             i += 1
-    # A pattern naming a directory matches everything below it.
-    return re.compile("".join(out) + "(?:/.*)?")
+    reach = [0] * (len(steps) + 1)
+    reach[len(steps)] = 1 << len(steps)
+    for index in range(len(steps) - 1, -1, -1):  # every jump goes forward: one pass back
+        kind, arg = steps[index]
+        if kind == _SPLIT:
+            reach[index] = reach[index + 1] | reach[arg]
+        elif kind in (_STAR, _ANY):
+            reach[index] = (1 << index) | reach[index + 1]
+        else:
+            reach[index] = 1 << index
+    return _Glob(tuple(steps), tuple(reach), below_directory=not names)
+
+
+def _class_end(pattern: str, start: int) -> int | None:
+    """Index of the ``]`` closing the bracket expression at ``start``, found as fnmatch finds
+    it; None when it is not closed (then ``[`` is an ordinary character)."""
+    j = start + 1
+    if j < len(pattern) and pattern[j] == "!":
+        j += 1
+    if j < len(pattern) and pattern[j] == "]":
+        j += 1
+    close = pattern.find("]", j)
+    return close if close != -1 else None
