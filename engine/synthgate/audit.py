@@ -141,7 +141,7 @@ class Audit:
         ``today`` defaults to the current date; ``waivers`` names a central waivers file,
         checked here (an :class:`InputError` for any mistake) unless ``ignore_waivers``."""
         host = host if host is not None else load_plugins()
-        full = load_policy(policy, host, limits=limits)
+        full = load_policy(policy, host, limits=limits, root=base)
         per_path_ignores = list(per_path_ignores)
         for _glob, selectors in per_path_ignores:  # a typo is an error, never a no-op
             select_rules(full, ignore=selectors, option="per-path-ignores")

@@ -9,6 +9,7 @@ not import a TOML parser.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import functools
 import os
@@ -289,7 +290,7 @@ def resolve_settings(config: Config | None, cli: Mapping[str, Any]) -> Settings:
         if cli.get(key) is not None:
             values[key], sources[key] = cli[key], "command line"
         elif config is not None and key in config.values:
-            values[key] = _from_file(key, config.values[key], config.directory)
+            values[key] = _from_file(key, config.values[key], config)
             sources[key] = config.source(key)
         else:
             values[key], sources[key] = default, "default"
@@ -297,12 +298,13 @@ def resolve_settings(config: Config | None, cli: Mapping[str, Any]) -> Settings:
     return Settings(values, sources, config, base)
 
 
-def _from_file(key: str, value: Any, directory: Path) -> Any:
+def _from_file(key: str, value: Any, config: Config) -> Any:
+    directory = config.directory
     if key == "waivers":
-        return _relative(directory / value)
+        return _relative(_in_project(config, key, value))
     if key == "policy":
-        if _looks_like_path(value) or (directory / value).is_file():
-            return _relative(directory / value)
+        if _looks_like_path(value) or _exists(config, key, value):
+            return _relative(_in_project(config, key, value))
         return value
     if key == "format":
         out = []
@@ -311,6 +313,54 @@ def _from_file(key: str, value: Any, directory: Path) -> Any:
             out.append(f"{name}={_relative(directory / target)}" if sep and target else entry)
         return out
     return value
+
+
+def _path_problem(config: Config, key: str, message: str, hint: str) -> InputError:
+    return InputError.at(display_path(config.path), config.lines.get(key, 1), 1, message, hint)
+
+
+def _exists(config: Config, key: str, value: str) -> bool:
+    """Whether the file ``value`` names (relative to the configuration) is there."""
+    path = config.directory / value
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return False
+        raise _cannot_use(config, key, exc) from None
+    return path.is_file()
+
+
+def _cannot_use(config: Config, key: str, exc: OSError) -> InputError:
+    return _path_problem(
+        config,
+        key,
+        f"'{key}': cannot use the path: {exc.strerror or exc}",
+        "name the file by a shorter path",
+    )
+
+
+def _in_project(config: Config, key: str, value: str) -> Path:
+    """``value`` resolved against the configuration's directory; an :class:`InputError` at its
+    line when it leads out of it (symbolic links followed), or cannot name a file at all."""
+    path = config.directory / value
+    root = config.directory.resolve()
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR):  # too long, a loop of links, ...
+            raise _cannot_use(config, key, exc) from None
+    resolved = path.resolve()
+    if resolved != root and root not in resolved.parents:
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise _path_problem(
+            config,
+            key,
+            f"'{key}': {shown!r} is outside the project ({root})",
+            f"a configuration names only files inside its directory; to use a file from "
+            f"elsewhere, give it on the command line with --{key}",
+        )
+    return path
 
 
 def _looks_like_path(ref: str) -> bool:

@@ -10,6 +10,7 @@ its positions come from a small non-recursive scanner, run only when a position 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import json
 import os
 import re
@@ -216,6 +217,18 @@ def not_regular(path: str | os.PathLike[str], shown: str, kind: str) -> InputErr
         f"is {kind}{through}, not a regular file; only regular files are read",
         "name a regular file, or exclude this path",
     )
+
+
+def missing(path: str | os.PathLike[str]) -> str | None:
+    """Why nothing can be read at ``path`` ("does not exist", or the system's reason, such as a
+    name that is too long), or None when something is there (perhaps not a regular file)."""
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "does not exist"
+        return f"cannot be used: {exc.strerror or exc}"
+    return None
 
 
 def read_input_bytes(path: str | os.PathLike[str], limits: Limits, shown: str) -> bytes:
