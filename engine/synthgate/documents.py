@@ -29,7 +29,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from synthgate.errors import InputError
+from synthgate.errors import InputError, excerpt
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -423,7 +423,7 @@ def _duplicate_key(shown: str, line: int, column: int, key: str, pointer: str | 
         shown,
         line,
         column,
-        f"duplicate key '{key}'",
+        f"duplicate key {excerpt(key)}",
         "remove or rename one of them: a later value must not hide an earlier one",
         pointer=pointer,
     )
@@ -657,8 +657,8 @@ def _float(value: str) -> float:
 
 
 def _quote(value: str) -> str:
-    """``value`` in quotes for a message, shortened when long."""
-    return f"'{value}'" if len(value) <= 40 else f"'{value[:37]}...'"
+    """``value`` in quotes for a message, escaped, and shortened when long."""
+    return excerpt(value)
 
 
 _WHAT = {

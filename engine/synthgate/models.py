@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from synthgate.errors import LocatedValueError
+from synthgate.errors import LocatedValueError, excerpt
 
 __all__ = [
     "MAX_COUNT",
@@ -174,7 +174,7 @@ def _count(value: Any) -> int | str:
     if _is_unknown(value):
         return UNKNOWN
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected a whole number >= 0 or 'unknown', got {value!r}")
+        raise ValueError(f"expected a whole number >= 0 or 'unknown', got {excerpt(value)}")
     if value < 0:
         raise ValueError(f"expected a whole number >= 0, got {_shown_number(value)}")
     if value > MAX_COUNT:
@@ -195,7 +195,7 @@ def _number(value: Any, *, low: float | None, high: float | None, what: str) -> 
     if _is_unknown(value):
         return UNKNOWN
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected {what} or 'unknown', got {value!r}")
+        raise ValueError(f"expected {what} or 'unknown', got {excerpt(value)}")
     try:
         finite = math.isfinite(value)
     except OverflowError:  # an integer past the largest float: no computation could use it
@@ -222,7 +222,7 @@ def _kappa(value: Any) -> float | str:
 def _flag(value: Any) -> bool | str:
     if _is_unknown(value) or isinstance(value, bool):
         return value  # type: ignore[no-any-return]
-    raise ValueError(f"expected true, false or 'unknown', got {value!r}")
+    raise ValueError(f"expected true, false or 'unknown', got {excerpt(value)}")
 
 
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])")
