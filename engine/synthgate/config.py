@@ -416,42 +416,65 @@ class _Glob:
     reach: tuple[int, ...]
     below_directory: bool
     """Whether matching a directory matches everything below it (path patterns)."""
+    moves: dict[int, dict[str, int]] = field(default_factory=dict, compare=False)
+    """Memo of :meth:`_step` (a lazily built DFA): paths share most of their characters, so
+    most steps are one lookup; bounded, past which steps are computed each time."""
 
     def matches(self, text: str) -> bool:
-        end = len(self.steps)
-        end_bit, below_bit = 1 << end, 1 << (end + 1)
         current = self.reach[0]
+        moves = self.moves
         for char in text:
-            following = 0
-            pending = current
-            while pending:
-                low = pending & -pending
-                pending ^= low
-                if low >= end_bit:
-                    if self.below_directory and (low == below_bit or char == "/"):
-                        following |= below_bit
-                    continue
-                index = low.bit_length() - 1
-                kind, arg = self.steps[index]
-                if kind == _LITERAL:
-                    if char == arg:
-                        following |= self.reach[index + 1]
-                elif kind == _ONE:
-                    following |= self.reach[index + 1]
-                elif kind == _ONE_IN_NAME:
-                    if char != "/":
-                        following |= self.reach[index + 1]
-                elif kind == _STAR:
-                    if char != "/":
-                        following |= self.reach[index]
-                elif kind == _ANY:
-                    following |= self.reach[index]
-                elif arg.match(char) is not None:  # _CLASS
-                    following |= self.reach[index + 1]
+            row = moves.get(current)
+            if row is None:
+                row = {} if len(moves) < _MAX_MEMO_STATES else None
+                if row is not None:
+                    moves[current] = row
+            following = row.get(char) if row is not None else None
+            if following is None:
+                following = self._step(current, char)
+                if row is not None and len(row) < _MAX_MEMO_CHARS:
+                    row[char] = following
             if not following:
                 return False
             current = following
-        return bool(current & (end_bit | below_bit))
+        end = len(self.steps)
+        return bool(current >> end)
+
+    def _step(self, current: int, char: str) -> int:
+        """The steps reached from the set ``current`` by consuming ``char``."""
+        end = len(self.steps)
+        end_bit, below_bit = 1 << end, 1 << (end + 1)
+        following = 0
+        pending = current
+        while pending:
+            low = pending & -pending
+            pending ^= low
+            if low >= end_bit:
+                if self.below_directory and (low == below_bit or char == "/"):
+                    following |= below_bit
+                continue
+            index = low.bit_length() - 1
+            kind, arg = self.steps[index]
+            if kind == _LITERAL:
+                if char == arg:
+                    following |= self.reach[index + 1]
+            elif kind == _ONE:
+                following |= self.reach[index + 1]
+            elif kind == _ONE_IN_NAME:
+                if char != "/":
+                    following |= self.reach[index + 1]
+            elif kind == _STAR:
+                if char != "/":
+                    following |= self.reach[index]
+            elif kind == _ANY:
+                following |= self.reach[index]
+            elif arg.match(char) is not None:  # _CLASS
+                following |= self.reach[index + 1]
+        return following
+
+
+_MAX_MEMO_STATES = 4096
+_MAX_MEMO_CHARS = 256
 
 
 @functools.cache
