@@ -39,6 +39,7 @@ _EXPORTS = {
     "parse_bytes": "synthgate.documents",
     "parse_text": "synthgate.documents",
     "read_document": "synthgate.documents",
+    "read_input_bytes": "synthgate.documents",
     "resolve_pointer": "synthgate.documents",
     "unescape_pointer": "synthgate.documents",
     "InputError": "synthgate.errors",
@@ -180,6 +181,7 @@ __all__ = [
     "parse_bytes",
     "parse_text",
     "read_document",
+    "read_input_bytes",
     "resolve_pointer",
     "unescape_pointer",
     "verdict_rank",
@@ -242,6 +244,7 @@ if TYPE_CHECKING:
         parse_bytes,
         parse_text,
         read_document,
+        read_input_bytes,
         resolve_pointer,
         unescape_pointer,
     )

@@ -16,7 +16,7 @@ from typing import TypeVar
 from synthgate.adapters import ManifestAdapter, choose_task_type
 from synthgate.checks import CheckContext, Corpus, CorpusEntry
 from synthgate.config import glob_match
-from synthgate.documents import DEFAULT_LIMITS, Document, Limits
+from synthgate.documents import DEFAULT_LIMITS, Document, Limits, special_file_kind
 from synthgate.errors import InputError, Problem, UsageError, did_you_mean, display_path
 from synthgate.evaluate import (
     corpus_entry,
@@ -141,7 +141,7 @@ class Audit:
         ``today`` defaults to the current date; ``waivers`` names a central waivers file,
         checked here (an :class:`InputError` for any mistake) unless ``ignore_waivers``."""
         host = host if host is not None else load_plugins()
-        full = load_policy(policy, host, limits=limits)
+        full = load_policy(policy, host, limits=limits, root=base)
         per_path_ignores = list(per_path_ignores)
         for _glob, selectors in per_path_ignores:  # a typo is an error, never a no-op
             select_rules(full, ignore=selectors, option="per-path-ignores")
@@ -194,7 +194,7 @@ class Audit:
                     seen.add(key)
                     found.append(ManifestFile(path, raw, explicit=True))
             else:
-                raise UsageError(f"'{raw}' does not exist", "name manifest files or directories")
+                raise UsageError(*_not_a_file(path, raw))
         return found
 
     def _claimed(self, file: Path) -> bool:
@@ -510,6 +510,21 @@ def _walk(
                 take = any(fnmatch.fnmatch(name, pattern) for pattern in globs)
             if take and not excluded(file):
                 yield file
+
+
+def _not_a_file(path: Path, raw: str) -> tuple[str, str]:
+    """(message, hint) for a path named on the command line that is neither a regular file nor
+    a directory: what it is, or that it does not exist."""
+    try:
+        kind = special_file_kind(path.stat().st_mode)
+    except OSError:
+        if path.is_symlink():
+            return f"'{raw}' is a symbolic link to a file that does not exist", "fix the link"
+        return f"'{raw}' does not exist", "name manifest files or directories"
+    return (
+        f"'{raw}' is {kind}, not a regular file; only regular files are read",
+        "name manifest files (regular files) or directories",
+    )
 
 
 def _glob_matches(adapter: ManifestAdapter, file: Path) -> bool:

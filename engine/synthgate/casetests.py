@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +149,7 @@ def discover_case_files(paths: Iterable[str]) -> list[tuple[Path, str]]:
                 if not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
             )
             pairs = [(p, p.as_posix()) for p in candidates]
-        elif path.is_file():
+        elif os.path.lexists(path):  # reading one that is not a regular file says what it is
             pairs = [(path, raw)]
         else:
             raise UsageError(f"'{raw}' does not exist", "name case files or directories")
@@ -237,7 +238,7 @@ def _documents(
         )
     if case.manifest_file is not None:
         file = path.parent / case.manifest_file
-        if not file.is_file():
+        if not os.path.lexists(file):  # one that is not a regular file: reading says what
             raise InputError(
                 [
                     _problem(

@@ -306,14 +306,14 @@ def audit(
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
     from synthgate.audit import Audit, Tally, changed_files
     from synthgate.baseline import Baseline, write_baseline
-    from synthgate.documents import Limits
+    from synthgate.documents import Limits, missing
     from synthgate.errors import InputError, UsageError
     from synthgate.models import ManifestResult, verdict_rank
 
     day = _parse_today(today)
-    if baseline_file is not None and not Path(baseline_file).is_file():
+    if baseline_file is not None and (why := missing(baseline_file)) is not None:
         raise UsageError(
-            f"baseline '{baseline_file}' does not exist",
+            f"baseline '{baseline_file}' {why}",
             "write one first with --write-baseline FILE",
         )
     baseline = Baseline.load(Path(baseline_file)) if baseline_file is not None else None
@@ -450,6 +450,7 @@ def _parse_today(text: str | None) -> datetime.date:
 
 def _waivers_path(settings: Settings, ignore_waivers: bool) -> Path | None:
     """The central waivers file: --waivers, else the 'waivers' key, else one found."""
+    from synthgate.documents import missing
     from synthgate.errors import UsageError
     from synthgate.waivers import find_waivers_file
 
@@ -458,9 +459,10 @@ def _waivers_path(settings: Settings, ignore_waivers: bool) -> Path | None:
     named = settings["waivers"]
     if named is not None:
         path = Path(named)
-        if not path.is_file():
+        # Reading one that is there but not a regular file says what it is.
+        if (why := missing(path)) is not None:
             raise UsageError(
-                f"waivers file '{named}' does not exist ({settings.sources['waivers']})",
+                f"waivers file '{named}' {why} ({settings.sources['waivers']})",
                 "name an existing file, or leave the option out",
             )
         return path

@@ -9,14 +9,17 @@ not import a TOML parser.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import functools
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from synthgate.documents import DEFAULT_LIMITS, read_input_bytes
 from synthgate.errors import InputError, Problem, did_you_mean, display_path
 
 __all__ = [
@@ -125,14 +128,16 @@ def find_config(start: Path | None = None) -> Path | None:
             candidate = candidate_dir / name
             if candidate.is_file() and (name == "synthgate.toml" or _has_table(candidate)):
                 return candidate
+            if os.path.lexists(candidate) and not candidate.is_file():
+                return candidate  # a FIFO, device or directory: reading it says what it is
     return None
 
 
 def _has_table(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
+        text = read_input_bytes(pyproject, DEFAULT_LIMITS, str(pyproject)).decode("utf-8")
+    except (InputError, UnicodeDecodeError):
+        return True  # reading it again reports the problem where it stands
     if "synthgate" not in text:  # the common case needs no TOML parser
         return False
     import tomllib
@@ -153,12 +158,19 @@ def load_config(path: Path) -> Config:
     import tomllib
 
     shown = display_path(path)
+    if not os.path.lexists(path):
+        raise InputError.at(shown, 1, 1, "configuration file does not exist")
+    raw = read_input_bytes(path, DEFAULT_LIMITS, shown)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.at(shown, 1, 1, "configuration file does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.at(shown, 1, 1, f"cannot read configuration: {exc}") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError.at(
+            shown,
+            raw.count(b"\n", 0, exc.start) + 1,
+            exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1,
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+            "save the configuration as UTF-8",
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -278,7 +290,7 @@ def resolve_settings(config: Config | None, cli: Mapping[str, Any]) -> Settings:
         if cli.get(key) is not None:
             values[key], sources[key] = cli[key], "command line"
         elif config is not None and key in config.values:
-            values[key] = _from_file(key, config.values[key], config.directory)
+            values[key] = _from_file(key, config.values[key], config)
             sources[key] = config.source(key)
         else:
             values[key], sources[key] = default, "default"
@@ -286,12 +298,13 @@ def resolve_settings(config: Config | None, cli: Mapping[str, Any]) -> Settings:
     return Settings(values, sources, config, base)
 
 
-def _from_file(key: str, value: Any, directory: Path) -> Any:
+def _from_file(key: str, value: Any, config: Config) -> Any:
+    directory = config.directory
     if key == "waivers":
-        return _relative(directory / value)
+        return _relative(_in_project(config, key, value))
     if key == "policy":
-        if _looks_like_path(value) or (directory / value).is_file():
-            return _relative(directory / value)
+        if _looks_like_path(value) or _exists(config, key, value):
+            return _relative(_in_project(config, key, value))
         return value
     if key == "format":
         out = []
@@ -300,6 +313,54 @@ def _from_file(key: str, value: Any, directory: Path) -> Any:
             out.append(f"{name}={_relative(directory / target)}" if sep and target else entry)
         return out
     return value
+
+
+def _path_problem(config: Config, key: str, message: str, hint: str) -> InputError:
+    return InputError.at(display_path(config.path), config.lines.get(key, 1), 1, message, hint)
+
+
+def _exists(config: Config, key: str, value: str) -> bool:
+    """Whether the file ``value`` names (relative to the configuration) is there."""
+    path = config.directory / value
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return False
+        raise _cannot_use(config, key, exc) from None
+    return path.is_file()
+
+
+def _cannot_use(config: Config, key: str, exc: OSError) -> InputError:
+    return _path_problem(
+        config,
+        key,
+        f"'{key}': cannot use the path: {exc.strerror or exc}",
+        "name the file by a shorter path",
+    )
+
+
+def _in_project(config: Config, key: str, value: str) -> Path:
+    """``value`` resolved against the configuration's directory; an :class:`InputError` at its
+    line when it leads out of it (symbolic links followed), or cannot name a file at all."""
+    path = config.directory / value
+    root = config.directory.resolve()
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOENT, errno.ENOTDIR):  # too long, a loop of links, ...
+            raise _cannot_use(config, key, exc) from None
+    resolved = path.resolve()
+    if resolved != root and root not in resolved.parents:
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise _path_problem(
+            config,
+            key,
+            f"'{key}': {shown!r} is outside the project ({root})",
+            f"a configuration names only files inside its directory; to use a file from "
+            f"elsewhere, give it on the command line with --{key}",
+        )
+    return path
 
 
 def _looks_like_path(ref: str) -> bool:
@@ -326,37 +387,154 @@ def glob_match(path: str, pattern: str) -> bool:
 
     A pattern without ``/`` matches the file name at any depth (as in ``.gitignore``); with
     ``/`` it matches the whole relative path, ``**`` standing for any number of directories.
+    Matching runs the pattern as an automaton over the path, one character at a time with the
+    set of places the pattern may stand at: its time is linear in the path's length (times the
+    pattern's), so no pattern can make it backtrack.
     """
     pattern = pattern.removeprefix("./")
     if "/" not in pattern.rstrip("/"):
-        name = pattern.rstrip("/")
-        return any(fnmatch.fnmatchcase(part, name) for part in _parts(path))
-    return _compiled(pattern.rstrip("/")).fullmatch(path) is not None
+        name = _compiled(pattern.rstrip("/"), names=True)
+        return any(name.matches(part) for part in _parts(path))
+    return _compiled(pattern.rstrip("/"), names=False).matches(path)
 
 
 def _parts(path: str) -> Iterator[str]:
     yield from path.split("/")
 
 
+# Steps of a compiled glob: each consumes one character, except _SPLIT (go on at the next step
+# and at its target) and the end.
+_LITERAL, _ONE, _ONE_IN_NAME, _STAR, _ANY, _CLASS, _SPLIT = range(7)
+
+
+@dataclass(frozen=True, slots=True)
+class _Glob:
+    """A glob as steps, with the set of steps reached from each step without consuming (as a
+    bit mask; bit ``len(steps)`` is the end, the one above it "below a matched directory")."""
+
+    steps: tuple[tuple[int, Any], ...]
+    reach: tuple[int, ...]
+    below_directory: bool
+    """Whether matching a directory matches everything below it (path patterns)."""
+    moves: dict[int, dict[str, int]] = field(default_factory=dict, compare=False)
+    """Memo of :meth:`_step` (a lazily built DFA): paths share most of their characters, so
+    most steps are one lookup; bounded, past which steps are computed each time."""
+
+    def matches(self, text: str) -> bool:
+        current = self.reach[0]
+        moves = self.moves
+        for char in text:
+            row = moves.get(current)
+            if row is None:
+                row = {} if len(moves) < _MAX_MEMO_STATES else None
+                if row is not None:
+                    moves[current] = row
+            following = row.get(char) if row is not None else None
+            if following is None:
+                following = self._step(current, char)
+                if row is not None and len(row) < _MAX_MEMO_CHARS:
+                    row[char] = following
+            if not following:
+                return False
+            current = following
+        end = len(self.steps)
+        return bool(current >> end)
+
+    def _step(self, current: int, char: str) -> int:
+        """The steps reached from the set ``current`` by consuming ``char``."""
+        end = len(self.steps)
+        end_bit, below_bit = 1 << end, 1 << (end + 1)
+        following = 0
+        pending = current
+        while pending:
+            low = pending & -pending
+            pending ^= low
+            if low >= end_bit:
+                if self.below_directory and (low == below_bit or char == "/"):
+                    following |= below_bit
+                continue
+            index = low.bit_length() - 1
+            kind, arg = self.steps[index]
+            if kind == _LITERAL:
+                if char == arg:
+                    following |= self.reach[index + 1]
+            elif kind == _ONE:
+                following |= self.reach[index + 1]
+            elif kind == _ONE_IN_NAME:
+                if char != "/":
+                    following |= self.reach[index + 1]
+            elif kind == _STAR:
+                if char != "/":
+                    following |= self.reach[index]
+            elif kind == _ANY:
+                following |= self.reach[index]
+            elif arg.match(char) is not None:  # _CLASS
+                following |= self.reach[index + 1]
+        return following
+
+
+_MAX_MEMO_STATES = 4096
+_MAX_MEMO_CHARS = 256
+
+
 @functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    out = []
+def _compiled(pattern: str, *, names: bool) -> _Glob:
+    """``pattern`` as a :class:`_Glob`: fnmatch's meaning for a name pattern (``*``, ``?``,
+    ``[...]``); for a path pattern ``*`` and ``?`` within one directory, ``**`` across them."""
+    steps: list[tuple[int, Any]] = []
     i = 0
     while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
+        if names:
+            if pattern[i] == "*":
+                steps.append((_ANY, None))
+                i += 1
+            elif pattern[i] == "?":
+                steps.append((_ONE, None))
+                i += 1
+            elif pattern[i] == "[" and (close := _class_end(pattern, i)) is not None:
+                # fnmatch's own translation of one bracket: it matches a single character.
+                steps.append((_CLASS, re.compile(fnmatch.translate(pattern[i : close + 1]))))
+                i = close + 1
+            else:
+                steps.append((_LITERAL, pattern[i]))
+                i += 1
+        elif pattern.startswith("**/", i):  # no directories, or any ending in '/'
+            steps.append((_SPLIT, len(steps) + 3))
+            steps.append((_ANY, None))
+            steps.append((_LITERAL, "/"))
             i += 3
         elif pattern.startswith("**", i):
-            out.append(".*")
+            steps.append((_ANY, None))
             i += 2
         elif pattern[i] == "*":
-            out.append("[^/]*")
+            steps.append((_STAR, None))
             i += 1
         elif pattern[i] == "?":
-            out.append("[^/]")
+            steps.append((_ONE_IN_NAME, None))
             i += 1
         else:
-            out.append(re.escape(pattern[i]))
+            steps.append((_LITERAL, pattern[i]))
             i += 1
-    # A pattern naming a directory matches everything below it.
-    return re.compile("".join(out) + "(?:/.*)?")
+    reach = [0] * (len(steps) + 1)
+    reach[len(steps)] = 1 << len(steps)
+    for index in range(len(steps) - 1, -1, -1):  # every jump goes forward: one pass back
+        kind, arg = steps[index]
+        if kind == _SPLIT:
+            reach[index] = reach[index + 1] | reach[arg]
+        elif kind in (_STAR, _ANY):
+            reach[index] = (1 << index) | reach[index + 1]
+        else:
+            reach[index] = 1 << index
+    return _Glob(tuple(steps), tuple(reach), below_directory=not names)
+
+
+def _class_end(pattern: str, start: int) -> int | None:
+    """Index of the ``]`` closing the bracket expression at ``start``, found as fnmatch finds
+    it; None when it is not closed (then ``[`` is an ordinary character)."""
+    j = start + 1
+    if j < len(pattern) and pattern[j] == "!":
+        j += 1
+    if j < len(pattern) and pattern[j] == "]":
+        j += 1
+    close = pattern.find("]", j)
+    return close if close != -1 else None

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,7 +33,7 @@ from yaml.reader import Reader as _Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner as _Scanner
 
-from synthgate.errors import InputError
+from synthgate.errors import InputError, excerpt
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -40,6 +42,7 @@ __all__ = [
     "escape_pointer",
     "parse_text",
     "read_document",
+    "read_input_bytes",
     "resolve_pointer",
     "unescape_pointer",
 ]
@@ -182,21 +185,108 @@ def read_document(
 ) -> Document:
     """Read a YAML or JSON file safely; every failure is an :class:`InputError` with a location."""
     shown = display if display is not None else str(path)
-    p = Path(path)
+    raw = read_input_bytes(path, limits, shown)
+    return parse_bytes(raw, shown, limits, json_format=Path(path).suffix.lower() == ".json")
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+# A FIFO must not block the open, nor a terminal become the process's controlling one.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_OPEN_FLAGS |= getattr(os, "O_BINARY", 0)
+
+
+def special_file_kind(mode: int) -> str | None:
+    """What a file of ``mode`` is in words (``"a FIFO (named pipe)"``), or None for a regular
+    file."""
+    if stat.S_ISREG(mode):
+        return None
+    for test, kind in _KINDS:
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def not_regular(path: str | os.PathLike[str], shown: str, kind: str) -> InputError:
+    """The error for an input that exists but is ``kind``, not a regular file."""
+    through = " (through a symbolic link)" if os.path.islink(path) else ""
+    return InputError.at(
+        shown,
+        1,
+        1,
+        f"is {kind}{through}, not a regular file; only regular files are read",
+        "name a regular file, or exclude this path",
+    )
+
+
+def missing(path: str | os.PathLike[str]) -> str | None:
+    """Why nothing can be read at ``path`` ("does not exist", or the system's reason, such as a
+    name that is too long), or None when something is there (perhaps not a regular file)."""
     try:
-        size = p.stat().st_size
-        if size > limits.max_bytes:
-            raise _too_large(shown, size, limits)
-        raw = p.read_bytes()
+        os.lstat(path)
     except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "does not exist"
+        return f"cannot be used: {exc.strerror or exc}"
+    return None
+
+
+def read_input_bytes(path: str | os.PathLike[str], limits: Limits, shown: str) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limits.max_bytes`` of them.
+
+    Anything but a regular file (a directory, FIFO, device or socket, also behind a symbolic
+    link) is an :class:`InputError` saying what it is, found without reading it or blocking on
+    it. The bound holds while reading (at most one byte past it is read), so a file whose size
+    ``stat`` does not tell (``/proc``) or that grows meanwhile cannot make a read unbounded.
+    """
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        raise _cannot_read(shown, exc) from None
+    try:
+        info = os.fstat(fd)
+        kind = special_file_kind(info.st_mode)
+        if kind is not None:
+            raise not_regular(path, shown, kind)
+        if info.st_size > limits.max_bytes:
+            raise _too_large(shown, info.st_size, limits)
+        chunks: list[bytes] = []
+        left = limits.max_bytes + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    except OSError as exc:
+        raise _cannot_read(shown, exc) from None
+    finally:
+        os.close(fd)
+    raw = b"".join(chunks)
+    if len(raw) > limits.max_bytes:
         raise InputError.at(
             shown,
             1,
             1,
-            f"cannot read file: {exc.strerror or exc}",
-            "check the path and permissions",
-        ) from None
-    return parse_bytes(raw, shown, limits, json_format=p.suffix.lower() == ".json")
+            f"file is over the limit of {limits.max_bytes:,} bytes",
+            "split the manifest, or raise the limit with --max-file-size",
+        )
+    return raw
+
+
+def _cannot_read(shown: str, exc: OSError) -> InputError:
+    return InputError.at(
+        shown,
+        1,
+        1,
+        f"cannot read file: {exc.strerror or exc}",
+        "check the path and permissions",
+    )
 
 
 def _too_large(shown: str, size: int, limits: Limits) -> InputError:
@@ -370,7 +460,7 @@ def _duplicate_key(shown: str, line: int, column: int, key: str, pointer: str | 
         shown,
         line,
         column,
-        f"duplicate key '{key}'",
+        f"duplicate key {excerpt(key)}",
         "remove or rename one of them: a later value must not hide an earlier one",
         pointer=pointer,
     )
@@ -604,8 +694,8 @@ def _float(value: str) -> float:
 
 
 def _quote(value: str) -> str:
-    """``value`` in quotes for a message, shortened when long."""
-    return f"'{value}'" if len(value) <= 40 else f"'{value[:37]}...'"
+    """``value`` in quotes for a message, escaped, and shortened when long."""
+    return excerpt(value)
 
 
 _WHAT = {

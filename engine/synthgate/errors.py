@@ -16,6 +16,7 @@ __all__ = [
     "UsageError",
     "did_you_mean",
     "display_path",
+    "excerpt",
 ]
 
 
@@ -105,6 +106,16 @@ class PolicyError(InputError):
     """A policy pack that cannot be loaded: a typo is a load error, never a silent no-match."""
 
     kind = "policy error"
+
+
+def excerpt(value: object, limit: int = 40) -> str:
+    """``value`` as a message quotes it: ``repr`` (control and bidi characters escaped), cut to
+    ``limit`` characters of the original, so that an error about a file that is not what it
+    was read as never echoes much of it."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return repr(text) if isinstance(value, str) else text
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

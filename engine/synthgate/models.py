@@ -24,9 +24,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from synthgate.errors import LocatedValueError
+from synthgate.errors import LocatedValueError, excerpt
 
 __all__ = [
+    "MAX_COUNT",
     "SCOPES",
     "UNKNOWN",
     "VERDICTS",
@@ -158,13 +159,28 @@ def _is_unknown(value: Any) -> bool:
     return isinstance(value, str) and value == UNKNOWN
 
 
+MAX_COUNT = 2**53 - 1
+"""The largest count read: every count up to it is exact as a float, so shares and sums of
+counts are computed without overflow or rounding (9 quadrillion records or tokens)."""
+
+
+def _shown_number(value: int | float) -> str:
+    """``value`` for a message; an integer of hundreds of digits by its length alone."""
+    text = str(value)
+    return text if len(text) <= 24 else f"a number of {len(text.lstrip('-'))} digits"
+
+
 def _count(value: Any) -> int | str:
     if _is_unknown(value):
         return UNKNOWN
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected a whole number >= 0 or 'unknown', got {value!r}")
+        raise ValueError(f"expected a whole number >= 0 or 'unknown', got {excerpt(value)}")
     if value < 0:
-        raise ValueError(f"expected a whole number >= 0, got {value}")
+        raise ValueError(f"expected a whole number >= 0, got {_shown_number(value)}")
+    if value > MAX_COUNT:
+        raise ValueError(
+            f"expected a whole number of at most {MAX_COUNT:,}, got {_shown_number(value)}"
+        )
     return value
 
 
@@ -179,11 +195,15 @@ def _number(value: Any, *, low: float | None, high: float | None, what: str) -> 
     if _is_unknown(value):
         return UNKNOWN
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected {what} or 'unknown', got {value!r}")
-    if not math.isfinite(value):
+        raise ValueError(f"expected {what} or 'unknown', got {excerpt(value)}")
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an integer past the largest float: no computation could use it
+        raise ValueError(f"expected {what}, got {_shown_number(value)}") from None
+    if not finite:
         raise ValueError(f"expected {what}, got a non-finite number")
     if (low is not None and value < low) or (high is not None and value > high):
-        raise ValueError(f"expected {what}, got {value}")
+        raise ValueError(f"expected {what}, got {_shown_number(value)}")
     return float(value) if isinstance(value, float) else value
 
 
@@ -202,7 +222,7 @@ def _kappa(value: Any) -> float | str:
 def _flag(value: Any) -> bool | str:
     if _is_unknown(value) or isinstance(value, bool):
         return value  # type: ignore[no-any-return]
-    raise ValueError(f"expected true, false or 'unknown', got {value!r}")
+    raise ValueError(f"expected true, false or 'unknown', got {excerpt(value)}")
 
 
 _DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?![0-9])")
@@ -221,12 +241,16 @@ _UNKNOWN_SCHEMA = {"const": "unknown"}
 Count = Annotated[
     int | Unknown,
     PlainValidator(_count),
-    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0}, _UNKNOWN_SCHEMA]}),
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": 0, "maximum": MAX_COUNT}, _UNKNOWN_SCHEMA]}
+    ),
 ]
 Depth = Annotated[
     int | Unknown,
     PlainValidator(_depth),
-    WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1}, _UNKNOWN_SCHEMA]}),
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_COUNT}, _UNKNOWN_SCHEMA]}
+    ),
 ]
 # ``int | float``: an int stays an int (0 is not rewritten 0.0), and the serializer knows it.
 Share = Annotated[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -140,17 +141,36 @@ def _is_path(ref: str) -> bool:
 
 
 def _read_layer(
-    ref: str, host: PluginHost, base_dir: Path | None, limits: Limits
+    ref: str, host: PluginHost, base_dir: Path | None, limits: Limits, root: Path | None = None
 ) -> tuple[_Layer, Path | None]:
-    """Read one policy file named by path or pack name."""
+    """Read one policy file named by path or pack name; a file must lie inside ``root`` (the
+    project) when it is given."""
     packs = host.policy_packs()
     path: Path | None = None
     if _is_path(ref) or ref not in packs:
         candidate = Path(ref)
         if base_dir is not None and not candidate.is_absolute():
             candidate = base_dir / candidate
-        if candidate.is_file():
+        try:
+            found = candidate.is_file() or (
+                # Not a regular file, yet there: reading it says what it is ("does not exist"
+                # would mislead); a directory named like a pack leaves the name to the pack.
+                os.path.lexists(candidate) and (_is_path(ref) or not candidate.is_dir())
+            )
+        except OSError as exc:  # a name over the system's bound, mostly
+            raise UsageError(
+                f"cannot use policy file name {_excerpt(ref)}: {exc.strerror or exc}",
+                "name a policy file by a shorter path, or a pack",
+            ) from None
+        if found:
             path = candidate
+            if root is not None and not _inside(path, root):
+                raise UsageError(
+                    f"policy file {_excerpt(ref)} is outside the project ({root})",
+                    "a policy extends only files inside its project (the configuration "
+                    "file's directory, else the current one); to use a file from elsewhere, "
+                    "name it on the command line with --policy",
+                )
         elif _is_path(ref):
             raise UsageError(f"policy file '{candidate}' does not exist", "check the path")
         else:
@@ -208,11 +228,28 @@ def load_policy(
     host: PluginHost,
     *,
     limits: Limits = DEFAULT_LIMITS,
+    root: Path | None = None,
 ) -> LoadedPolicy:
-    """Load the policy named by ``ref`` (a file or a pack name; the default pack if None)."""
+    """Load the policy named by ``ref`` (a file or a pack name; the default pack if None).
+
+    Files it extends must lie inside ``root``, the project (default: the current directory);
+    when ``ref`` itself lies outside it, the user named it, and its own directory is the
+    project of what it extends."""
     layers: list[_Layer] = []
-    _collect(ref or DEFAULT_PACK, host, None, limits, layers, ())
+    project = (root if root is not None else Path.cwd()).resolve()
+    _collect(ref or DEFAULT_PACK, host, None, limits, layers, (), project, top=True)
     return _compile(layers, host)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, symbolic links followed, lies in the directory ``root`` (resolved)."""
+    resolved = path.resolve()
+    return resolved == root or root in resolved.parents
+
+
+def _excerpt(text: str) -> str:
+    """``text`` quoted for a message: escaped, and shortened when long."""
+    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 def _collect(
@@ -222,17 +259,23 @@ def _collect(
     limits: Limits,
     out: list[_Layer],
     chain: tuple[tuple[str, str], ...],
+    root: Path,
+    *,
+    top: bool = False,
 ) -> None:
     """Read ``ref`` and what it extends into ``out``, parents first; ``chain`` holds the
-    (resolved key, origin as written) of the files that led here."""
-    layer, directory = _read_layer(ref, host, base_dir, limits)
+    (resolved key, origin as written) of the files that led here. Files extended must lie
+    inside ``root``."""
+    layer, directory = _read_layer(ref, host, base_dir, limits, None if top else root)
+    if top and directory is not None and not _inside(directory, root):
+        root = directory.resolve()  # named by the user outside the project: its own place
     key = layer.key
     if any(seen == key for seen, _ in chain):
         raise _Cycle(key, (*(origin for _, origin in chain), layer.info.origin))
     for index, parent in enumerate(layer.policy.extends):
         pointer = f"/extends/{index}"
         try:
-            _collect(parent, host, directory, limits, out, (*chain, (key, layer.info.origin)))
+            _collect(parent, host, directory, limits, out, (*chain, (key, layer.info.origin)), root)
         except UsageError as exc:
             raise PolicyError.at(
                 layer.doc.path, *layer.doc.locate(pointer), exc.message, exc.hint, pointer=pointer

@@ -10,7 +10,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from synthgate.documents import Document, escape_pointer
-from synthgate.errors import LocatedValueError, Problem, did_you_mean
+from synthgate.errors import LocatedValueError, Problem, did_you_mean, excerpt
 
 __all__ = ["MAX_PROBLEMS", "field_names_at", "validate_model", "validation_problems"]
 
@@ -83,8 +83,7 @@ def _pointer(base: str, loc: tuple[Any, ...]) -> str:
 
 
 def _describe(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return excerpt(value, 60)
 
 
 _TEXT_HINT = "quote the value to make it text"
@@ -127,7 +126,7 @@ def validation_problems(
         if kind == "extra_forbidden":
             key = str(loc[-1])
             pointer = _pointer(base, loc)
-            message = f"unknown field '{key}'"
+            message = f"unknown field {excerpt(key)}"
             hint = did_you_mean(key, field_names_at(model, loc[:-1]))
         elif kind == "missing":
             pointer = _pointer(base, loc[:-1])

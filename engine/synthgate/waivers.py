@@ -9,13 +9,14 @@ suppression. :func:`apply_waivers` is pure: a result and waivers in, a result ou
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from synthgate.config import glob_match
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, read_document
-from synthgate.errors import InputError, Problem, did_you_mean
+from synthgate.errors import InputError, Problem, did_you_mean, display_path
 from synthgate.fingerprints import fingerprint
 from synthgate.models import (
     AppliedWaiver,
@@ -275,8 +276,20 @@ def find_waivers_file(config_dir: Path | None) -> Path | None:
     """``synthgate-waivers.yaml`` next to the configuration file, else in the current
     directory; None if there is none."""
     for directory in (config_dir, Path.cwd()):
-        if directory is not None and (directory / WAIVERS_FILE).is_file():
-            return directory / WAIVERS_FILE
+        # Not only regular files: a FIFO or directory of that name is an error, never skipped.
+        if directory is not None and os.path.lexists(directory / WAIVERS_FILE):
+            found = directory / WAIVERS_FILE
+            root = directory.resolve()
+            if root not in found.resolve().parents:  # a link out of the project is not read
+                raise InputError.at(
+                    display_path(found),
+                    1,
+                    1,
+                    f"is a symbolic link to a file outside the project ({root})",
+                    "keep the waivers file in the project; to use one from elsewhere, name it "
+                    "on the command line with --waivers",
+                )
+            return found
     return None
 
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from synthgate.documents import read_document
 from synthgate.errors import LocatedValueError
 from synthgate.models import (
+    MAX_COUNT,
     UNKNOWN,
     CheckParams,
     ConflictingFacts,
@@ -141,8 +142,8 @@ def test_count_accepts(model: type[BaseModel], field: str, value: Any) -> None:
     assert type(getattr(built, field)) is type(value)
 
 
-@given(st.integers(min_value=0))
-def test_any_whole_number_is_a_count(value: int) -> None:
+@given(st.integers(min_value=0, max_value=MAX_COUNT))
+def test_any_whole_number_up_to_the_bound_is_a_count(value: int) -> None:
     assert Source.model_validate({"id": "a", "records": value}).records == value
 
 

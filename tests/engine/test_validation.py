@@ -291,7 +291,7 @@ def test_long_values_are_shortened_in_messages(tmp_path: Path) -> None:
     problems = manifest_problems(path)
     stage = next(p for p in problems if p.pointer == "/dataset/stage")
     assert "(got 'xxxxxxxx" in stage.message
-    assert "...)" in stage.message
+    assert "...')" in stage.message
     assert long_name not in stage.message
 
 

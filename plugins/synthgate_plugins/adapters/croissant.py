@@ -32,6 +32,8 @@ _HINT = (
 
 def _claims(path: Path, limits: Limits) -> bool:
     """Cheap: the Croissant namespace appears near the start of the file."""
+    if not path.is_file():  # a FIFO would block: reading it reports what it is
+        return True
     try:
         with path.open("rb") as handle:
             head = handle.read(min(limits.max_bytes, 1 << 16))

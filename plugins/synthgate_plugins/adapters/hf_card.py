@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from synthgate import Document, InputError, Limits, ManifestAdapter, parse_text
+from synthgate import Document, InputError, Limits, ManifestAdapter, parse_text, read_input_bytes
 
 __all__ = ["CARD_KEYS", "HF_CARD", "front_matter"]
 
@@ -67,6 +67,8 @@ def front_matter(text: str) -> tuple[str, int, bool] | None:
 
 def _claims(path: Path, limits: Limits) -> bool:
     """Cheap: front matter with a line that starts with a dataset card key."""
+    if not path.is_file():  # a FIFO would block: reading it reports what it is
+        return True
     try:
         with path.open("rb") as handle:
             head = handle.read(min(limits.max_bytes, 1 << 20)).decode("utf-8-sig", "replace")
@@ -77,21 +79,7 @@ def _claims(path: Path, limits: Limits) -> bool:
 
 
 def _read_text(path: Path, display: str, limits: Limits) -> str:
-    try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            raise InputError.at(
-                display,
-                1,
-                1,
-                f"file is {size:,} bytes, over the limit of {limits.max_bytes:,} bytes",
-                "raise the limit with --max-file-size",
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError.at(
-            display, 1, 1, f"cannot read file: {exc.strerror or exc}", "check the path"
-        ) from None
+    raw = read_input_bytes(path, limits, display)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
