@@ -19,17 +19,14 @@ The file is JSON, written deterministically (sorted, indent 2, trailing newline)
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, escape_pointer, read_document
-from synthgate.errors import InputError, Problem, UsageError, did_you_mean
+from synthgate.errors import InputError, Problem, did_you_mean
 from synthgate.models import Finding, ManifestResult, Verdict, worst_verdict
 
 __all__ = ["BASELINE_VERSION", "Baseline", "BaselineEntry", "write_baseline"]
@@ -116,34 +113,11 @@ def write_baseline(path: Path, results: Iterable[ManifestResult]) -> None:
 
     Records every warn, fail or error finding that no active waiver covers (a lapsed waiver
     covers nothing). Raises :class:`UsageError` if the file cannot be written; an existing file is
-    then left as it was.
+    then left as it was. Written as every output is (see :mod:`synthgate.outputs`).
     """
-    data = render_baseline(baseline_entries(results)).encode("utf-8")
-    path = Path(path)
-    directory = path.parent
-    try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o644
-    tmp_name: str | None = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-        tmp_name = None
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write baseline '{path}': {exc.strerror or exc}",
-            "check that the directory exists and is writable",
-        ) from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
+    from synthgate.outputs import write_text
+
+    write_text(str(path), render_baseline(baseline_entries(results)), label="baseline")
 
 
 class Baseline:

@@ -13,6 +13,7 @@ __all__ = [
     "PolicyError",
     "Problem",
     "SynthgateError",
+    "Terminated",
     "UsageError",
     "did_you_mean",
     "display_path",
@@ -125,3 +126,15 @@ def display_path(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived while outputs were open (see ``synthgate.outputs``).
+
+    A :class:`BaseException`, like :class:`KeyboardInterrupt`, so that no ``except Exception``
+    swallows it on the way out; the command line exits with 128 + the signal's number.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
