@@ -1,10 +1,12 @@
 """Baselines: findings known and accepted at one time, left out of later runs.
 
 A baseline file records the fingerprint of every warn, fail or error finding that no active
-waiver covers. A later run filtered through it shows only what is new. Findings are matched by
-their full fingerprint (rule, manifest path and logical pointer by split names and source ids),
-never by rule and place alone: a new finding in another manifest, or in another source of the same
-manifest, is never hidden by an old one. A finding without a fingerprint is never known.
+waiver covers, with its verdict. A later run filtered through it shows only what is new: a
+finding not recorded, or one whose verdict is now worse than the recorded one (a warning that
+became a failure). Findings are matched by their full fingerprint (rule, manifest path and
+logical pointer by split names and source ids), never by rule and place alone: a new finding in
+another manifest, or in another source of the same manifest, is never hidden by an old one. A
+finding without a fingerprint is never known.
 
 The file is JSON, written deterministically (sorted, indent 2, trailing newline) and atomically::
 
@@ -27,7 +29,7 @@ from typing import Any
 
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, escape_pointer, read_document
 from synthgate.errors import InputError, Problem, did_you_mean
-from synthgate.models import Finding, ManifestResult, Verdict, worst_verdict
+from synthgate.models import Finding, ManifestResult, Verdict, verdict_rank, worst_verdict
 
 __all__ = ["BASELINE_VERSION", "Baseline", "BaselineEntry", "write_baseline"]
 
@@ -49,7 +51,9 @@ class BaselineEntry:
     rule: str = ""
     file: str = ""
     pointer: str = ""
-    verdict: Verdict = "fail"
+    verdict: Verdict = "warn"
+    """The verdict recorded: a later finding with the same fingerprint is known only when it is
+    no worse."""
 
     @classmethod
     def of(cls, finding: Finding) -> BaselineEntry:
@@ -154,8 +158,10 @@ class Baseline:
         return iter(self.entries)
 
     def known(self, finding: Finding) -> bool:
-        """Whether ``finding``'s fingerprint is in the baseline (never, without a fingerprint)."""
-        return bool(finding.fingerprint) and finding.fingerprint in self._entries
+        """Whether the baseline records ``finding``: its fingerprint, at a verdict at least as
+        bad (never without a fingerprint). A warning that became a failure is new."""
+        entry = self._entries.get(finding.fingerprint) if finding.fingerprint else None
+        return entry is not None and verdict_rank(finding.verdict) <= verdict_rank(entry.verdict)
 
     def filter(self, result: ManifestResult) -> ManifestResult:
         """A copy of ``result`` without its known warn, fail and error findings.
@@ -335,7 +341,9 @@ def _parse_entry(
                 "remove this finding, or " + _REGENERATE,
             )
         )
-    verdict = values.get("verdict", "fail")
+    # Files written before verdicts were compared may lack one: such an entry covers only
+    # the mildest verdict, so that it can never hide a failure.
+    verdict = values.get("verdict", "warn")
     if verdict not in _BASELINED:
         problems.append(
             _problem(

@@ -211,8 +211,8 @@ def _cli_values(
     return {
         "policy": policy,
         "fail-on": fail_on,
-        "select": split_selectors(select) or None,
-        "ignore": split_selectors(ignore) or None,
+        "select": split_selectors(select, "--select") or None,
+        "ignore": split_selectors(ignore, "--ignore") or None,
         "jobs": jobs,
         "max-file-size": max_file_size,
         "format": list(formats) or None,

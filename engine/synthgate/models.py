@@ -250,6 +250,8 @@ Flag = Annotated[
     WithJsonSchema({"anyOf": [{"type": "boolean"}, _UNKNOWN_SCHEMA]}),
 ]
 Text = Annotated[str, Field(min_length=1)]
+Written = Annotated[str, Field(min_length=1, pattern=r"\S")]
+"""Text a person must have written: not empty, not only white space."""
 Date = Annotated[_dt.date, WrapValidator(_date)]
 
 
@@ -545,8 +547,8 @@ class Waiver(_Strict):
 
     rule: Text = Field(description="Rule code or name.")
     scope: WaiverScope = Field(default_factory=WaiverScope)
-    reason: Text = Field(description="Why the risk is accepted.")
-    owner: Text = Field(description="Who answers for it.")
+    reason: Written = Field(description="Why the risk is accepted (not only white space).")
+    owner: Written = Field(description="Who answers for it (not only white space).")
     expires: Date = Field(description="Last day the waiver applies (YYYY-MM-DD).")
     created: Date | None = Field(None, description="When the waiver was written.")
     ticket: str | None = None
