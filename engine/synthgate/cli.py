@@ -112,8 +112,10 @@ def _host() -> PluginHost:
 
 def _warn_plugin_errors(host: PluginHost) -> None:
     """Say on stderr which plugins failed; the rest of the run goes on without them."""
+    from synthgate.escaping import printable
+
     for message in host.errors():
-        click.echo(f"warning: {message} (left out; see 'synthgate plugins')", err=True)
+        click.echo(f"warning: {printable(message)} (left out; see 'synthgate plugins')", err=True)
 
 
 def _policy(host: PluginHost, ref: str | None) -> LoadedPolicy:
@@ -423,7 +425,7 @@ def audit(
     if succeeded and write_baseline_file is not None:
         click.echo(f"synthgate: wrote baseline {printable(write_baseline_file)}", err=True)
     for message in host.reporter_failures():
-        click.echo(f"synthgate: {message}; its output was not written", err=True)
+        click.echo(f"synthgate: {printable(message)}; its output was not written", err=True)
     if tally.unreadable:
         noun = "file" if tally.unreadable == 1 else "files"
         click.echo(
@@ -677,6 +679,7 @@ def test_command(paths: tuple[str, ...], require_tests: bool, verbose: bool) -> 
     invalid."""
     from synthgate.casetests import CaseRunner, Coverage, discover_case_files, load_case_file
     from synthgate.errors import InputError, Problem, UsageError
+    from synthgate.escaping import printable
 
     host = _host()
     _warn_plugin_errors(host)
@@ -703,12 +706,13 @@ def test_command(paths: tuple[str, ...], require_tests: bool, verbose: bool) -> 
             coverage.add(result, own)
             if result.ok:
                 if verbose:
-                    click.echo(f"{result.case.where}: ok: {result.case.name}")
+                    click.echo(f"{printable(result.case.where)}: ok: {printable(result.case.name)}")
                 continue
             failed += 1
-            click.echo(f"{result.case.where}: FAILED: {result.case.name} ({result.policy})")
+            where, name = printable(result.case.where), printable(result.case.name)
+            click.echo(f"{where}: FAILED: {name} ({printable(result.policy)})")
             for line in result.explain().splitlines():
-                click.echo("    " + line)
+                click.echo("    " + printable(line))
     if problems:
         raise InputError(problems)
     gaps = coverage.gaps()
@@ -716,11 +720,11 @@ def test_command(paths: tuple[str, ...], require_tests: bool, verbose: bool) -> 
     if unreached:
         click.echo("rules no case reaches (they applied to no case's manifest):")
         for policy, code, name in unreached:
-            click.echo(f"    {code} {name} ({policy})")
+            click.echo(printable(f"    {code} {name} ({policy})"))
     if require_tests and gaps:
         click.echo("rules without the cases --require-tests asks for:")
         for policy, code, name, missing in gaps:
-            click.echo(f"    {code} {name} ({policy}): {missing}")
+            click.echo(printable(f"    {code} {name} ({policy}): {missing}"))
     rules_count = len(coverage.rules)
     click.echo(
         f"{total} cases in {len(files)} file{'s' if len(files) != 1 else ''}: "
@@ -753,10 +757,12 @@ def explain(code: str, policy: str | None) -> None:
             did_you_mean(code, names) or "list the rules with 'synthgate rules'",
         )
     from synthgate.cards import rule_card
+    from synthgate.escaping import printable
 
     # The card of docs/rules.md, without the HTML anchor a terminal has no use for.
     card = rule_card(compiled)
-    click.echo(card.split("\n", 1)[1] if card.startswith("<a id=") else card, nl=False)
+    card = card.split("\n", 1)[1] if card.startswith("<a id=") else card
+    click.echo(printable(card, keep_newlines=True), nl=False)  # a policy's text is data
 
 
 @cli.command()
@@ -782,6 +788,7 @@ def rules(policy: str | None, pack: str | None, fmt: str, taxonomy: bool) -> Non
     import json
 
     from synthgate.errors import UsageError, did_you_mean
+    from synthgate.escaping import printable
 
     host = _host()
     if pack is not None:
@@ -810,7 +817,7 @@ def rules(policy: str | None, pack: str | None, fmt: str, taxonomy: bool) -> Non
             return
         for name, task in sorted(loaded.taxonomy.items()):
             aliases = f"  (aliases: {', '.join(task.aliases)})" if task.aliases else ""
-            click.echo(f"{name:<28} {task.verifiability:<10}{aliases}")
+            click.echo(printable(f"{name:<28} {task.verifiability:<10}{aliases}"))
         return
     if fmt == "json":
         click.echo(
@@ -821,16 +828,18 @@ def rules(policy: str | None, pack: str | None, fmt: str, taxonomy: bool) -> Non
         )
         return
     packs = ", ".join(f"{p.name} {p.version}" for p in loaded.packs)
-    click.echo(f"policy {loaded.name} {loaded.version} ({packs}): {len(loaded.rules)} rules")
+    head = f"policy {loaded.name} {loaded.version} ({packs}): {len(loaded.rules)} rules"
+    click.echo(printable(head))
     from synthgate.cards import constraint
 
     for compiled in loaded.rules:
         rule = compiled.rule
         kind = compiled.kind.name
-        click.echo(f"{rule.code:<7} {rule.severity:<5} {kind:<23} {rule.name}: {rule.summary}")
+        line = f"{rule.code:<7} {rule.severity:<5} {kind:<23} {rule.name}: {rule.summary}"
+        click.echo(printable(line))
         expected = constraint(compiled)
         if expected:  # the bands, so that a pack's tightened thresholds show
-            click.echo(f"{'':<7} {expected}")
+            click.echo(f"{'':<7} {printable(expected)}")
 
 
 @cli.command()
@@ -967,6 +976,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     head``) exits 0 quietly.
     """
     from synthgate.errors import SynthgateError, Terminated
+    from synthgate.escaping import printable
 
     code: int | str | None
     try:
@@ -1001,7 +1011,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         if os.environ.get("SYNTHGATE_DEBUG"):
             raise
         click.echo(
-            f"synthgate: internal error: {type(exc).__name__}: {exc}\n"
+            f"synthgate: internal error: {type(exc).__name__}: {printable(str(exc))}\n"
             f"  This is a bug. Please report it at {ISSUES_URL} "
             "(set SYNTHGATE_DEBUG=1 to see the traceback).",
             err=True,

@@ -34,7 +34,12 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def printable(text: str) -> str:
+def printable(text: str, *, keep_newlines: bool = False) -> str:
     """``text`` with every control character, bidirectional control and line break written
-    as a backslash escape (``\\n``, ``\\x1b``, ``\\u202e``); other text unchanged."""
+    as a backslash escape (``\\n``, ``\\x1b``, ``\\u202e``); other text unchanged.
+
+    With ``keep_newlines``, ``\\n`` stays a line break (for a block of several lines that
+    synthgate itself laid out, such as a rule card); every other character is escaped."""
+    if keep_newlines:
+        return "\n".join(_UNSAFE.sub(_escape, line) for line in text.split("\n"))
     return _UNSAFE.sub(_escape, text)
