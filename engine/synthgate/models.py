@@ -567,6 +567,11 @@ class WaiversFile(_Strict):
     waivers: list[Waiver] = Field(default_factory=list)
 
 
+MAX_SOURCES = 1000
+"""The most sources one manifest may list, over all its splits: the work of an audit and the
+size of its report grow with every source (a few KiB of report each), so this bounds both."""
+
+
 class Manifest(_Strict):
     """One dataset or training mix: where every part came from and how it was checked."""
 
@@ -576,6 +581,28 @@ class Manifest(_Strict):
     waivers: list[Waiver] = Field(
         default_factory=list, description="Findings of this manifest accepted for a while."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded(cls, data: Any) -> Any:
+        """At most :data:`MAX_SOURCES` sources, counted before any is validated."""
+        splits = data.get("splits") if isinstance(data, dict) else None
+        if not isinstance(splits, list):
+            return data
+        count = 0
+        for i, split in enumerate(splits):
+            sources = split.get("sources") if isinstance(split, dict) else None
+            if not isinstance(sources, list):
+                continue
+            if count + len(sources) > MAX_SOURCES:
+                raise ConflictingFacts(  # a located error with a hint
+                    f"more than {MAX_SOURCES} sources in one manifest",
+                    ("splits", i, "sources", MAX_SOURCES - count),
+                    "describe each dataset in a manifest of its own, or merge sources that share "
+                    "their origin, generator and checks",
+                )
+            count += len(sources)
+        return data
 
     @model_validator(mode="after")
     def _unique_names(self) -> Manifest:
