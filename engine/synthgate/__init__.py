@@ -90,6 +90,7 @@ _EXPORTS = {
     "verdict_rank": "synthgate.models",
     "worst_verdict": "synthgate.models",
     "field_names_at": "synthgate.validation",
+    "printable": "synthgate.escaping",
     "LoadedPolicy": "synthgate.policy",
     "load_policy": "synthgate.policy",
     "PluginHost": "synthgate.plugins",
@@ -180,6 +181,7 @@ __all__ = [
     "model_key",
     "parse_bytes",
     "parse_text",
+    "printable",
     "read_document",
     "read_input_bytes",
     "resolve_pointer",
@@ -256,6 +258,7 @@ if TYPE_CHECKING:
         UsageError,
         did_you_mean,
     )
+    from synthgate.escaping import printable
     from synthgate.hookspecs import hookimpl, hookspec
     from synthgate.models import (
         UNKNOWN,

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from synthgate.adapters import ManifestAdapter, choose_task_type
 from synthgate.checks import CheckContext, Corpus, CorpusEntry
-from synthgate.config import glob_match
+from synthgate.config import glob_match, rule_selected, selector_error
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, special_file_kind
 from synthgate.errors import InputError, Problem, UsageError, did_you_mean, display_path
 from synthgate.evaluate import (
@@ -532,8 +532,9 @@ def _glob_matches(adapter: ManifestAdapter, file: Path) -> bool:
 
 
 def _rule_matches(selector: str, code: str, name: str) -> bool:
-    """A selector names a rule by code, code prefix (``SG2``) or name."""
-    return selector in (code, name) or code.upper().startswith(selector.upper())
+    """A selector names a rule by code, code prefix (``SG2``) or name (see
+    :func:`synthgate.config.selector_error`)."""
+    return rule_selected(selector, code, name)
 
 
 def select_rules(
@@ -553,6 +554,9 @@ def select_rules(
     rules = [(c.rule.code, c.rule.name) for c in policy.rules]
     for label, selectors in (("select", select), ("ignore", ignore)):
         for selector in selectors if strict else ():
+            malformed = selector_error(selector)
+            if malformed:
+                raise UsageError(f"{option or label}: {malformed[0]}", malformed[1])
             if not any(_rule_matches(selector, code, name) for code, name in rules):
                 choices = [code for code, _ in rules] + [name for _, name in rules]
                 raise UsageError(

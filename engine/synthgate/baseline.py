@@ -1,10 +1,12 @@
 """Baselines: findings known and accepted at one time, left out of later runs.
 
 A baseline file records the fingerprint of every warn, fail or error finding that no active
-waiver covers. A later run filtered through it shows only what is new. Findings are matched by
-their full fingerprint (rule, manifest path and logical pointer by split names and source ids),
-never by rule and place alone: a new finding in another manifest, or in another source of the same
-manifest, is never hidden by an old one. A finding without a fingerprint is never known.
+waiver covers, with its verdict. A later run filtered through it shows only what is new: a
+finding not recorded, or one whose verdict is now worse than the recorded one (a warning that
+became a failure). Findings are matched by their full fingerprint (rule, manifest path and
+logical pointer by split names and source ids), never by rule and place alone: a new finding in
+another manifest, or in another source of the same manifest, is never hidden by an old one. A
+finding without a fingerprint is never known.
 
 The file is JSON, written deterministically (sorted, indent 2, trailing newline) and atomically::
 
@@ -19,18 +21,15 @@ The file is JSON, written deterministically (sorted, indent 2, trailing newline)
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, escape_pointer, read_document
-from synthgate.errors import InputError, Problem, UsageError, did_you_mean
-from synthgate.models import Finding, ManifestResult, Verdict, worst_verdict
+from synthgate.errors import InputError, Problem, did_you_mean
+from synthgate.models import Finding, ManifestResult, Verdict, verdict_rank, worst_verdict
 
 __all__ = ["BASELINE_VERSION", "Baseline", "BaselineEntry", "write_baseline"]
 
@@ -52,7 +51,9 @@ class BaselineEntry:
     rule: str = ""
     file: str = ""
     pointer: str = ""
-    verdict: Verdict = "fail"
+    verdict: Verdict = "warn"
+    """The verdict recorded: a later finding with the same fingerprint is known only when it is
+    no worse."""
 
     @classmethod
     def of(cls, finding: Finding) -> BaselineEntry:
@@ -116,34 +117,11 @@ def write_baseline(path: Path, results: Iterable[ManifestResult]) -> None:
 
     Records every warn, fail or error finding that no active waiver covers (a lapsed waiver
     covers nothing). Raises :class:`UsageError` if the file cannot be written; an existing file is
-    then left as it was.
+    then left as it was. Written as every output is (see :mod:`synthgate.outputs`).
     """
-    data = render_baseline(baseline_entries(results)).encode("utf-8")
-    path = Path(path)
-    directory = path.parent
-    try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o644
-    tmp_name: str | None = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-        tmp_name = None
-    except OSError as exc:
-        raise UsageError(
-            f"cannot write baseline '{path}': {exc.strerror or exc}",
-            "check that the directory exists and is writable",
-        ) from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
+    from synthgate.outputs import write_text
+
+    write_text(str(path), render_baseline(baseline_entries(results)), label="baseline")
 
 
 class Baseline:
@@ -180,8 +158,10 @@ class Baseline:
         return iter(self.entries)
 
     def known(self, finding: Finding) -> bool:
-        """Whether ``finding``'s fingerprint is in the baseline (never, without a fingerprint)."""
-        return bool(finding.fingerprint) and finding.fingerprint in self._entries
+        """Whether the baseline records ``finding``: its fingerprint, at a verdict at least as
+        bad (never without a fingerprint). A warning that became a failure is new."""
+        entry = self._entries.get(finding.fingerprint) if finding.fingerprint else None
+        return entry is not None and verdict_rank(finding.verdict) <= verdict_rank(entry.verdict)
 
     def filter(self, result: ManifestResult) -> ManifestResult:
         """A copy of ``result`` without its known warn, fail and error findings.
@@ -361,7 +341,9 @@ def _parse_entry(
                 "remove this finding, or " + _REGENERATE,
             )
         )
-    verdict = values.get("verdict", "fail")
+    # Files written before verdicts were compared may lack one: such an entry covers only
+    # the mildest verdict, so that it can never hide a failure.
+    verdict = values.get("verdict", "warn")
     if verdict not in _BASELINED:
         problems.append(
             _problem(

@@ -6,11 +6,10 @@ pre-commit run start fast.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -21,7 +20,7 @@ from synthgate import __version__
 if TYPE_CHECKING:
     import datetime
 
-    from synthgate.audit import Audit
+    from synthgate.audit import Audit, ManifestFile
     from synthgate.config import Settings
     from synthgate.plugins import PluginHost
     from synthgate.policy import LoadedPolicy
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["cli", "main"]
 
 ISSUES_URL = "https://github.com/synthgate/synthgate/issues"
+_MAX_JOBS = 64  # synthgate.config.MAX_JOBS, not imported here to keep 'synthgate --help' light
 EXIT_CODES = """\b
 Exit codes (the same for every format and flag):
   0  no findings at or above the --fail-on level
@@ -112,8 +112,10 @@ def _host() -> PluginHost:
 
 def _warn_plugin_errors(host: PluginHost) -> None:
     """Say on stderr which plugins failed; the rest of the run goes on without them."""
+    from synthgate.escaping import printable
+
     for message in host.errors():
-        click.echo(f"warning: {message} (left out; see 'synthgate plugins')", err=True)
+        click.echo(f"warning: {printable(message)} (left out; see 'synthgate plugins')", err=True)
 
 
 def _policy(host: PluginHost, ref: str | None) -> LoadedPolicy:
@@ -162,9 +164,10 @@ def _config_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--jobs",
             "-j",
-            type=click.IntRange(min=1),
+            type=click.IntRange(min=1, max=_MAX_JOBS),
             default=None,
-            help="Worker processes for large batches [default: number of CPUs].",
+            help=f"Worker processes for large batches, at most {_MAX_JOBS}; never more than the "
+            "CPUs are used [default: number of CPUs].",
         ),
         click.option(
             "--max-file-size",
@@ -210,8 +213,8 @@ def _cli_values(
     return {
         "policy": policy,
         "fail-on": fail_on,
-        "select": split_selectors(select) or None,
-        "ignore": split_selectors(ignore) or None,
+        "select": split_selectors(select, "--select") or None,
+        "ignore": split_selectors(ignore, "--ignore") or None,
         "jobs": jobs,
         "max-file-size": max_file_size,
         "format": list(formats) or None,
@@ -305,10 +308,12 @@ def audit(
 ) -> None:
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
     from synthgate.audit import Audit, Tally, changed_files
-    from synthgate.baseline import Baseline, write_baseline
+    from synthgate.baseline import Baseline, baseline_entries, render_baseline
     from synthgate.documents import Limits, missing
     from synthgate.errors import InputError, UsageError
+    from synthgate.escaping import printable
     from synthgate.models import ManifestResult, verdict_rank
+    from synthgate.outputs import clean_exit_on_signals
 
     day = _parse_today(today)
     if baseline_file is not None and (why := missing(baseline_file)) is not None:
@@ -327,6 +332,7 @@ def audit(
     fail_level: str = settings["fail-on"]
     host = _host()
     outputs = _plan_outputs(settings["format"], output, host)
+    _check_baseline_output(write_baseline_file, outputs)
     reporter_classes = [spec.load() for spec, _path in outputs]
     wants_passes = any(cls.wants_passes for cls in reporter_classes)
     runner = Audit.create(
@@ -362,47 +368,64 @@ def audit(
             click.echo(f"synthgate: no manifest changed since {changed_since}", err=True)
     tally = Tally()
     succeeded = False
+    inputs = _run_inputs(runner, settings, items, waivers_path, baseline_file)
     opened: list[tuple[TextIO, Callable[[bool], None]]] = []
     reporters: list[tuple[Reporter, type[Reporter]]] = []
-    try:
-        for _spec, path in outputs:
-            opened.append(_open_output(path))
-        for cls, (out, _finish) in zip(reporter_classes, opened, strict=True):
-            use_color = (
-                color if color is not None else out.isatty() and "NO_COLOR" not in os.environ
-            )
-            reporters.append((cls(out, _run_info(runner, use_color, show_passes, fail_level)), cls))
-        for reporter, _cls in reporters:
-            reporter.start()
-        for result in runner.results(items, settings["jobs"] or os.cpu_count() or 1):
-            if isinstance(result, ManifestResult):
-                if write_baseline_file is not None:
-                    recorded.append(result)
-                if baseline is not None:
-                    result = baseline.filter(result)
-            tally.add(result)
-            if isinstance(result, InputError):
-                click.echo(result.render(), err=True)
-                continue
-            without_passes = result
-            if not show_passes and runner.keep_passes:
-                without_passes = result.model_copy(
-                    update={"findings": [f for f in result.findings if f.verdict != "pass"]}
+    baseline_out: tuple[TextIO, Callable[[bool], None]] | None = None
+    with clean_exit_on_signals():  # SIGTERM and SIGHUP, like Ctrl-C, leave no temporary file
+        try:
+            for _spec, path in outputs:
+                opened.append(_open_output(path, inputs))
+            if write_baseline_file is not None:
+                refreshed = {k: v for k, v in inputs.items() if v != "baseline"}
+                baseline_out = _open_output(
+                    None if write_baseline_file == "-" else write_baseline_file,
+                    refreshed,  # refreshing the baseline this run reads is what it is for
+                    label="--write-baseline",
                 )
-            for reporter, cls in reporters:
-                reporter.add(result if show_passes or cls.wants_passes else without_passes)
-        for reporter, _cls in reporters:
-            reporter.finish(tally.totals(), tally.verdict())
-        succeeded = not tally.unreadable and (tally.manifests > 0 or changed_since is not None)
-        if succeeded and write_baseline_file is not None:
-            write_baseline(Path(write_baseline_file), recorded)
-            click.echo(f"synthgate: wrote baseline {write_baseline_file}", err=True)
-    finally:  # every report file is written whole or not at all, even on Ctrl-C
-        for i, (_out, finish) in enumerate(opened):
-            failed = i < len(reporters) and getattr(reporters[i][0], "failed", False)
-            finish(succeeded and not failed)
+            for cls, (out, _finish) in zip(reporter_classes, opened, strict=True):
+                use_color = (
+                    color if color is not None else out.isatty() and "NO_COLOR" not in os.environ
+                )
+                info = _run_info(runner, use_color, show_passes, fail_level)
+                reporters.append((cls(out, info), cls))
+            for reporter, _cls in reporters:
+                reporter.start()
+            for result in runner.results(items, _jobs(settings["jobs"])):
+                if isinstance(result, ManifestResult):
+                    if write_baseline_file is not None:
+                        recorded.append(result)
+                    if baseline is not None:
+                        result = baseline.filter(result)
+                tally.add(result)
+                if isinstance(result, InputError):
+                    click.echo(result.render(), err=True)
+                    continue
+                without_passes = result
+                if not show_passes and runner.keep_passes:
+                    without_passes = result.model_copy(
+                        update={"findings": [f for f in result.findings if f.verdict != "pass"]}
+                    )
+                for reporter, cls in reporters:
+                    reporter.add(result if show_passes or cls.wants_passes else without_passes)
+            for reporter, _cls in reporters:
+                reporter.finish(tally.totals(), tally.verdict())
+            succeeded = not tally.unreadable and (tally.manifests > 0 or changed_since is not None)
+            if succeeded and baseline_out is not None:
+                baseline_out[0].write(render_baseline(baseline_entries(recorded)))
+        finally:  # every output is written whole or not at all, even on Ctrl-C or SIGTERM
+            broken = [getattr(reporter, "failed", False) for reporter, _cls in reporters]
+            finishing = [
+                (finish, succeeded and not (i < len(broken) and broken[i]))
+                for i, (_out, finish) in enumerate(opened)
+            ]
+            if baseline_out is not None:
+                finishing.append((baseline_out[1], succeeded))
+            _finish_outputs(finishing)
+    if succeeded and write_baseline_file is not None:
+        click.echo(f"synthgate: wrote baseline {printable(write_baseline_file)}", err=True)
     for message in host.reporter_failures():
-        click.echo(f"synthgate: {message}; its output was not written", err=True)
+        click.echo(f"synthgate: {printable(message)}; its output was not written", err=True)
     if tally.unreadable:
         noun = "file" if tally.unreadable == 1 else "files"
         click.echo(
@@ -500,14 +523,14 @@ def _plan_outputs(
             raise UsageError(f"unknown output format '{name}'", did_you_mean(name, specs))
         if sep and not target:
             raise UsageError(f"'--format {entry}' names no file", f"write '{name}=PATH'")
-        plan.append((specs[name], target if sep else None))
+        plan.append((specs[name], target if sep and target != "-" else None))
     to_stdout = [spec.name for spec, path in plan if path is None]
     if len(to_stdout) > 1:
         raise UsageError(
             f"formats {', '.join(to_stdout)} would all go to standard output",
             "send all but one to files with NAME=PATH, e.g. '--format json=report.json'",
         )
-    if output is not None:
+    if output is not None and output != "-":
         if not to_stdout:
             raise UsageError(
                 "--output names a file but every format already has its own",
@@ -552,46 +575,89 @@ def config_command(
         click.echo(settings.as_text(), nl=False)
 
 
-def _open_output(output: str | None) -> tuple[TextIO, Callable[[bool], None]]:
-    """Where the report goes, and ``finish(ok)`` to call once done, in a ``finally``.
+def _open_output(
+    output: str | None, inputs: Mapping[Path, str], label: str = "output"
+) -> tuple[TextIO, Callable[[bool], None]]:
+    """Where an output goes, and ``finish(ok)`` to call once done, in a ``finally``.
 
-    A file is written whole or not at all: the report goes to a temporary file beside it,
-    which ``finish(True)`` renames into place and ``finish(False)`` removes.
+    None is standard output. A file is written whole or not at all, never over one of the
+    run's ``inputs`` (see :mod:`synthgate.outputs`): ``finish(True)`` puts it in place and
+    ``finish(False)`` drops it.
     """
     if output is None:
         return sys.stdout, lambda ok: sys.stdout.flush()
-    import tempfile
+    from synthgate.outputs import OutputFile
 
-    target = Path(output)
-    if not target.parent.exists():
-        from synthgate.errors import UsageError
-
-        raise UsageError(f"cannot write '{output}': its directory does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    handle = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
-    # mkstemp makes the file private (0600); the report gets the mode any new file would get.
-    with contextlib.suppress(OSError):  # a file system without modes: keep 0600
-        os.chmod(tmp, 0o666 & ~_umask())
+    file = OutputFile(output, inputs=inputs, label=label)
 
     def finish(ok: bool) -> None:
-        renamed = False
+        if ok:
+            file.commit()
+        else:
+            file.discard()
+
+    return file.stream, finish
+
+
+def _finish_outputs(finishing: list[tuple[Callable[[bool], None], bool]]) -> None:
+    """Commit (or drop) every output; once one cannot be written, the rest are dropped and
+    its error is raised (exit code 2)."""
+    from synthgate.errors import UsageError
+
+    error: UsageError | None = None
+    for finish, ok in finishing:
         try:
-            handle.close()
-            if ok:
-                os.replace(tmp, target)
-                renamed = True
-        finally:
-            if not renamed:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)
-
-    return handle, finish
+            finish(ok and error is None)
+        except UsageError as exc:
+            error = exc
+    if error is not None:
+        raise error
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _check_baseline_output(
+    path: str | None, outputs: Sequence[tuple[ReporterSpec, str | None]]
+) -> None:
+    """--write-baseline neither shares standard output nor a file with a format."""
+    from synthgate.errors import UsageError
+
+    if path is None:
+        return
+    for spec, target in outputs:
+        if path == "-" and target is None:
+            raise UsageError(
+                f"--write-baseline - and format {spec.name} would both go to standard output",
+                "send the format to a file with NAME=PATH, or the baseline to a file",
+            )
+        if path != "-" and target is not None and Path(target).resolve() == Path(path).resolve():
+            raise UsageError(f"--write-baseline and format {spec.name} would both write '{path}'")
+
+
+def _jobs(configured: int | None) -> int:
+    """Worker processes: as configured, but never more than the CPUs (more are never faster
+    for this CPU-bound work, only heavier)."""
+    cpus = os.cpu_count() or 1
+    return min(configured or cpus, cpus)
+
+
+def _run_inputs(
+    runner: Audit,
+    settings: Settings,
+    items: Sequence[ManifestFile],
+    waivers: Path | None,
+    baseline: str | None,
+) -> dict[Path, str]:
+    """Every file this audit reads, and what it is: no output may be written over one."""
+    inputs: dict[Path, str] = {item.path: "manifest" for item in items}
+    for pack in runner.policy.packs:
+        if not pack.origin.startswith("pack:"):
+            inputs.setdefault(Path(pack.origin), "policy")
+    if settings.config is not None:
+        inputs.setdefault(settings.config.path, "configuration")
+    if waivers is not None:
+        inputs.setdefault(waivers, "waivers file")
+    if baseline is not None:
+        inputs.setdefault(Path(baseline), "baseline")
+    return inputs
 
 
 # --------------------------------------------------------------------------- test
@@ -616,6 +682,7 @@ def test_command(paths: tuple[str, ...], require_tests: bool, verbose: bool) -> 
     invalid."""
     from synthgate.casetests import CaseRunner, Coverage, discover_case_files, load_case_file
     from synthgate.errors import InputError, Problem, UsageError
+    from synthgate.escaping import printable
 
     host = _host()
     _warn_plugin_errors(host)
@@ -642,12 +709,13 @@ def test_command(paths: tuple[str, ...], require_tests: bool, verbose: bool) -> 
             coverage.add(result, own)
             if result.ok:
                 if verbose:
-                    click.echo(f"{result.case.where}: ok: {result.case.name}")
+                    click.echo(f"{printable(result.case.where)}: ok: {printable(result.case.name)}")
                 continue
             failed += 1
-            click.echo(f"{result.case.where}: FAILED: {result.case.name} ({result.policy})")
+            where, name = printable(result.case.where), printable(result.case.name)
+            click.echo(f"{where}: FAILED: {name} ({printable(result.policy)})")
             for line in result.explain().splitlines():
-                click.echo("    " + line)
+                click.echo("    " + printable(line))
     if problems:
         raise InputError(problems)
     gaps = coverage.gaps()
@@ -655,11 +723,11 @@ def test_command(paths: tuple[str, ...], require_tests: bool, verbose: bool) -> 
     if unreached:
         click.echo("rules no case reaches (they applied to no case's manifest):")
         for policy, code, name in unreached:
-            click.echo(f"    {code} {name} ({policy})")
+            click.echo(printable(f"    {code} {name} ({policy})"))
     if require_tests and gaps:
         click.echo("rules without the cases --require-tests asks for:")
         for policy, code, name, missing in gaps:
-            click.echo(f"    {code} {name} ({policy}): {missing}")
+            click.echo(printable(f"    {code} {name} ({policy}): {missing}"))
     rules_count = len(coverage.rules)
     click.echo(
         f"{total} cases in {len(files)} file{'s' if len(files) != 1 else ''}: "
@@ -692,10 +760,12 @@ def explain(code: str, policy: str | None) -> None:
             did_you_mean(code, names) or "list the rules with 'synthgate rules'",
         )
     from synthgate.cards import rule_card
+    from synthgate.escaping import printable
 
     # The card of docs/rules.md, without the HTML anchor a terminal has no use for.
     card = rule_card(compiled)
-    click.echo(card.split("\n", 1)[1] if card.startswith("<a id=") else card, nl=False)
+    card = card.split("\n", 1)[1] if card.startswith("<a id=") else card
+    click.echo(printable(card, keep_newlines=True), nl=False)  # a policy's text is data
 
 
 @cli.command()
@@ -721,6 +791,7 @@ def rules(policy: str | None, pack: str | None, fmt: str, taxonomy: bool) -> Non
     import json
 
     from synthgate.errors import UsageError, did_you_mean
+    from synthgate.escaping import printable
 
     host = _host()
     if pack is not None:
@@ -749,7 +820,7 @@ def rules(policy: str | None, pack: str | None, fmt: str, taxonomy: bool) -> Non
             return
         for name, task in sorted(loaded.taxonomy.items()):
             aliases = f"  (aliases: {', '.join(task.aliases)})" if task.aliases else ""
-            click.echo(f"{name:<28} {task.verifiability:<10}{aliases}")
+            click.echo(printable(f"{name:<28} {task.verifiability:<10}{aliases}"))
         return
     if fmt == "json":
         click.echo(
@@ -760,16 +831,18 @@ def rules(policy: str | None, pack: str | None, fmt: str, taxonomy: bool) -> Non
         )
         return
     packs = ", ".join(f"{p.name} {p.version}" for p in loaded.packs)
-    click.echo(f"policy {loaded.name} {loaded.version} ({packs}): {len(loaded.rules)} rules")
+    head = f"policy {loaded.name} {loaded.version} ({packs}): {len(loaded.rules)} rules"
+    click.echo(printable(head))
     from synthgate.cards import constraint
 
     for compiled in loaded.rules:
         rule = compiled.rule
         kind = compiled.kind.name
-        click.echo(f"{rule.code:<7} {rule.severity:<5} {kind:<23} {rule.name}: {rule.summary}")
+        line = f"{rule.code:<7} {rule.severity:<5} {kind:<23} {rule.name}: {rule.summary}"
+        click.echo(printable(line))
         expected = constraint(compiled)
         if expected:  # the bands, so that a pack's tightened thresholds show
-            click.echo(f"{'':<7} {expected}")
+            click.echo(f"{'':<7} {printable(expected)}")
 
 
 @cli.command()
@@ -905,7 +978,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
     is the exit code, Ctrl-C exits 130, and a closed standard output (``synthgate ... |
     head``) exits 0 quietly.
     """
-    from synthgate.errors import SynthgateError
+    from synthgate.errors import SynthgateError, Terminated
+    from synthgate.escaping import printable
 
     code: int | str | None
     try:
@@ -928,6 +1002,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except KeyboardInterrupt:
         click.echo("synthgate: interrupted", err=True)
         code = 130
+    except Terminated as exc:  # SIGTERM or SIGHUP while outputs were open: none was written
+        click.echo(f"synthgate: terminated by signal {exc.signum}", err=True)
+        code = 128 + exc.signum
     except click.ClickException as exc:
         exc.show()
         code = 2
@@ -938,7 +1015,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
         if os.environ.get("SYNTHGATE_DEBUG"):
             raise
         click.echo(
-            f"synthgate: internal error: {type(exc).__name__}: {exc}\n"
+            f"synthgate: internal error: {type(exc).__name__}: {printable(str(exc))}\n"
             f"  This is a bug. Please report it at {ISSUES_URL} "
             "(set SYNTHGATE_DEBUG=1 to see the traceback).",
             err=True,

@@ -31,6 +31,8 @@ __all__ = [
     "glob_match",
     "load_config",
     "resolve_settings",
+    "rule_selected",
+    "selector_error",
     "split_selectors",
 ]
 
@@ -51,6 +53,10 @@ DEFAULTS: dict[str, Any] = {
 globs, the number of CPUs)."""
 
 CONFIG_KEYS = tuple(DEFAULTS)
+MAX_JOBS = 64
+"""The most worker processes ``jobs`` may ask for; more than the CPUs are never used."""
+_CODE_PREFIX = re.compile(r"[A-Z]{2,5}[0-9]{1,4}")
+_RULE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _FAIL_ON = ("warn", "fail", "never")
 _PATH_SUFFIXES = (".yaml", ".yml", ".json")
 _DEFAULT_NOTES = {
@@ -204,6 +210,8 @@ def load_config(path: Path) -> Config:
             continue
         error = _check(key, value)
         if error:
+            if key == "per-path-ignores":  # at the glob's own line when it has one
+                line, column = _entry_place(text, table_name, value, (line, column))
             problems.append(Problem(shown, line, column, f"'{key}': {error[0]}", error[1]))
             continue
         values[key] = value
@@ -211,6 +219,17 @@ def load_config(path: Path) -> Config:
     if problems:
         raise InputError(problems)
     return Config(path, values, lines)
+
+
+def _entry_place(text: str, table: str, value: Any, fallback: tuple[int, int]) -> tuple[int, int]:
+    """Line and column of the first ``per-path-ignores`` glob whose selectors are wrong."""
+    if not isinstance(value, dict):
+        return fallback
+    for glob, selectors in value.items():
+        if not _is_str_list(selectors) or _selectors_error(selectors):
+            place = _locate(text.splitlines(), _join(table, "per-path-ignores"), glob)
+            return place if place != (1, 1) else fallback
+    return fallback
 
 
 def _is_str_list(value: Any) -> bool:
@@ -228,6 +247,8 @@ def _check(key: str, value: Any) -> tuple[str, str] | None:
     elif key in ("include", "exclude", "select", "ignore", "format"):
         if not _is_str_list(value):
             return "expected a list of strings", f'for example {key} = ["..."]'
+        if key in ("select", "ignore"):
+            return _selectors_error(value)
     elif key == "fail-on":
         if value not in _FAIL_ON:
             hint = did_you_mean(value, _FAIL_ON) if isinstance(value, str) else ""
@@ -238,10 +259,27 @@ def _check(key: str, value: Any) -> tuple[str, str] | None:
                 "expected a table of glob = [rule codes, code prefixes or rule names]",
                 '[tool.synthgate.per-path-ignores] "legacy/**" = ["SG301"]',
             )
+        for selectors in value.values():
+            error = _selectors_error(selectors)
+            if error:
+                return error
     elif key in ("max-file-size", "jobs") and (
         isinstance(value, bool) or not isinstance(value, int) or value < 1
     ):
         return f"expected a whole number of at least 1, got {value!r}", ""
+    elif key == "jobs" and value > MAX_JOBS:
+        return (
+            f"expected at most {MAX_JOBS} worker processes, got {value}",
+            "leave 'jobs' out to use one per CPU (more than the CPUs are never used)",
+        )
+    return None
+
+
+def _selectors_error(selectors: list[str]) -> tuple[str, str] | None:
+    for selector in selectors:
+        error = selector_error(selector)
+        if error:
+            return error
     return None
 
 
@@ -374,9 +412,50 @@ def _relative(path: Path) -> str:
         return str(path.resolve())
 
 
-def split_selectors(raw: Iterable[str]) -> list[str]:
-    """``--select SG1,SG2 --select x`` as a list: comma-separated and repeatable."""
-    return [part.strip() for item in raw for part in item.split(",") if part.strip()]
+def split_selectors(raw: Iterable[str], option: str = "--select") -> list[str]:
+    """``--select SG1,SG2 --select x`` as a list: comma-separated and repeatable. An empty
+    or malformed selector is a :class:`UsageError` (see :func:`selector_error`)."""
+    from synthgate.errors import UsageError
+
+    selectors = [part.strip() for item in raw for part in item.split(",")]
+    for selector in selectors:
+        error = selector_error(selector)
+        if error:
+            raise UsageError(f"{option}: {error[0]}", error[1])
+    return selectors
+
+
+def selector_error(selector: str) -> tuple[str, str] | None:
+    """(message, hint) when ``selector`` can name no rule; None when it is well formed.
+
+    A selector is a rule code or code prefix (upper-case letters then at least one digit,
+    ``SG3`` or ``SG301``; matched case-sensitively at the start of a code) or a rule name
+    (kebab-case, matched exactly). Anything else, an empty or blank one above all, would
+    select nothing or everything by accident; a code written in lower case is an error, not a
+    name.
+    """
+    if not selector.strip():
+        return (
+            "empty rule selector",
+            "write a rule code (SG301), a code prefix (SG3) or a rule name; remove the empty one",
+        )
+    upper = selector.strip().upper()
+    if selector != upper and _CODE_PREFIX.fullmatch(upper):
+        return f"malformed rule selector {selector!r}", f"codes are upper case: '{upper}'"
+    if _CODE_PREFIX.fullmatch(selector) or _RULE_NAME.fullmatch(selector):
+        return None
+    return (
+        f"malformed rule selector {selector!r}",
+        "a selector is a rule code (SG301), a code prefix of letters then digits (SG3), or a "
+        "kebab-case rule name (recursion-depth)",
+    )
+
+
+def rule_selected(selector: str, code: str, name: str) -> bool:
+    """Whether ``selector`` names the rule ``code`` / ``name`` (see :func:`selector_error`)."""
+    if selector == name:
+        return True
+    return _CODE_PREFIX.fullmatch(selector) is not None and code.startswith(selector)
 
 
 # --------------------------------------------------------------------------- globs

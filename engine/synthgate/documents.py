@@ -89,6 +89,9 @@ class Limits:
     max_bytes: int = 10 * 1024 * 1024
     max_depth: int = 64
     max_alias_nodes: int = 10_000
+    max_values: int = 200_000
+    """Scalars, lists and mappings in one file: what reading and validating it costs grows with
+    each (a 10 MiB list of one-letter items held 1.3 GB), however small the bytes."""
 
 
 DEFAULT_LIMITS = Limits()
@@ -425,6 +428,8 @@ def _parse_json(text: str, shown: str, limits: Limits) -> Document:
         if isinstance(exc, RecursionError):
             raise _too_deep(shown, 1, 1, limits.max_depth) from None
         raise _long_int(shown, 1, 1, "") from None
+    if _json_values(data) > limits.max_values:
+        raise _too_many_values(shown, 1, 1, limits.max_values)
     return Document(shown, data, "json", text, None)
 
 
@@ -453,6 +458,30 @@ def _json_syntax(said: str) -> tuple[str, str]:
         if words in lowered:
             return message, hint
     return "cannot be parsed here", "check brackets, quotes and commas"
+
+
+def _json_values(data: Any) -> int:
+    """Scalars, lists and mappings in ``data`` (iterative: ``data`` may nest deeply)."""
+    count = 0
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        count += 1
+        if type(value) is dict:
+            pending.extend(value.values())
+        elif type(value) is list:
+            pending.extend(value)
+    return count
+
+
+def _too_many_values(shown: str, line: int, column: int, max_values: int) -> InputError:
+    return InputError.at(
+        shown,
+        line,
+        column,
+        f"more than {max_values:,} values in one file",
+        "split the file: describe each dataset in a manifest of its own",
+    )
 
 
 def _duplicate_key(shown: str, line: int, column: int, key: str, pointer: str | None) -> InputError:
@@ -983,6 +1012,7 @@ def _build(
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}
     alias_nodes = 0
+    values = 0
     # Sizes of values only matter for anchors, which need an '&': most files have none.
     counting = "&" in text
     root: Any = _NO_KEY
@@ -1002,6 +1032,15 @@ def _build(
                 _recheck(text, shown, limits, exc)
                 raise _syntax_error(text, shown, exc, limits) from None
             etype = type(event)
+            if (
+                etype is ev.ScalarEvent
+                or etype is ev.MappingStartEvent
+                or etype is ev.SequenceStartEvent
+            ):
+                values += 1
+                if values > limits.max_values:
+                    line, column = _mark(event)
+                    raise _too_many_values(shown, line, column, limits.max_values)
             if etype is ev.ScalarEvent:
                 value = _scalar(event, shown)
                 is_container = False

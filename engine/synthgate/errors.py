@@ -7,12 +7,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from synthgate.escaping import printable
+
 __all__ = [
     "InputError",
     "LocatedValueError",
     "PolicyError",
     "Problem",
     "SynthgateError",
+    "Terminated",
     "UsageError",
     "did_you_mean",
     "display_path",
@@ -32,11 +35,13 @@ class Problem:
     pointer: str | None = None
 
     def render(self) -> str:
-        """Format as ``file:line:column: [pointer: ]message`` plus an indented hint line."""
-        where = f"{self.pointer}: " if self.pointer else ""
-        text = f"{self.path}:{self.line}:{self.column}: {where}{self.message}"
+        """Format as ``file:line:column: [pointer: ]message`` plus an indented hint line, every
+        part escaped (see :func:`synthgate.escaping.printable`): a value quoted from a file
+        never starts a line of its own."""
+        where = f"{printable(self.pointer)}: " if self.pointer else ""
+        text = f"{printable(self.path)}:{self.line}:{self.column}: {where}{printable(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {printable(self.hint)}"
         return text
 
 
@@ -59,7 +64,8 @@ class UsageError(SynthgateError):
         self.hint = hint
 
     def render(self) -> str:
-        return f"error: {self.message}" + (f"\n  hint: {self.hint}" if self.hint else "")
+        hint = f"\n  hint: {printable(self.hint)}" if self.hint else ""
+        return f"error: {printable(self.message)}{hint}"
 
 
 class InputError(SynthgateError):
@@ -136,3 +142,15 @@ def display_path(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived while outputs were open (see ``synthgate.outputs``).
+
+    A :class:`BaseException`, like :class:`KeyboardInterrupt`, so that no ``except Exception``
+    swallows it on the way out; the command line exits with 128 + the signal's number.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

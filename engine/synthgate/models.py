@@ -274,6 +274,8 @@ Flag = Annotated[
     WithJsonSchema({"anyOf": [{"type": "boolean"}, _UNKNOWN_SCHEMA]}),
 ]
 Text = Annotated[str, Field(min_length=1)]
+Written = Annotated[str, Field(min_length=1, pattern=r"\S")]
+"""Text a person must have written: not empty, not only white space."""
 Date = Annotated[_dt.date, WrapValidator(_date)]
 
 
@@ -569,8 +571,8 @@ class Waiver(_Strict):
 
     rule: Text = Field(description="Rule code or name.")
     scope: WaiverScope = Field(default_factory=WaiverScope)
-    reason: Text = Field(description="Why the risk is accepted.")
-    owner: Text = Field(description="Who answers for it.")
+    reason: Written = Field(description="Why the risk is accepted (not only white space).")
+    owner: Written = Field(description="Who answers for it (not only white space).")
     expires: Date = Field(description="Last day the waiver applies (YYYY-MM-DD).")
     created: Date | None = Field(None, description="When the waiver was written.")
     ticket: str | None = None
@@ -589,6 +591,11 @@ class WaiversFile(_Strict):
     waivers: list[Waiver] = Field(default_factory=list)
 
 
+MAX_SOURCES = 1000
+"""The most sources one manifest may list, over all its splits: the work of an audit and the
+size of its report grow with every source (a few KiB of report each), so this bounds both."""
+
+
 class Manifest(_Strict):
     """One dataset or training mix: where every part came from and how it was checked."""
 
@@ -598,6 +605,28 @@ class Manifest(_Strict):
     waivers: list[Waiver] = Field(
         default_factory=list, description="Findings of this manifest accepted for a while."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded(cls, data: Any) -> Any:
+        """At most :data:`MAX_SOURCES` sources, counted before any is validated."""
+        splits = data.get("splits") if isinstance(data, dict) else None
+        if not isinstance(splits, list):
+            return data
+        count = 0
+        for i, split in enumerate(splits):
+            sources = split.get("sources") if isinstance(split, dict) else None
+            if not isinstance(sources, list):
+                continue
+            if count + len(sources) > MAX_SOURCES:
+                raise ConflictingFacts(  # a located error with a hint
+                    f"more than {MAX_SOURCES} sources in one manifest",
+                    ("splits", i, "sources", MAX_SOURCES - count),
+                    "describe each dataset in a manifest of its own, or merge sources that share "
+                    "their origin, generator and checks",
+                )
+            count += len(sources)
+        return data
 
     @model_validator(mode="after")
     def _unique_names(self) -> Manifest:

@@ -141,6 +141,9 @@ def validation_problems(
                 message += f" (got {_describe(error['input'])})"
             # A model rule may say how to fix what it found (models.ConflictingFacts does).
             hint = getattr(cause, "hint", "") or _HINTS.get(kind, "")
+            if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == r"\S":
+                message = f"only white space (got {_describe(error.get('input'))})"
+                hint = "write it in words: a blank reason or owner accepts a risk unsigned"
             if kind == "literal_error" and isinstance(error.get("input"), str):
                 expected = error.get("ctx", {}).get("expected", "")
                 choices = [c.strip(" '") for c in expected.replace(" or ", ",").split(",")]

@@ -370,3 +370,42 @@ def test_version_must_be_the_number_one(tmp_path: Path) -> None:
     path.write_text('{"synthgate_baseline": true, "findings": []}\n', "utf-8")
     with pytest.raises(InputError, match="unsupported baseline version true"):
         Baseline.load(path)
+
+
+# --------------------------------------------------------------------------- worse is new
+
+
+def test_a_finding_worse_than_recorded_is_new(tmp_path: Path) -> None:
+    target = tmp_path / "baseline.json"
+    write_baseline(target, [result("m.yaml", [finding("SG101", "m.yaml", SRC_A, "warn")])])
+    baseline = Baseline.load(target)
+    worse = baseline.filter(result("m.yaml", [finding("SG101", "m.yaml", SRC_A, "fail")]))
+    assert [f.verdict for f in worse.findings] == ["fail"]
+    assert worse.baselined == 0
+    assert worse.verdict == "fail"
+    same = baseline.filter(result("m.yaml", [finding("SG101", "m.yaml", SRC_A, "warn")]))
+    assert same.findings == []
+    assert same.baselined == 1
+
+
+def test_a_finding_better_than_recorded_stays_known(tmp_path: Path) -> None:
+    target = tmp_path / "baseline.json"
+    write_baseline(target, [result("m.yaml", [finding("SG101", "m.yaml", SRC_A, "fail")])])
+    better = Baseline.load(target).filter(
+        result("m.yaml", [finding("SG101", "m.yaml", SRC_A, "warn")])
+    )
+    assert better.findings == []
+    assert better.baselined == 1
+
+
+def test_an_entry_without_a_verdict_covers_only_a_warning(tmp_path: Path) -> None:
+    target = tmp_path / "old.json"
+    entry = {"fingerprint": fingerprint("SG101", "m.yaml", SRC_A), "rule": "SG101"}
+    target.write_text(json.dumps({"synthgate_baseline": 1, "findings": [entry]}))
+    baseline = Baseline.load(target)  # older files stay readable
+    assert baseline.entries[0].verdict == "warn"
+    warned = baseline.filter(result("m.yaml", [finding("SG101", "m.yaml", SRC_A, "warn")]))
+    assert warned.baselined == 1
+    failed = baseline.filter(result("m.yaml", [finding("SG101", "m.yaml", SRC_A, "fail")]))
+    assert failed.baselined == 0
+    assert failed.verdict == "fail"

@@ -319,3 +319,17 @@ def _covers(scope: dict[str, str], pointer: str) -> bool:
     # At or below the target, token by token (an independent model of the waiver's scope).
     wanted = target.split("/")[1:] if target else []
     return pointer.split("/")[1:][: len(wanted)] == wanted
+
+
+@pytest.mark.parametrize("field", ["reason", "owner"])
+@pytest.mark.parametrize("blank", [" ", "\t\n", "\u3000"])
+def test_a_blank_reason_or_owner_is_an_error_at_its_line(
+    tmp_path: Path, field: str, blank: str
+) -> None:
+    text = _error(_manifest(tmp_path, [_waiver(**{field: blank})]))
+    assert f"/waivers/0/{field}: " in text
+    assert "m.synthgate.yaml:" in text
+    central = _central(tmp_path, [_waiver(**{field: blank}, manifests=["data/*.yaml"])])
+    with pytest.raises(InputError) as info:
+        _audit(tmp_path / "data" / "m.synthgate.yaml", waivers=central)
+    assert f"/waivers/0/{field}: " in info.value.render()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict, empty_counts
+from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict, empty_counts, printable
 from synthgate_plugins.reports._shared import observed
 
 __all__ = ["GithubReporter", "escape_data", "escape_property"]
@@ -23,12 +23,15 @@ _LABELS = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "error": "ERROR"}
 
 
 def escape_data(text: str) -> str:
-    """Escape the message of a workflow command (the part after ``::``)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape the message of a workflow command (the part after ``::``) by GitHub's rules, so
+    that it can neither end the command nor start another; control and bidi characters are
+    written as visible escapes first (see :func:`synthgate.escaping.printable`)."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
-    """Escape a property value of a workflow command (``file=...,title=...``)."""
+    """Escape a property value of a workflow command (``file=...,title=...``): as a message,
+    and ``:`` and ``,`` too, which would end the value."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 

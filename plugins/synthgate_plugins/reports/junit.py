@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict
+from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict, printable
 from synthgate_plugins.reports._shared import observed, waiver_note
 
 __all__ = ["JunitReporter"]
@@ -24,7 +24,9 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    """Text for a person reading a CI test tab: control and bidi characters as visible escapes
+    (:func:`printable`), and nothing XML 1.0 cannot carry."""
+    return _NOT_XML.sub("\ufffd", printable(text))
 
 
 def _details(finding: Finding) -> str:
@@ -39,7 +41,7 @@ def _details(finding: Finding) -> str:
         lines.append(f"fix: {finding.remediation.strip()}")
     if finding.waiver is not None:
         lines.append(waiver_note(finding.waiver))
-    return _clean("\n".join(lines))
+    return "\n".join(_clean(line) for line in lines)
 
 
 def _properties(parent: ET.Element, values: dict[str, str]) -> None:

@@ -23,6 +23,7 @@ from synthgate import (
     Verdict,
     WholeReportReporter,
     empty_counts,
+    printable,
 )
 from synthgate_plugins.reports._shared import extra_counts, observed
 
@@ -43,13 +44,15 @@ def text(value: str) -> str:
     """Plain text as inline Markdown: markup characters escaped, line breaks made spaces.
 
     ``|`` is left alone: it means nothing outside a table, and :func:`cell` escapes it inside.
+    Control and bidi characters are written as visible escapes (:func:`printable`).
     """
-    return _MARKUP.sub(lambda m: "\\" + m.group(0), _NEWLINES.sub(" ", value.strip()))
+    return _MARKUP.sub(lambda m: "\\" + m.group(0), printable(_NEWLINES.sub(" ", value.strip())))
 
 
 def code(value: str) -> str:
-    """A code span holding ``value`` verbatim (on one line)."""
-    value = _NEWLINES.sub(" ", value)
+    """A code span holding ``value`` verbatim (on one line, control and bidi characters
+    written as visible escapes)."""
+    value = printable(_NEWLINES.sub(" ", value))
     longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
     fence = "`" * (longest + 1)
     edges = value[:1] + value[-1:]

@@ -9,6 +9,7 @@ from synthgate import (
     Totals,
     Verdict,
     empty_counts,
+    printable,
 )
 from synthgate_plugins.reports._shared import extra_counts, observed, reason, waiver_note
 
@@ -43,7 +44,8 @@ class TextReporter(Reporter):
         extras = extra_counts(result.waived, result.baselined)
         if extras:
             counts = f"{counts or 'no findings'}; {extras}"
-        self.out.write(f"{label} {result.path} ({result.dataset}): {counts or 'no rule applies'}\n")
+        where = f"{printable(result.path)} ({printable(result.dataset)})"
+        self.out.write(f"{label} {where}: {counts or 'no rule applies'}\n")
         for finding in result.findings:
             self.out.write(self._finding(finding))
         if result.findings:
@@ -55,23 +57,30 @@ class TextReporter(Reporter):
         verdict = self._paint(finding.verdict, finding.verdict)
         if waiver is not None and waiver.status == "active":
             verdict += " " + self._dim("(waived)")
+        # Every value may come from a hostile file: each is escaped (see synthgate.escaping).
         head = (
-            f"  {loc.file}:{loc.line}:{loc.column}: "
-            f"{finding.rule} {verdict} "
-            f"[{finding.name}] {finding.message}\n"
+            f"  {printable(loc.file)}:{loc.line}:{loc.column}: "
+            f"{printable(finding.rule)} {verdict} "
+            f"[{printable(finding.name)}] {printable(finding.message)}\n"
         )
-        detail = f"      observed: {observed(finding.observed)}; expected: {finding.expected}\n"
+        detail = (
+            f"      observed: {printable(observed(finding.observed))}; "
+            f"expected: {printable(finding.expected)}\n"
+        )
         lines = head + self._dim(detail)
         for place in finding.related:
-            lines += f"      see also: {place.file}:{place.line}:{place.column} ({place.pointer})\n"
+            lines += (
+                f"      see also: {printable(place.file)}:{place.line}:{place.column} "
+                f"({printable(place.pointer)})\n"
+            )
         rule = self._rules.get(finding.rule)
         if finding.verdict == "fail" and rule is not None and reason(rule):
             # A failure says why it matters, with the source behind the rule.
-            lines += f"      why: {reason(rule)}\n"
+            lines += f"      why: {printable(reason(rule))}\n"
         if finding.remediation and finding.verdict != "pass":
-            lines += f"      fix: {finding.remediation.strip()}\n"
+            lines += f"      fix: {printable(finding.remediation.strip())}\n"
         if waiver is not None:
-            lines += f"      {waiver_note(waiver)}\n"
+            lines += f"      {printable(waiver_note(waiver))}\n"
         return lines
 
     def finish(self, totals: Totals, verdict: Verdict) -> None:

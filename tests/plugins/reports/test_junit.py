@@ -134,4 +134,4 @@ def test_errors_are_errors_and_text_is_always_valid_xml(tmp_path: Path) -> None:
     (case,) = suite
     (error,) = case.result
     assert isinstance(error, Error)
-    assert error.message == "check crashed: bad \ufffd byte <&>"
+    assert error.message == "check crashed: bad \\x01 byte <&>"  # visible, and valid XML
