@@ -283,6 +283,7 @@ def test_measured_values_are_shown_beside_declared_ones(
         opened.check_clean()
 
 
+@pytest.mark.heavy
 def test_ten_thousand_manifests_open_and_filter(browser: Browser, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     generate = REPO_ROOT / "benchmarks" / "generate.py"
