@@ -51,6 +51,10 @@ __all__ = [
     "Location",
     "Manifest",
     "ManifestResult",
+    "MeasuredContamination",
+    "MeasuredFile",
+    "MeasuredSource",
+    "MeasurementEvidence",
     "ModelRef",
     "Origin",
     "PluginInfo",
@@ -373,7 +377,7 @@ DATA_SUFFIXES: dict[str, DataFormat] = {
     ".csv": "csv",
 }
 """File name endings whose format need not be declared."""
-_FIELD_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z_][A-Za-z0-9_\-]*)*$")
+_FIELD_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_][A-Za-z0-9_\-]*)*$")
 
 
 def _glob(value: Any) -> str:
@@ -943,6 +947,90 @@ class ManifestResult(BaseModel):
         default=0, description="Findings covered by an active waiver (in counts too)."
     )
     baselined: int = Field(default=0, description="Known findings left out by --baseline.")
+    measured: dict[str, MeasuredSource] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="What the data says, by source id (only when the data was measured: "
+        "'audit --measure').",
+    )
+    contamination: list[MeasuredContamination] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Evaluation sets judged against the training sets, by recipe (only when "
+        "the data was measured).",
+    )
+    measurement: MeasurementEvidence | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="How the data was measured, so that the numbers can be reproduced.",
+    )
+
+
+class MeasuredFile(BaseModel):
+    """A data file a measurement read."""
+
+    model_config = _REPORT_CONFIG
+
+    path: str = Field(description="Relative to the manifest's directory.")
+    bytes: int
+    sha256: str
+    rows: int = Field(description="Rows of the file that belong to the source.")
+
+
+class MeasuredSource(BaseModel):
+    """What the data of one source says (see docs/measure.md for each definition)."""
+
+    model_config = _REPORT_CONFIG
+
+    records: int
+    exact_duplicate_rate: float | None = Field(
+        description="Share of records repeating an earlier one after normalisation."
+    )
+    near_duplicate_rate: float | None = Field(
+        description="Share of records with a near duplicate (MinHash LSH)."
+    )
+    largest_cluster_share: float | None = Field(
+        description="Share of records in the largest near-duplicate cluster."
+    )
+    generator_shares: dict[str, float] | None = Field(
+        description="Share of records per value of the generator field ('' = none)."
+    )
+    verified_items: int | None = Field(description="Records whose verification field is true.")
+    files: list[MeasuredFile]
+    split: str
+    role: Literal["train", "eval"]
+    cross_duplicate_rate: float | None = Field(
+        description="Share of records whose normalised text is in another source too."
+    )
+    synthetic_records: int | None = Field(description="Records whose generator field is set.")
+    checked_items: int | None = Field(description="Records whose verification field is set.")
+    seconds: float
+
+
+class MeasuredContamination(BaseModel):
+    """One evaluation source against the training sources, by one recipe."""
+
+    model_config = _REPORT_CONFIG
+
+    eval_source: str
+    training_sources: list[str]
+    recipe: Literal["exact", "ngram-13", "ngram-8-70"]
+    items: int
+    dirty_items: int
+    dirty_share: float
+
+
+class MeasurementEvidence(BaseModel):
+    """The engine, library versions, parameters and time of a measurement."""
+
+    model_config = _REPORT_CONFIG
+
+    engine: str
+    versions: dict[str, str]
+    parameters: dict[str, Any]
+    seconds: float
+    cache_key: str
+    cached: bool = Field(default=False, exclude_if=lambda value: not value)
 
 
 class PolicyInfo(BaseModel):

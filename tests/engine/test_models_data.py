@@ -48,7 +48,7 @@ def test_bad_globs_are_refused(value: str, says: str) -> None:
         DataFiles.model_validate({"files": [value]})
 
 
-@pytest.mark.parametrize("field", ["", "a..b", "1st", "a b", ".a"])
+@pytest.mark.parametrize("field", ["", "a..b", "-a", "a b", ".a"])
 def test_bad_field_paths_are_refused(field: str) -> None:
     with pytest.raises(ValidationError, match="field name"):
         DataFiles.model_validate({"files": ["a.csv"], "text": [field]})

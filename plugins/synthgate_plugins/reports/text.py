@@ -63,7 +63,8 @@ class TextReporter(Reporter):
         detail = f"      observed: {observed(finding.observed)}; expected: {finding.expected}\n"
         lines = head + self._dim(detail)
         for place in finding.related:
-            lines += f"      see also: {place.file}:{place.line}:{place.column} ({place.pointer})\n"
+            where = f" ({place.pointer})" if place.pointer else ""  # a data file has no pointer
+            lines += f"      see also: {place.file}:{place.line}:{place.column}{where}\n"
         rule = self._rules.get(finding.rule)
         if finding.verdict == "fail" and rule is not None and reason(rule):
             # A failure says why it matters, with the source behind the rule.
