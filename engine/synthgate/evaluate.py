@@ -269,7 +269,7 @@ def evaluate(
             if not _selects_scope(compiled, scope):
                 continue
             for outcome in _run(compiled, scope, run_context):
-                if measured is not None and "measured: " not in outcome.message:
+                if measured is not None:
                     outcome = _with_measured(outcome, scope, measured, doc.path)
                 verdict = _verdict(compiled, outcome, today)
                 counts[verdict] += 1
@@ -317,7 +317,10 @@ def _with_measured(outcome: Outcome, scope: ScopeView, measured: Measured, path:
     ``measured: X (declared: Y)`` for the fact it names, the files as related places."""
     pointer = outcome.pointer if outcome.pointer is not None else scope.pointer
     fact = measured.facts.get(pointer)
-    if fact is not None:
+    if "measured: " in outcome.message:  # the check compared them itself (SG8xx)
+        facts = [fact] if fact is not None else measured.within(pointer)
+        note = ""
+    elif fact is not None:
         note = f" [measured: {_shown(fact.measured)} (declared: {_shown(fact.declared)})]"
         facts = [fact]
     else:

@@ -81,7 +81,7 @@ class Progress:
         elapsed = max(now - self.started, 1e-9)
         rate = self.rows / elapsed
         share = self.done_bytes / self.total_bytes if self.total_bytes else 0.0
-        eta = f"{elapsed * (1 - share) / share:.0f}s" if share > 0 else "?"
+        eta = f"{max(elapsed * (1 - share) / share, 0):.0f}s" if share > 0 else "?"
         sys.stderr.write(
             f"\rmeasuring: {self.done_files}/{self.files} files, {self.rows:,} rows, "
             f"{rate:,.0f} rows/s, ETA {eta}   "
