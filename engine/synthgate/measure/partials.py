@@ -179,6 +179,25 @@ def _signatures(shingles: Sequence[list[str]], params: MeasureParams) -> U64:
     return np.array(digests, dtype=np.uint64)
 
 
+def _shingles(
+    tokens: list[list[str]], flat: U64, owner: npt.NDArray[np.int64], params: MeasureParams
+) -> list[list[str]]:
+    """Each record's word 5-grams (as the decimal text of their stable hash, which is cheaper
+    to make than the joined words and as distinct); a record shorter than that is one shingle.
+    Records without words have none and take no part in near duplicates."""
+    k = params.shingle_words
+    grams, owners = _windows(flat, owner, k)
+    cuts = np.searchsorted(owners, np.arange(len(tokens) + 1))
+    texts: list[str] = grams.astype("U20").tolist()
+    out = []
+    for i, ws in enumerate(tokens):
+        if not ws:
+            continue
+        own = texts[cuts[i] : cuts[i + 1]]
+        out.append(own or [" ".join(ws)])
+    return out
+
+
 def _band_keys(signatures: U64, params: MeasureParams) -> U64:
     """One key per band: a hash of the band's rows of the signature."""
     shaped = signatures.reshape(len(signatures), params.bands, params.rows)
@@ -219,20 +238,13 @@ def measure_batch(
     texts = [normalize(t or "") for t in batch.column("text").to_pylist()]
     partial.hashes = [np.array([text_hash(t) for t in texts], dtype=np.uint64)]
     tokens = [words(t) for t in texts]
-    k = params.shingle_words
-    shingles = [
-        [" ".join(ws[i : i + k]) for i in range(len(ws) - k + 1)] or [" ".join(ws)]
-        for ws in tokens
-        if ws
-    ]
-    partial.bands = [_band_keys(_signatures(shingles, params), params)]
-    if eval_index is None and not collect_items:
-        return partial
     lengths = np.array([len(ws) for ws in tokens], dtype=np.int64)
     flat = np.fromiter(
         (_WORD_HASHES[w] for ws in tokens for w in ws), dtype=np.uint64, count=int(lengths.sum())
     )
     owner = np.repeat(np.arange(len(tokens), dtype=np.int64), lengths)
+    signatures = _signatures(_shingles(tokens, flat, owner, params), params)
+    partial.bands = [_band_keys(signatures, params)]
     if eval_index is not None:
         hits = []
         for size in sorted({params.ngram, params.short_ngram, params.palm_ngram}):
@@ -282,6 +294,13 @@ def _items(
 def near_duplicate_clusters(bands: Sequence[U64]) -> list[int]:
     """Sizes of the clusters of two or more records that share a band key (union-find over
     the candidate pairs of every band), largest first."""
+    sizes = Counter(cluster_labels(bands))
+    return sorted((n for n in sizes.values() if n > 1), reverse=True)
+
+
+def cluster_labels(bands: Sequence[U64]) -> list[int]:
+    """The cluster of each record (in the order of ``bands``): records that share a band key,
+    directly or through others, have the same label."""
     if not bands:
         return []
     keys = np.concatenate(bands) if len(bands) > 1 else bands[0]
@@ -307,5 +326,4 @@ def near_duplicate_clusters(bands: Sequence[U64]) -> list[int]:
             ra, rb = root(a), root(b)
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
-    sizes = Counter(root(i) for i in range(total))
-    return sorted((n for n in sizes.values() if n > 1), reverse=True)
+    return [root(i) for i in range(total)]
