@@ -8,10 +8,10 @@ import fnmatch
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from synthgate.adapters import ManifestAdapter, choose_task_type
 from synthgate.checks import CheckContext, Corpus, CorpusEntry
@@ -46,6 +46,9 @@ from synthgate.waivers import (
     load_waivers_file,
     manifest_waivers,
 )
+
+if TYPE_CHECKING:
+    from synthgate.measure.results import ManifestMeasurement
 
 __all__ = [
     "Audit",
@@ -104,6 +107,9 @@ class Audit:
     """Audit as if no waiver were written (in manifests or a central file)."""
     full_policy: LoadedPolicy | None = None
     """The policy before --select/--ignore: waivers may name any of its rules."""
+    measurements: Mapping[str, ManifestMeasurement] | None = None
+    """Measurements of the manifests' data by manifest path as shown (``audit --measure``):
+    rules judge the measured facts of the manifests found here."""
     context: CheckContext = field(init=False)
     adapters: list[ManifestAdapter] = field(init=False)
     skipped: list[Problem] = field(init=False, default_factory=list)
@@ -316,6 +322,10 @@ class Audit:
             )
         return validate_model(Manifest, document.data, document)
 
+    def manifest_of(self, document: Document) -> Manifest:
+        """The manifest a read document holds, or an :class:`InputError`."""
+        return self._manifest(document)
+
     def entry_of(self, item: ManifestFile) -> CorpusEntry | None:
         """What cross-manifest rules see of one file, without evaluating it; None when it
         cannot be audited (the evaluating pass reports why)."""
@@ -326,10 +336,16 @@ class Audit:
         except InputError:
             return None
 
-    def stage_document(self, document: Document, path: Path | None = None) -> Staged:
+    def stage_document(
+        self,
+        document: Document,
+        path: Path | None = None,
+        measurement: ManifestMeasurement | None = None,
+    ) -> Staged:
         """Evaluate one read document on its own (see :class:`Staged`); ``path`` is the file
-        it came from, for per-path ignores and the central waivers file. Raises
-        :class:`InputError` when it is no valid manifest."""
+        it came from, for per-path ignores and the central waivers file; ``measurement`` of its
+        data, if not in :attr:`measurements`. Raises :class:`InputError` when it is no valid
+        manifest."""
         manifest = self._manifest(document)
         placed = []
         if not self.ignore_waivers and self.today is not None:
@@ -338,8 +354,16 @@ class Audit:
             if self.waivers is not None and path is not None:
                 placed += self.waivers.for_manifest(path, manifest)
         policy = self._policy_for_path(path)
+        if measurement is None and self.measurements:
+            measurement = self.measurements.get(document.path)
         result = evaluate(
-            manifest, document, policy, self.context, keep_passes=self.keep_passes, today=self.today
+            manifest,
+            document,
+            policy,
+            self.context,
+            keep_passes=self.keep_passes,
+            today=self.today,
+            measurement=measurement,
         )
         entry = corpus_entry(manifest, document, policy) if relating_rules(policy) else None
         return Staged(result, placed, entry, path)
@@ -357,13 +381,19 @@ class Audit:
         assert self.today is not None  # waivers are placed only when there is a today
         return apply_waivers(result, staged.waivers, self.today, ran_rules(policy))
 
-    def audit_documents(self, documents: Sequence[Document]) -> list[ManifestResult | InputError]:
+    def audit_documents(
+        self,
+        documents: Sequence[Document],
+        measurements: Mapping[str, ManifestMeasurement] | None = None,
+    ) -> list[ManifestResult | InputError]:
         """Audit documents already read (say, manifests written inline in a test case) as
-        one audit: cross-manifest rules relate them to each other."""
+        one audit: cross-manifest rules relate them to each other; ``measurements`` of their
+        data by document path, if measured."""
         staged: list[Staged | InputError] = []
         for document in documents:
+            measurement = measurements.get(document.path) if measurements else None
             try:
-                staged.append(self.stage_document(document))
+                staged.append(self.stage_document(document, measurement=measurement))
             except InputError as exc:
                 staged.append(exc)
         return list(self._finish_all(staged))

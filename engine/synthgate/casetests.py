@@ -78,6 +78,11 @@ class _CaseSpec(_Strict):
     unset: list[str] = Field(default_factory=list, description="JSON Pointers removed.")
     manifest: dict[str, Any] | None = Field(None, description="The case's own manifest.")
     manifest_file: str | None = Field(None, description="A manifest file, relative to this one.")
+    measure: bool = Field(
+        False,
+        description="Measure the data of the case's manifests first ('data:' globs relative "
+        "to the case file, or to a manifest_file), as 'audit --measure' does.",
+    )
     manifests: dict[str, dict[str, Any]] | None = Field(
         None, description="Several manifests by name, audited together."
     )
@@ -107,6 +112,8 @@ class Case:
     column: int
     expect: Mapping[str, Expectation]
     documents: tuple[Document, ...]
+    measure: bool = False
+    """Measure the manifests' data before auditing them."""
 
     @property
     def where(self) -> str:
@@ -195,7 +202,18 @@ def load_case_file(
         except InputError as exc:
             problems.extend(exc.problems)
             continue
-        cases.append(Case(case_file, index, case.name, line, column, dict(case.expect), documents))
+        cases.append(
+            Case(
+                case_file,
+                index,
+                case.name,
+                line,
+                column,
+                dict(case.expect),
+                documents,
+                case.measure,
+            )
+        )
     if problems:
         raise InputError(problems)
     object.__setattr__(case_file, "cases", tuple(cases))
@@ -530,7 +548,11 @@ class CaseRunner:
             compiled = policy.rule(ref)
             assert compiled is not None  # check_expectations ran first
             expected[compiled.rule.code] = verdict
-        results = audit.audit_documents(case.documents)
+        try:
+            measurements = self._measure(audit, case) if case.measure else None
+        except InputError as exc:
+            return CaseResult(case, label, {}, expected, (), exc)
+        results = audit.audit_documents(case.documents, measurements)
         errors = [r for r in results if isinstance(r, InputError)]
         if errors:
             problems = [p for e in errors for p in e.problems]
@@ -560,6 +582,19 @@ class CaseRunner:
                 name = compiled.rule.name
                 mismatches.append(Mismatch(code, name, verdict, actual, details))
         return CaseResult(case, label, verdicts, expected, tuple(mismatches))
+
+    @staticmethod
+    def _measure(audit: Audit, case: Case) -> Mapping[str, Any]:
+        """The measurements of a case's manifests' data (no cache: cases are small)."""
+        from synthgate.measure.run import MeasureTarget, measure
+
+        base = case.file.path.parent
+        targets = []
+        for document in case.documents:
+            own = Path(document.path.split("#", 1)[0])
+            folder = own.parent if own.resolve() != case.file.path.resolve() else base
+            targets.append(MeasureTarget(audit.manifest_of(document), document, folder))
+        return measure(targets)
 
     def run_file(self, case_file: CaseFile) -> list[CaseResult]:
         """Every case of a file (after checking its expectations name real rules)."""

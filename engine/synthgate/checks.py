@@ -25,6 +25,8 @@ __all__ = [
     "Corpus",
     "CorpusEntry",
     "CorpusSource",
+    "Measured",
+    "MeasuredFact",
     "Metric",
     "MetricError",
     "MetricValue",
@@ -199,21 +201,55 @@ class MetricError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class MeasuredFact:
+    """A fact of the manifest that was measured from its data."""
+
+    pointer: str
+    """Where the fact stands (or would stand) in the manifest."""
+    declared: Any
+    """What the manifest says ('unknown' when it says nothing)."""
+    measured: Any
+    files: tuple[str, ...]
+    """The data files it was measured from, as messages show them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """What measuring the data added to one manifest: scopes then hold the measured values,
+    and ``declared`` keeps the manifest as written, for the rules that compare the two."""
+
+    declared: Manifest
+    facts: Mapping[str, MeasuredFact]
+    """By pointer."""
+
+    def within(self, pointer: str) -> list[MeasuredFact]:
+        """The measured facts at or below ``pointer``."""
+        return [
+            fact for at, fact in self.facts.items() if at == pointer or at.startswith(pointer + "/")
+        ]
+
+
+@dataclass(frozen=True, slots=True)
 class CheckContext:
     """What a check kind may consult while it runs."""
 
     metrics: Mapping[str, Metric] = field(default_factory=dict)
     owners: Mapping[str, str] = field(default_factory=dict)
     """``name (distribution version)`` of the plugin that registered each metric."""
+    measured: Measured | None = None
+    """The manifest's measured facts, when its data was measured (``audit --measure``)."""
     _values: dict[tuple[str, str], MetricValue] | None = field(
         default=None, init=False, repr=False, compare=False
     )
     """Metric values by (metric, scope pointer); only on a context made for one manifest."""
 
-    def for_manifest(self, owners: Mapping[str, str] | None = None) -> CheckContext:
+    def for_manifest(
+        self, owners: Mapping[str, str] | None = None, measured: Measured | None = None
+    ) -> CheckContext:
         """A context for one manifest: the same metrics, and a fresh memo of their values (a
-        scope pointer names one scope only within one manifest)."""
-        context = CheckContext(self.metrics, self.owners if owners is None else owners)
+        scope pointer names one scope only within one manifest); ``measured``: its measured
+        facts, if any."""
+        context = CheckContext(self.metrics, self.owners if owners is None else owners, measured)
         object.__setattr__(context, "_values", {})
         return context
 

@@ -284,6 +284,19 @@ def _cli_values(
     help="The date ratchets and waiver expiry are judged on [env SYNTHGATE_TODAY; "
     "default: the current date].",
 )
+@click.option(
+    "--measure/--no-measure",
+    "measure_data",
+    default=None,
+    help="Measure the data of sources with 'data:' first, and judge the measured facts "
+    "[default: the 'measure' setting, off].",
+)
+@click.option("--no-cache", is_flag=True, help="With --measure: measure again, ignoring the cache.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="With --measure: show progress on standard error [default: when it is a terminal].",
+)
 def audit(
     paths: tuple[str, ...],
     formats: tuple[str, ...],
@@ -305,6 +318,9 @@ def audit(
     baseline_file: str | None,
     write_baseline_file: str | None,
     today: str | None,
+    measure_data: bool | None = None,
+    no_cache: bool = False,
+    progress: bool | None = None,
 ) -> None:
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
     from synthgate.audit import Audit, Tally, changed_files
@@ -323,11 +339,11 @@ def audit(
         )
     baseline = Baseline.load(Path(baseline_file)) if baseline_file is not None else None
     recorded: list[ManifestResult] = []  # what --write-baseline records, before --baseline
-    settings = _settings(
-        config_file,
-        no_config,
-        _cli_values(policy, fail_on, select, ignore, jobs, max_file_size, formats, waivers_file),
+    values = _cli_values(
+        policy, fail_on, select, ignore, jobs, max_file_size, formats, waivers_file
     )
+    values["measure"] = measure_data
+    settings = _settings(config_file, no_config, values)
     waivers_path = _waivers_path(settings, ignore_waivers)
     fail_level: str = settings["fail-on"]
     host = _host()
@@ -366,6 +382,10 @@ def audit(
         items = [item for item in items if item.path.resolve() in changed]
         if not items:
             click.echo(f"synthgate: no manifest changed since {changed_since}", err=True)
+    if settings["measure"] and items:
+        from synthgate.measure.command import measure_files
+
+        runner.measurements = measure_files(runner, items, cache=not no_cache, progress=progress)
     tally = Tally()
     succeeded = False
     inputs = _run_inputs(runner, settings, items, waivers_path, baseline_file)
@@ -969,6 +989,15 @@ def init(path: str, force: bool, from_path: str | None, policy: str | None) -> N
         f"wrote {path} from {from_path} ({made.adapter}): {made.to_fill} facts marked FILL IN; "
         f"fill in what you can, then run 'synthgate audit {path}'"
     )
+
+
+def _add_measure_command() -> None:
+    from synthgate.measure.command import measure_command
+
+    cli.add_command(measure_command)
+
+
+_add_measure_command()
 
 
 def main(argv: list[str] | None = None) -> NoReturn:

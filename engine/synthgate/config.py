@@ -48,6 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "max-file-size": 10 * 1024 * 1024,
     "jobs": None,
     "waivers": None,
+    "measure": False,
 }
 """Every configuration key and its default (None: the built-in default pack, the adapters'
 globs, the number of CPUs)."""
@@ -238,7 +239,10 @@ def _is_str_list(value: Any) -> bool:
 
 def _check(key: str, value: Any) -> tuple[str, str] | None:
     """(message, hint) if ``value`` is wrong for ``key``."""
-    if key == "waivers":
+    if key == "measure":
+        if not isinstance(value, bool):
+            return f"expected true or false, got {value!r}", "measure = true"
+    elif key == "waivers":
         if not isinstance(value, str) or not value:
             return "expected a string", "a waivers file relative to this file"
     elif key == "policy":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
@@ -20,6 +21,7 @@ from synthgate.checks import (
 from synthgate.documents import Document, escape_pointer
 from synthgate.errors import InputError, did_you_mean
 from synthgate.fingerprints import fingerprint, logical_pointer
+from synthgate.measured import MEASURABLE
 from synthgate.models import (
     VERDICTS,
     Dataset,
@@ -35,6 +37,8 @@ from synthgate.models import (
 from synthgate.policy import CompiledRule, LoadedPolicy
 
 if TYPE_CHECKING:
+    from synthgate.checks import Measured
+    from synthgate.measure.results import ManifestMeasurement
     from synthgate.waivers import PlacedWaiver
 
 __all__ = [
@@ -234,18 +238,25 @@ def evaluate(
     keep_passes: bool = False,
     today: _dt.date | None = None,
     waivers: Sequence[PlacedWaiver] = (),
+    measurement: ManifestMeasurement | None = None,
 ) -> ManifestResult:
     """All findings of ``policy`` on one manifest, in a deterministic order.
 
     ``today`` decides ratchets (``enforce_from``) and which ``waivers`` (checked ones, see
     :mod:`synthgate.waivers`) have lapsed; it is given, never read from the clock here.
-    Without it every ratchet is enforced, and waivers need it.
+    Without it every ratchet is enforced, and waivers need it. With a ``measurement`` of the
+    manifest's data, rules judge the measured facts and the result carries the measurement.
     """
     task_type = resolve_task_type(manifest, doc, policy)
+    measured: Measured | None = None
+    if measurement is not None:
+        from synthgate.measured import overlay
+
+        manifest, measured = overlay(manifest, measurement)
     scopes = build_scopes(manifest, task_type, policy)
     verifiability = policy.verifiability(task_type)
     # One memo of metric values per manifest: rules on the same metric share them.
-    run_context = context.for_manifest(context.owners or policy.metric_owners)
+    run_context = context.for_manifest(context.owners or policy.metric_owners, measured)
     counts = empty_counts()
     keyed: list[tuple[str, tuple[tuple[int, int | str], ...], int, Finding]] = []
     for compiled in policy.rules:
@@ -258,6 +269,8 @@ def evaluate(
             if not _selects_scope(compiled, scope):
                 continue
             for outcome in _run(compiled, scope, run_context):
+                if measured is not None:
+                    outcome = _with_measured(outcome, scope, measured, doc.path)
                 verdict = _verdict(compiled, outcome, today)
                 counts[verdict] += 1
                 if verdict == "pass" and not keep_passes:
@@ -275,12 +288,20 @@ def evaluate(
                 )
                 keyed.append((rule.code, pointer_key(pointer), len(keyed), finding))
     keyed.sort(key=lambda item: item[:3])
+    extra: dict[str, Any] = {}
+    if measurement is not None:  # only then: reports of unmeasured runs stay as they were
+        extra = {
+            "measured": measurement.measured_block(),
+            "contamination": measurement.contamination_block(),
+            "measurement": measurement.evidence,
+        }
     result = ManifestResult(
         path=doc.path,
         dataset=manifest.dataset.name,
         verdict=worst_verdict(v for v, count in counts.items() if count),
         counts=counts,
         findings=[item[3] for item in keyed],
+        **extra,
     )
     if not waivers:
         return result
@@ -289,6 +310,40 @@ def evaluate(
     from synthgate.waivers import apply_waivers
 
     return apply_waivers(result, waivers, today, ran_rules(policy))
+
+
+def _with_measured(outcome: Outcome, scope: ScopeView, measured: Measured, path: str) -> Outcome:
+    """An outcome that says which of its facts were measured, and points at the data files:
+    ``measured: X (declared: Y)`` for the fact it names, the files as related places."""
+    pointer = outcome.pointer if outcome.pointer is not None else scope.pointer
+    fact = measured.facts.get(pointer)
+    if "measured: " in outcome.message:  # the check compared them itself (SG8xx)
+        facts = [fact] if fact is not None else measured.within(pointer)
+        note = ""
+    elif fact is not None:
+        note = f" [measured: {_shown(fact.measured)} (declared: {_shown(fact.declared)})]"
+        facts = [fact]
+    else:
+        facts = [f for at, _source in scope.sources for f in measured.within(at)]
+        if scope.kind == "dataset":
+            facts += measured.within("/dataset")
+        numeric = isinstance(outcome.observed, int | float) and not isinstance(
+            outcome.observed, bool
+        )
+        if outcome.pointer is None and facts and numeric:
+            note = " [from measured data]"
+        elif pointer.rsplit("/", 1)[-1] in MEASURABLE:
+            note = " [declared only: not measured]"
+            facts = []
+        else:
+            return outcome
+    files = sorted({file for f in facts for file in f.files})
+    related = outcome.related + tuple(Related(file, "", 1, 1) for file in files)
+    return dataclasses.replace(outcome, message=outcome.message + note, related=related)
+
+
+def _shown(value: object) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def ran_rules(policy: LoadedPolicy) -> frozenset[str]:

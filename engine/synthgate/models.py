@@ -37,6 +37,7 @@ __all__ = [
     "ConflictingFacts",
     "Contamination",
     "Count",
+    "DataFiles",
     "Dataset",
     "Decoding",
     "Diversity",
@@ -51,6 +52,10 @@ __all__ = [
     "Location",
     "Manifest",
     "ManifestResult",
+    "MeasuredContamination",
+    "MeasuredFile",
+    "MeasuredSource",
+    "MeasurementEvidence",
     "ModelRef",
     "Origin",
     "PluginInfo",
@@ -390,6 +395,110 @@ class LabelValidation(_Strict):
     )
 
 
+DataFormat = Literal["parquet", "jsonl", "csv"]
+DATA_SUFFIXES: dict[str, DataFormat] = {
+    ".parquet": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+}
+"""File name endings whose format need not be declared."""
+_FIELD_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_][A-Za-z0-9_\-]*)*$")
+
+
+def _glob(value: Any) -> str:
+    """A file glob relative to the manifest: ``*``, ``?``, ``[...]`` and whole-segment ``**``."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a file glob such as 'data/train-*.parquet'")
+    if "\x00" in value or "\\" in value:
+        raise ValueError(f"not a file glob: {value!r} (write paths with '/')")
+    depth = 0
+    for char in value:
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth = max(depth - 1, 0)
+    if depth:
+        raise ValueError(f"unclosed '[' in the file glob {value!r}")
+    for segment in value.split("/"):
+        if "**" in segment and segment != "**":
+            raise ValueError(f"'**' must be a whole path segment in {value!r}, as in 'data/**/x'")
+    return value
+
+
+def _field_path(value: Any) -> str:
+    if not isinstance(value, str) or not _FIELD_PATH.match(value):
+        raise ValueError(
+            f"expected a field name, or a dotted path into nested fields ('meta.model'), "
+            f"got {value!r}"
+        )
+    return value
+
+
+def _where_value(value: Any) -> Any:
+    scalar = (str, int, float, bool)
+    if isinstance(value, scalar) or (
+        isinstance(value, list) and value and all(isinstance(v, scalar) for v in value)
+    ):
+        return value
+    raise ValueError(f"expected a value or a list of values to select rows by, got {value!r}")
+
+
+Glob = Annotated[str, PlainValidator(_glob), WithJsonSchema({"type": "string", "minLength": 1})]
+FieldPath = Annotated[
+    str,
+    PlainValidator(_field_path),
+    WithJsonSchema({"type": "string", "pattern": _FIELD_PATH.pattern}),
+]
+WhereValue = Annotated[
+    str | int | float | bool | list[str | int | float | bool],
+    PlainValidator(_where_value),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": ["string", "number", "boolean"]},
+                {
+                    "type": "array",
+                    "items": {"type": ["string", "number", "boolean"]},
+                    "minItems": 1,
+                },
+            ]
+        }
+    ),
+]
+
+
+class DataFiles(_Strict):
+    """Where the records of a source (or of a split's shared files) are, for measuring.
+
+    Read only by ``synthgate measure`` and ``synthgate audit --measure``; a plain audit
+    never opens the files.
+    """
+
+    files: list[Glob] = Field(
+        default_factory=list,
+        description="Globs relative to the manifest. A source in a split with 'data' may leave "
+        "them out and select its rows of the split's files with 'where'.",
+    )
+    format: DataFormat | None = Field(
+        None, description="parquet, jsonl or csv; by default from each file's name ending."
+    )
+    text: list[FieldPath] = Field(
+        default_factory=list,
+        description="Fields compared for duplicates and overlap, joined by a newline.",
+    )
+    where: dict[FieldPath, WhereValue] = Field(
+        default_factory=dict,
+        description="Rows that belong to this source: field -> value (or list of values).",
+    )
+    generator_field: FieldPath | None = Field(
+        None, description="The field naming the model that wrote each record."
+    )
+    verified_field: FieldPath | None = Field(
+        None, description="The field with each record's verification result (true = passed)."
+    )
+
+
 class Source(_Strict):
     """One part of a split with a single origin and, if synthetic, a single generator."""
 
@@ -419,6 +528,9 @@ class Source(_Strict):
     decoding: Decoding | None = None
     label_validation: LabelValidation | None = None
     description: str | None = None
+    data: DataFiles | None = Field(
+        None, description="Where the source's records are, for 'synthgate measure'."
+    )
 
     @model_validator(mode="after")
     def _facts_agree_with_origin(self) -> Source:
@@ -463,6 +575,41 @@ class Split(_Strict):
 
     name: Text
     sources: list[Source] = Field(min_length=1)
+    data: DataFiles | None = Field(
+        None,
+        description="Files shared by the split's sources; each source selects its rows with "
+        "'data.where'.",
+    )
+
+    @model_validator(mode="after")
+    def _sources_select_shared_rows(self) -> Split:
+        """Shared files need each source to say which rows are its own, or hold one source."""
+        for j, source in enumerate(self.sources):
+            data = source.data
+            if self.data is None:
+                if data is not None and not data.files:
+                    raise LocatedValueError(
+                        "'data' gives no 'files', and the split has no shared 'data' files",
+                        ("sources", j, "data"),
+                    )
+                continue
+            if self.data.where:
+                raise LocatedValueError(
+                    "a split's shared 'data' selects no rows: 'where' belongs on its sources",
+                    ("data", "where"),
+                )
+            if data is None and len(self.sources) > 1:
+                raise LocatedValueError(
+                    "the split's files are shared by several sources, and this one does not "
+                    "say which rows are its own: add 'data: {where: {field: value}}'",
+                    ("sources", j),
+                )
+            if data is not None and not data.files and not data.where and len(self.sources) > 1:
+                raise LocatedValueError(
+                    "'data' on a source of shared files needs 'where' (which rows are its own)",
+                    ("sources", j, "data"),
+                )
+        return self
 
 
 class HumanEvaluation(_Strict):
@@ -853,6 +1000,90 @@ class ManifestResult(BaseModel):
         default=0, description="Findings covered by an active waiver (in counts too)."
     )
     baselined: int = Field(default=0, description="Known findings left out by --baseline.")
+    measured: dict[str, MeasuredSource] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="What the data says, by source id (only when the data was measured: "
+        "'audit --measure').",
+    )
+    contamination: list[MeasuredContamination] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Evaluation sets judged against the training sets, by recipe (only when "
+        "the data was measured).",
+    )
+    measurement: MeasurementEvidence | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="How the data was measured, so that the numbers can be reproduced.",
+    )
+
+
+class MeasuredFile(BaseModel):
+    """A data file a measurement read."""
+
+    model_config = _REPORT_CONFIG
+
+    path: str = Field(description="Relative to the manifest's directory.")
+    bytes: int
+    sha256: str
+    rows: int = Field(description="Rows of the file that belong to the source.")
+
+
+class MeasuredSource(BaseModel):
+    """What the data of one source says (see docs/measure.md for each definition)."""
+
+    model_config = _REPORT_CONFIG
+
+    records: int
+    exact_duplicate_rate: float | None = Field(
+        description="Share of records repeating an earlier one after normalisation."
+    )
+    near_duplicate_rate: float | None = Field(
+        description="Share of records with a near duplicate (MinHash LSH)."
+    )
+    largest_cluster_share: float | None = Field(
+        description="Share of records in the largest near-duplicate cluster."
+    )
+    generator_shares: dict[str, float] | None = Field(
+        description="Share of records per value of the generator field ('' = none)."
+    )
+    verified_items: int | None = Field(description="Records whose verification field is true.")
+    files: list[MeasuredFile]
+    split: str
+    role: Literal["train", "eval"]
+    cross_duplicate_rate: float | None = Field(
+        description="Share of records whose normalised text is in another source too."
+    )
+    synthetic_records: int | None = Field(description="Records whose generator field is set.")
+    checked_items: int | None = Field(description="Records whose verification field is set.")
+    seconds: float
+
+
+class MeasuredContamination(BaseModel):
+    """One evaluation source against the training sources, by one recipe."""
+
+    model_config = _REPORT_CONFIG
+
+    eval_source: str
+    training_sources: list[str]
+    recipe: Literal["exact", "ngram-13", "ngram-8-70"]
+    items: int
+    dirty_items: int
+    dirty_share: float
+
+
+class MeasurementEvidence(BaseModel):
+    """The engine, library versions, parameters and time of a measurement."""
+
+    model_config = _REPORT_CONFIG
+
+    engine: str
+    versions: dict[str, str]
+    parameters: dict[str, Any]
+    seconds: float
+    cache_key: str
+    cached: bool = Field(default=False, exclude_if=lambda value: not value)
 
 
 class PolicyInfo(BaseModel):

@@ -409,6 +409,29 @@ unverified_kept_rate, _KEPT_AT = _extreme(
     _kept_rate, _at("/filtering/kept"), highest=True, include=_unverified
 )
 
+
+def records(scope: ScopeView) -> MetricValue:
+    """Records of all sources in scope."""
+    total = 0
+    for _, source in scope.sources:
+        amount = _amount(source, "records")
+        if amount is None:
+            return None
+        total += amount
+    return total
+
+
+def verified_items(scope: ScopeView) -> MetricValue:
+    """Synthetic items that passed automatic verification, summed over the scope."""
+    total = 0
+    for _, source in scope.synthetic_sources():
+        verification = source.verification
+        if verification is None or isinstance(verification.items_passed, str):
+            return None
+        total += verification.items_passed
+    return total
+
+
 _RECORDS = "'records' on every source in scope (and 'synthetic_share' on mixed sources)"
 _TOKENS = "'tokens' on every source in scope (and 'synthetic_share' on mixed sources)"
 _GENERATOR = "'generator' (with 'name' and 'family') on every synthetic source"
@@ -417,6 +440,19 @@ _EMPTY_RECORDS = _empty("records")
 _EMPTY_TOKENS = _empty("tokens")
 
 METRICS = [
+    Metric(
+        "records",
+        "Records of all sources in scope.",
+        records,
+        "'records' on every source in scope",
+    ),
+    Metric(
+        "verified_items",
+        "Synthetic items that passed automatic verification.",
+        verified_items,
+        "'verification.items_passed' on every synthetic source",
+        undefined=_no_synthetic_source,
+    ),
     Metric(
         "synthetic_share_records",
         "Synthetic share of records.",

@@ -41,6 +41,8 @@ def generator(name: str, family: str = "unknown") -> dict[str, str]:
 def test_every_builtin_metric_is_registered_with_its_declare_hint() -> None:
     registered = host().metrics()
     assert set(registered) == {
+        "records",
+        "verified_items",
         "synthetic_share_records",
         "human_share_records",
         "unknown_share_records",
@@ -120,6 +122,25 @@ def test_record_shares_by_origin(
         value(f"{part}_share_records", scope) for part in ("synthetic", "human", "unknown")
     )
     assert observed == pytest.approx(shares)
+
+
+def test_records_add_up_over_the_scope_and_need_every_count() -> None:
+    scope = scope_at(manifest([human("h", 3), synthetic("s", 4)]), "dataset")
+    assert value("records", scope) == 7
+    unknown = scope_at(manifest([human("h", 3), synthetic("s", "unknown")]), "dataset")
+    assert value("records", unknown) is None
+
+
+def test_verified_items_add_up_over_synthetic_sources() -> None:
+    checked = {"method": "exact-answer", "items_checked": 9, "items_passed": 6}
+    sources = [
+        synthetic("a", 9, verification=checked),
+        synthetic("b", 5, verification={**checked, "items_checked": 5, "items_passed": 5}),
+        human("h", 100),
+    ]
+    assert value("verified_items", scope_at(manifest(sources), "dataset")) == 11
+    unverified = [synthetic("a", 9, verification=checked), synthetic("b", 5)]
+    assert value("verified_items", scope_at(manifest(unverified), "dataset")) is None
 
 
 def test_token_shares_weigh_by_tokens_not_records() -> None:

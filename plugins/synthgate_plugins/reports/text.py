@@ -69,10 +69,8 @@ class TextReporter(Reporter):
         )
         lines = head + self._dim(detail)
         for place in finding.related:
-            lines += (
-                f"      see also: {printable(place.file)}:{place.line}:{place.column} "
-                f"({printable(place.pointer)})\n"
-            )
+            where = f" ({printable(place.pointer)})" if place.pointer else ""  # data files: none
+            lines += f"      see also: {printable(place.file)}:{place.line}:{place.column}{where}\n"
         rule = self._rules.get(finding.rule)
         if finding.verdict == "fail" and rule is not None and reason(rule):
             # A failure says why it matters, with the source behind the rule.

@@ -1,0 +1,186 @@
+"""``synthgate measure``, and the measuring step of ``synthgate audit --measure``.
+
+Importing this module costs only click: the engine and its libraries are imported when a
+measurement runs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from synthgate.audit import Audit, ManifestFile
+    from synthgate.measure.results import ManifestMeasurement
+
+__all__ = ["measure_command", "measure_files", "render_table"]
+
+_EXTRA_HINT = "install the measuring extra: pip install 'synthgate[measure]'"
+
+
+def measure_files(
+    runner: Audit,
+    items: Sequence[ManifestFile],
+    *,
+    cache: bool = True,
+    progress: bool | None = None,
+) -> dict[str, ManifestMeasurement]:
+    """Measure the data of the manifests among ``items`` (files that are no valid manifest
+    are left to the audit to report). ``progress``: None shows it on a terminal only."""
+    from synthgate.errors import InputError, UsageError
+
+    try:
+        from synthgate.measure.run import CACHE_DIR, MeasureTarget, measure
+    except ImportError as exc:
+        raise UsageError(
+            f"measuring needs {exc.name}, which is not installed", _EXTRA_HINT
+        ) from None
+    targets = []
+    for item in items:
+        try:
+            document = runner.read(item)
+            manifest = runner.manifest_of(document)
+        except InputError:
+            continue  # the audit reports it
+        targets.append(MeasureTarget(manifest, document, item.path.parent))
+    show = sys.stderr.isatty() if progress is None else progress
+    return measure(targets, cache=Path.cwd() / CACHE_DIR if cache else None, progress=show)
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4f}".rstrip("0").rstrip(".") if value else "0"
+
+
+def _declared(value: Any) -> str:
+    return "?" if value is None or value == "unknown" else str(value)
+
+
+def render_table(runner: Audit, items: Sequence[ManifestFile], results: dict[str, Any]) -> str:
+    """Declared against measured, a row per measured source, then contamination."""
+    from synthgate.errors import InputError
+
+    lines: list[str] = []
+    for item in items:
+        try:
+            document = runner.read(item)
+            manifest = runner.manifest_of(document)
+        except InputError:
+            continue
+        measured = results.get(document.path)
+        if measured is None or not measured.sources:
+            continue
+        lines.append(f"{document.path}  ({manifest.dataset.name})")
+        rows = [("source", "split", "records", "synthetic", "near-dup", "exact-dup", "verified")]
+        for split in manifest.splits:
+            for source in split.sources:
+                m = measured.sources.get(source.id)
+                if m is None:
+                    continue
+                diversity = source.diversity
+                verification = source.verification
+                synthetic = "-"
+                if m.synthetic_records is not None:
+                    synthetic = f"{m.synthetic_records} ({source.origin})"
+                rows.append(
+                    (
+                        source.id,
+                        split.name,
+                        f"{m.records} (declared {_declared(source.records)})",
+                        synthetic,
+                        f"{_share(m.near_duplicate_rate)} (declared "
+                        f"{_declared(diversity.near_duplicate_rate if diversity else None)})",
+                        _share(m.exact_duplicate_rate),
+                        "-"
+                        if m.verified_items is None
+                        else f"{m.verified_items}/{m.checked_items} (declared "
+                        f"{_declared(verification.items_passed if verification else None)})",
+                    )
+                )
+        widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
+        for row in rows:
+            lines.append(
+                "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            )
+        declared = manifest.dataset.contamination
+        for c in measured.contamination:
+            note = ""
+            if declared is not None and not isinstance(declared.flagged_share, str):
+                note = f" (declared {declared.flagged_share} by '{declared.method}')"
+            lines.append(
+                f"  contamination {c.recipe}: {c.dirty_items} of {c.items} items of "
+                f"{c.eval_source} in {', '.join(c.training_sources)} "
+                f"(share {_share(c.dirty_share)}){note}"
+            )
+        evidence = measured.evidence
+        lines.append(
+            f"  measured with {evidence['engine']} in {evidence['seconds']}s"
+            + (" (from the cache)" if evidence.get("cached") else "")
+        )
+        lines.append("")
+    return "\n".join(lines) if lines else "no source declares 'data:'\n"
+
+
+@click.command("measure")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--no-cache", is_flag=True, help="Measure again even if the data has not changed.")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show progress on standard error [default: when it is a terminal].",
+)
+@click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file."
+)
+@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+def measure_command(
+    paths: tuple[str, ...],
+    fmt: str,
+    no_cache: bool,
+    progress: bool | None,
+    config_file: str | None,
+    no_config: bool,
+) -> None:
+    """Measure the data manifests describe ('data:' blocks): records, synthetic share, exact
+    and near duplicates, generators, verified items, train/eval contamination."""
+    from synthgate.audit import Audit
+    from synthgate.cli import _host, _settings
+    from synthgate.documents import Limits
+    from synthgate.errors import UsageError
+
+    settings = _settings(config_file, no_config, {})
+    host = _host()
+    runner = Audit.create(
+        settings["policy"],
+        host=host,
+        limits=Limits(max_bytes=settings["max-file-size"]),
+        include=settings["include"],
+        exclude=settings["exclude"],
+        base=settings.base,
+    )
+    items = runner.discover(list(paths) or ["."])
+    if not items:
+        raise UsageError("no manifests found in " + ", ".join(paths or (".",)))
+    results = measure_files(runner, items, cache=not no_cache, progress=progress)
+    if fmt == "json":
+        out = {
+            "manifests": [
+                {
+                    "path": path,
+                    "measured": m.measured_block(),
+                    "contamination": [c.as_dict(rows=True) for c in m.contamination],
+                    "measurement": m.evidence,
+                }
+                for path, m in results.items()
+            ]
+        }
+        click.echo(json.dumps(out, indent=2, sort_keys=False))
+    else:
+        click.echo(render_table(runner, items, results), nl=False)

@@ -1,0 +1,329 @@
+"""The measurements of one batch of records, as partial results that merge.
+
+Every engine hands the same function an Arrow record batch with the columns ``text``,
+``generator`` and ``verified`` (the latter two when the source names those fields); the
+partials it returns merge in any order, and :func:`finish_source` turns the merged partial into
+the source's numbers. Nothing depends on how the records were split into batches or in which
+order the files were read (a property test holds it to that), so that a distributed engine can
+feed the same function from many workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from synthgate.measure.params import MeasureParams
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = [
+    "EvalIndex",
+    "EvalItems",
+    "SourcePartial",
+    "measure_batch",
+    "normalize",
+    "words",
+]
+
+U64 = npt.NDArray[np.uint64]
+_WORD = re.compile(r"\w+")
+_PRIME = np.uint64(1099511628211)  # FNV's 64-bit prime: window hashes of word hashes
+
+
+def normalize(text: str) -> str:
+    """Text as duplicates are compared: NFC, case-folded, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def words(normalized: str) -> list[str]:
+    """The words n-grams and shingles are made of (punctuation left out)."""
+    return _WORD.findall(normalized)
+
+
+def text_hash(normalized: str) -> int:
+    """The first 8 bytes of the sha256 of the normalised text, as an unsigned integer."""
+    return int.from_bytes(hashlib.sha256(normalized.encode()).digest()[:8], "big")
+
+
+class _WordHashes(dict[str, int]):
+    """A stable 64-bit hash per word (blake2b), computed once per distinct word."""
+
+    def __missing__(self, word: str) -> int:
+        value = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
+        self[word] = value
+        return value
+
+
+_WORD_HASHES = _WordHashes()
+
+
+def _windows(flat: U64, owner: npt.NDArray[np.int64], k: int) -> tuple[U64, npt.NDArray[np.int64]]:
+    """Hashes of every run of ``k`` consecutive words within one record, and the record each
+    belongs to; ``flat`` holds the word hashes of all records, ``owner`` their records."""
+    count = len(flat) - k + 1
+    if count <= 0:
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    hashes = flat[:count].copy()
+    with np.errstate(over="ignore"):
+        for j in range(1, k):
+            hashes = hashes * _PRIME + flat[j : j + count]
+    inside = owner[:count] == owner[k - 1 : k - 1 + count]
+    return hashes[inside], owner[:count][inside]
+
+
+@dataclass(slots=True)
+class EvalItems:
+    """What the evaluation side of contamination needs of an evaluation source's records."""
+
+    rows: list[tuple[str, int]] = field(default_factory=list)
+    """(file, row) of each item, for the per-item report."""
+    hashes: list[int] = field(default_factory=list)
+    """Normalised-text hash of each item (the ``exact`` recipe)."""
+    long: list[U64] = field(default_factory=list)
+    """Per item: its distinct n-grams for ngram-13 (8-grams when it is short; none when it is
+    shorter still, and then only the exact recipe judges it)."""
+    palm: list[U64] = field(default_factory=list)
+    """Per item: its distinct 8-grams (ngram-8-70)."""
+
+    def merge(self, other: EvalItems) -> EvalItems:
+        """Both sets of items."""
+        return EvalItems(
+            self.rows + other.rows,
+            self.hashes + other.hashes,
+            self.long + other.long,
+            self.palm + other.palm,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EvalIndex:
+    """Every n-gram of the evaluation items a training batch is looked up against."""
+
+    grams: U64
+    """Sorted distinct n-gram hashes (both lengths) of all evaluation items."""
+
+    @classmethod
+    def of(cls, items: Iterable[EvalItems]) -> EvalIndex:
+        """The index of some evaluation sources' items."""
+        parts = [g for one in items for g in (*one.long, *one.palm)]
+        grams = np.unique(np.concatenate(parts)) if parts else np.empty(0, np.uint64)
+        return cls(grams.astype(np.uint64))
+
+
+@dataclass(slots=True)
+class SourcePartial:
+    """One batch's (or several merged batches') measurements of one source."""
+
+    rows: int = 0
+    hashes: list[U64] = field(default_factory=list)
+    """Normalised-text hashes, one per record."""
+    bands: list[U64] = field(default_factory=list)
+    """MinHash band keys, (records with words) x bands."""
+    generators: Counter[str] = field(default_factory=Counter)
+    verified: int = 0
+    """Records whose verification field is true."""
+    verified_known: int = 0
+    """Records whose verification field is true or false (not missing)."""
+    eval_hits: list[U64] = field(default_factory=list)
+    """Evaluation n-grams found, once per training record that holds them."""
+    items: EvalItems | None = None
+    """For an evaluation source: its items (see :class:`EvalItems`)."""
+
+    def merge(self, other: SourcePartial) -> SourcePartial:
+        """Both partials as one; the order of merging changes nothing that is measured."""
+        items = self.items
+        if other.items is not None:
+            items = other.items if items is None else items.merge(other.items)
+        return SourcePartial(
+            self.rows + other.rows,
+            self.hashes + other.hashes,
+            self.bands + other.bands,
+            self.generators + other.generators,
+            self.verified + other.verified,
+            self.verified_known + other.verified_known,
+            self.eval_hits + other.eval_hits,
+            items,
+        )
+
+
+def _signatures(shingles: Sequence[list[str]], params: MeasureParams) -> U64:
+    """MinHash signatures (records x num_perm) of each record's shingles."""
+    if not shingles:
+        return np.empty((0, params.num_perm), np.uint64)
+    if params.minhash == "datasketch":
+        from datasketch import MinHash
+
+        made = MinHash.bulk(
+            [[s.encode() for s in one] for one in shingles],
+            num_perm=params.num_perm,
+            seed=params.seed,
+        )
+        return np.array([m.hashvalues for m in made], dtype=np.uint64)
+    from rensa import RMinHash
+
+    digests = []
+    for one in shingles:
+        sketch = RMinHash(num_perm=params.num_perm, seed=params.seed)
+        sketch.update(one)
+        digests.append(sketch.digest())
+    return np.array(digests, dtype=np.uint64)
+
+
+def _shingles(
+    tokens: list[list[str]], flat: U64, owner: npt.NDArray[np.int64], params: MeasureParams
+) -> list[list[str]]:
+    """Each record's word 5-grams (as the decimal text of their stable hash, which is cheaper
+    to make than the joined words and as distinct); a record shorter than that is one shingle.
+    Records without words have none and take no part in near duplicates."""
+    k = params.shingle_words
+    grams, owners = _windows(flat, owner, k)
+    cuts = np.searchsorted(owners, np.arange(len(tokens) + 1))
+    texts: list[str] = grams.astype("U20").tolist()
+    out = []
+    for i, ws in enumerate(tokens):
+        if not ws:
+            continue
+        own = texts[cuts[i] : cuts[i + 1]]
+        out.append(own or [" ".join(ws)])
+    return out
+
+
+def _band_keys(signatures: U64, params: MeasureParams) -> U64:
+    """One key per band: a hash of the band's rows of the signature."""
+    shaped = signatures.reshape(len(signatures), params.bands, params.rows)
+    keys = shaped[:, :, 0].copy()
+    with np.errstate(over="ignore"):
+        for j in range(1, params.rows):
+            keys = keys * _PRIME + shaped[:, :, j]
+    return keys
+
+
+def measure_batch(
+    batch: pa.RecordBatch,
+    params: MeasureParams,
+    *,
+    file: str = "",
+    first_row: int = 0,
+    eval_index: EvalIndex | None = None,
+    collect_items: bool = False,
+) -> SourcePartial:
+    """The measurements of one batch of one source's records.
+
+    ``eval_index``: the evaluation n-grams to look for (a training source); ``collect_items``:
+    keep the records as evaluation items (an evaluation source); ``file`` and ``first_row``
+    say where the batch's first record is, for the per-item report.
+    """
+    names = batch.schema.names
+    partial = SourcePartial(rows=batch.num_rows)
+    if "generator" in names:
+        partial.generators = Counter(
+            "" if value is None else str(value) for value in batch.column("generator").to_pylist()
+        )
+    if "verified" in names:
+        flags = batch.column("verified").to_pylist()
+        partial.verified = sum(1 for flag in flags if flag is True)
+        partial.verified_known = sum(1 for flag in flags if flag is not None)
+    if "text" not in names:
+        return partial
+    texts = [normalize(t or "") for t in batch.column("text").to_pylist()]
+    partial.hashes = [np.array([text_hash(t) for t in texts], dtype=np.uint64)]
+    tokens = [words(t) for t in texts]
+    lengths = np.array([len(ws) for ws in tokens], dtype=np.int64)
+    flat = np.fromiter(
+        (_WORD_HASHES[w] for ws in tokens for w in ws), dtype=np.uint64, count=int(lengths.sum())
+    )
+    owner = np.repeat(np.arange(len(tokens), dtype=np.int64), lengths)
+    signatures = _signatures(_shingles(tokens, flat, owner, params), params)
+    partial.bands = [_band_keys(signatures, params)]
+    if eval_index is not None:
+        hits = []
+        for size in sorted({params.ngram, params.short_ngram, params.palm_ngram}):
+            grams, owners = _windows(flat, owner, size)
+            found = np.isin(grams, eval_index.grams)
+            hits.append(np.stack([grams[found], owners[found].astype(np.uint64)], axis=1))
+        pairs = np.unique(np.concatenate(hits), axis=0)  # once per record
+        partial.eval_hits = [pairs[:, 0].copy()]
+    if collect_items:
+        partial.items = _items(texts, tokens, flat, owner, lengths, params, file, first_row)
+    return partial
+
+
+def _items(
+    texts: list[str],
+    tokens: list[list[str]],
+    flat: U64,
+    owner: npt.NDArray[np.int64],
+    lengths: npt.NDArray[np.int64],
+    params: MeasureParams,
+    file: str,
+    first_row: int,
+) -> EvalItems:
+    by_size: dict[int, list[U64]] = {}
+    for size in {params.ngram, params.short_ngram, params.palm_ngram}:
+        grams, owners = _windows(flat, owner, size)
+        cuts = np.searchsorted(owners, np.arange(len(texts) + 1))
+        by_size[size] = [np.unique(grams[cuts[i] : cuts[i + 1]]) for i in range(len(texts))]
+    items = EvalItems()
+    empty = np.empty(0, np.uint64)
+    for i, text in enumerate(texts):
+        # An item too short for any n-gram is judged by the exact recipe alone.
+        if lengths[i] >= params.ngram:
+            long = by_size[params.ngram][i]
+        elif lengths[i] >= params.short_ngram:
+            long = by_size[params.short_ngram][i]
+        else:
+            long = empty
+        palm = by_size[params.palm_ngram][i] if lengths[i] >= params.palm_ngram else empty
+        items.rows.append((file, first_row + i))
+        items.hashes.append(text_hash(text))
+        items.long.append(long)
+        items.palm.append(palm)
+    return items
+
+
+def near_duplicate_clusters(bands: Sequence[U64]) -> list[int]:
+    """Sizes of the clusters of two or more records that share a band key (union-find over
+    the candidate pairs of every band), largest first."""
+    sizes = Counter(cluster_labels(bands))
+    return sorted((n for n in sizes.values() if n > 1), reverse=True)
+
+
+def cluster_labels(bands: Sequence[U64]) -> list[int]:
+    """The cluster of each record (in the order of ``bands``): records that share a band key,
+    directly or through others, have the same label."""
+    if not bands:
+        return []
+    keys = np.concatenate(bands) if len(bands) > 1 else bands[0]
+    total = len(keys)
+    parent = list(range(total))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    edges: list[Any] = []
+    for b in range(keys.shape[1] if total else 0):
+        column = keys[:, b]
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        same = ordered[1:] == ordered[:-1]
+        edges.append(np.stack([order[1:][same], order[:-1][same]], axis=1))
+    if edges:
+        pairs = np.unique(np.concatenate(edges), axis=0)
+        for a, b in pairs.tolist():
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return [root(i) for i in range(total)]

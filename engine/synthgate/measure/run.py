@@ -1,0 +1,458 @@
+"""Measuring the manifests of one run: plan, read (through an engine), merge, finish, cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from synthgate.documents import Document
+from synthgate.measure.engines import DuckDBEngine, Engine
+from synthgate.measure.params import RECIPES, MeasureParams
+from synthgate.measure.partials import (
+    EvalIndex,
+    EvalItems,
+    SourcePartial,
+    measure_batch,
+    near_duplicate_clusters,
+)
+from synthgate.measure.plan import SourcePlan, plan_manifest
+from synthgate.measure.results import (
+    Contamination,
+    DataFile,
+    ManifestMeasurement,
+    SourceMeasurement,
+)
+from synthgate.models import Manifest
+
+__all__ = ["CACHE_DIR", "MeasureTarget", "Progress", "measure"]
+
+CACHE_DIR = Path(".synthgate") / "cache"
+"""Where measurements are cached, relative to the directory synthgate runs in."""
+_CACHE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureTarget:
+    """A manifest to measure: the model, its document, and the directory its globs start at."""
+
+    manifest: Manifest
+    document: Document
+    base: Path
+
+
+class Progress:
+    """A progress line on standard error: files, rows, rows/s and the estimated time left."""
+
+    def __init__(self, files: int, total_bytes: int, *, enabled: bool) -> None:
+        self.files, self.total_bytes, self.enabled = files, total_bytes, enabled
+        self.done_files = self.rows = 0
+        self.done_bytes = 0
+        self.started = time.monotonic()
+        self._shown = 0.0
+
+    def advance(self, rows: int) -> None:
+        """Some more rows were measured."""
+        self.rows += rows
+        self._show()
+
+    def file_done(self, size: int) -> None:
+        """A whole file was measured."""
+        self.done_files += 1
+        self.done_bytes += size
+        self._show(force=True)
+
+    def _show(self, *, force: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self._shown < 0.2:
+            return
+        self._shown = now
+        elapsed = max(now - self.started, 1e-9)
+        rate = self.rows / elapsed
+        share = self.done_bytes / self.total_bytes if self.total_bytes else 0.0
+        eta = f"{max(elapsed * (1 - share) / share, 0):.0f}s" if share > 0 else "?"
+        sys.stderr.write(
+            f"\rmeasuring: {self.done_files}/{self.files} files, {self.rows:,} rows, "
+            f"{rate:,.0f} rows/s, ETA {eta}   "
+        )
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        """End the progress line."""
+        if self.enabled:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _library_versions(params: MeasureParams) -> dict[str, str]:
+    found = {}
+    for name in ("numpy", params.minhash):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "unknown"
+    return found
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _FileHashes:
+    """sha256 of data files, re-read only when a file's size or mtime changed."""
+
+    def __init__(self, cache: Path | None) -> None:
+        self.file = cache / "file-hashes.json" if cache is not None else None
+        self.known: dict[str, list[Any]] = {}
+        if self.file is not None and self.file.is_file():
+            try:
+                self.known = json.loads(self.file.read_text())
+            except (OSError, ValueError):
+                self.known = {}
+
+    def of(self, path: Path) -> tuple[int, int, str]:
+        stat = path.stat()
+        key = str(path.resolve())
+        seen = self.known.get(key)
+        if seen is not None and seen[0] == stat.st_size and seen[1] == stat.st_mtime_ns:
+            return stat.st_size, stat.st_mtime_ns, str(seen[2])
+        digest = _sha256(path)
+        self.known[key] = [stat.st_size, stat.st_mtime_ns, digest]
+        return stat.st_size, stat.st_mtime_ns, digest
+
+    def save(self) -> None:
+        if self.file is not None:
+            _write_atomic(self.file, json.dumps(self.known, sort_keys=True))
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(text)
+    temporary.replace(path)
+
+
+def measure(
+    targets: Sequence[MeasureTarget],
+    params: MeasureParams | None = None,
+    *,
+    engine: Engine | None = None,
+    cache: Path | None = None,
+    progress: bool = False,
+) -> dict[str, ManifestMeasurement]:
+    """Measure every source with data in ``targets``, judged as one run (evaluation sources
+    against every training source); by manifest path as documents show it.
+
+    ``cache``: the cache directory (None: no cache). Raises
+    :class:`~synthgate.errors.InputError` for data that cannot be read; nothing is cached then.
+    """
+    params = params or MeasureParams()
+    started = time.monotonic()
+    plans = [plan for t in targets for plan in plan_manifest(t.manifest, t.document, t.base)]
+    hashes = _FileHashes(cache)
+    stats = {f.path: hashes.of(f.path) for plan in plans for f in plan.files}
+    engine_name = engine.name if engine is not None else DuckDBEngine.name
+    key = _cache_key(plans, stats, params, engine_name)
+    cached = cache / f"measure-{key}.json" if cache is not None else None
+    if cached is not None and cached.is_file():
+        loaded = _load(cached, plans)
+        if loaded is not None:
+            return loaded
+    engine = engine if engine is not None else DuckDBEngine()
+    total = sum(size for size, _mtime, _digest in stats.values())
+    bar = Progress(sum(len(p.files) for p in plans), total, enabled=progress)
+    try:
+        seconds: dict[int, float] = {}
+        merged, rows = _read(plans, params, engine, stats, bar, seconds)
+    finally:
+        bar.close()
+    results = _finish(targets, plans, merged, rows, stats, params, seconds)
+    evidence = {
+        "engine": engine.name,
+        "versions": {**engine.versions(), **_library_versions(params)},
+        "parameters": params.as_dict(),
+        "seconds": round(time.monotonic() - started, 3),
+        "cache_key": key,
+    }
+    out = {
+        path: ManifestMeasurement(m.path, m.sources, m.contamination, evidence)
+        for path, m in results.items()
+    }
+    if cached is not None:
+        _write_atomic(cached, json.dumps(_dump(out), sort_keys=True))
+        hashes.save()
+    return out
+
+
+def _cache_key(
+    plans: Sequence[SourcePlan],
+    stats: dict[Path, tuple[int, int, str]],
+    params: MeasureParams,
+    engine: str,
+) -> str:
+    described = [
+        {
+            "manifest": p.manifest,
+            "source": p.source,
+            "pointer": p.pointer,
+            "role": p.role,
+            "text": p.text,
+            "where": p.where,
+            "generator": p.generator_field,
+            "verified": p.verified_field,
+            "files": [
+                [f.shown, f.format, stats[f.path][0], stats[f.path][1], stats[f.path][2]]
+                for f in p.files
+            ],
+        }
+        for p in plans
+    ]
+    blob = json.dumps(
+        {
+            "v": _CACHE_VERSION,
+            "plans": described,
+            "params": params.as_dict(),
+            "engine": engine,
+            "versions": _library_versions(params),
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def _read(
+    plans: Sequence[SourcePlan],
+    params: MeasureParams,
+    engine: Engine,
+    stats: dict[Path, tuple[int, int, str]],
+    bar: Progress,
+    seconds: dict[int, float],
+) -> tuple[dict[int, SourcePartial], dict[int, list[int]]]:
+    """Evaluation sources first (their n-grams are what training batches look for)."""
+    merged: dict[int, SourcePartial] = {}
+    rows: dict[int, list[int]] = {}
+
+    def run(index: int, step: Callable[[Any, str, int], SourcePartial]) -> None:
+        plan = plans[index]
+        started = time.monotonic()
+        per_file = engine.measure(plan, step, bar.advance)
+        for file in plan.files:
+            bar.file_done(stats[file.path][0])
+        total = SourcePartial()
+        for partial in per_file:
+            total = total.merge(partial)
+        merged[index] = total
+        rows[index] = [p.rows for p in per_file]
+        seconds[index] = round(time.monotonic() - started, 3)
+
+    for index, plan in enumerate(plans):
+        if plan.role == "eval":
+            run(
+                index,
+                lambda batch, file, first: measure_batch(
+                    batch, params, file=file, first_row=first, collect_items=True
+                ),
+            )
+    items = [merged[i].items for i in merged if merged[i].items is not None]
+    index_of_eval = EvalIndex.of(i for i in items if i is not None) if items else None
+    for index, plan in enumerate(plans):
+        if plan.role != "eval":
+            run(
+                index,
+                lambda batch, file, first: measure_batch(
+                    batch, params, file=file, first_row=first, eval_index=index_of_eval
+                ),
+            )
+    return merged, rows
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 6) if whole else 0.0
+
+
+def _finish(
+    targets: Sequence[MeasureTarget],
+    plans: Sequence[SourcePlan],
+    merged: dict[int, SourcePartial],
+    rows: dict[int, list[int]],
+    stats: dict[Path, tuple[int, int, str]],
+    params: MeasureParams,
+    seconds: dict[int, float],
+) -> dict[str, ManifestMeasurement]:
+    distinct: dict[int, Any] = {}
+    for index, partial in merged.items():
+        if plans[index].text:
+            found = np.concatenate(partial.hashes) if partial.hashes else np.empty(0, np.uint64)
+            distinct[index] = np.unique(found)
+    sources: dict[str, dict[str, SourceMeasurement]] = {t.document.path: {} for t in targets}
+    for index, plan in enumerate(plans):
+        partial = merged[index]
+        n = partial.rows
+        has_text = bool(plan.text)
+        exact = near = largest = cross = None
+        if has_text:
+            exact = _rate(n - len(distinct[index]), n)
+            clusters = near_duplicate_clusters(partial.bands)
+            near = _rate(sum(clusters), n)
+            largest = _rate(clusters[0], n) if clusters else 0.0
+            others = [
+                distinct[j]
+                for j, other in enumerate(plans)
+                if j != index and other.manifest == plan.manifest and j in distinct
+            ]
+            if others:
+                pool = np.unique(np.concatenate(others))
+                mine = np.concatenate(partial.hashes) if partial.hashes else np.empty(0, np.uint64)
+                cross = _rate(int(np.isin(mine, pool).sum()), n)
+            else:
+                cross = 0.0
+        generator = partial.generators if plan.generator_field else None
+        files = tuple(
+            DataFile(f.shown, stats[f.path][0], stats[f.path][2], count)
+            for f, count in zip(plan.files, rows[index], strict=True)
+        )
+        sources[plan.manifest][plan.source] = SourceMeasurement(
+            source=plan.source,
+            split=plan.split,
+            pointer=plan.pointer,
+            role=plan.role,
+            records=n,
+            exact_duplicate_rate=exact,
+            cross_duplicate_rate=cross,
+            near_duplicate_rate=near,
+            largest_cluster_share=largest,
+            generator_shares=(
+                {name: _rate(count, n) for name, count in sorted(generator.items())}
+                if generator is not None
+                else None
+            ),
+            synthetic_records=(
+                sum(c for name, c in generator.items() if name) if generator is not None else None
+            ),
+            verified_items=partial.verified if plan.verified_field else None,
+            checked_items=partial.verified_known if plan.verified_field else None,
+            files=files,
+            seconds=seconds[index],
+        )
+    judged = _contamination(plans, merged, params)
+    out = {}
+    for target in targets:
+        path = target.document.path
+        own = [c for c, manifests in judged if path in manifests]
+        out[path] = ManifestMeasurement(path, sources[path], tuple(own))
+    return out
+
+
+def _contamination(
+    plans: Sequence[SourcePlan], merged: dict[int, SourcePartial], params: MeasureParams
+) -> list[tuple[Contamination, set[str]]]:
+    """Each evaluation source with text against every training source with text, by each
+    recipe; with the manifests each result concerns (the evaluation set's and the training
+    sets')."""
+    training = [i for i, p in enumerate(plans) if p.role != "eval" and p.text]
+    evaluation = [i for i, p in enumerate(plans) if p.role == "eval" and p.text]
+    if not training or not evaluation:
+        return []
+    every = [h for i in training for h in merged[i].hashes]
+    train_hashes = np.unique(np.concatenate(every)) if every else np.empty(0, np.uint64)
+    hits = [h for i in training for h in merged[i].eval_hits]
+    if hits:
+        grams, counts = np.unique(np.concatenate(hits), return_counts=True)
+    else:
+        grams, counts = np.empty(0, np.uint64), np.empty(0, np.int64)
+    usable = grams[counts <= params.max_ngram_frequency]
+    manifests = {plans[i].manifest for i in training}
+    out = []
+    for e in evaluation:
+        plan = plans[e]
+        items = merged[e].items or EvalItems()
+        names = tuple(
+            sorted(
+                plans[i].source
+                if plans[i].manifest == plan.manifest
+                else f"{plans[i].manifest}#{plans[i].source}"
+                for i in training
+            )
+        )
+        exact = np.isin(np.array(items.hashes, dtype=np.uint64), train_hashes)
+        dirty: dict[str, list[tuple[str, int]]] = {r: [] for r in RECIPES}
+        for k, row in enumerate(items.rows):
+            if exact[k]:
+                dirty["exact"].append(row)
+            long, palm = items.long[k], items.palm[k]
+            if bool(exact[k]) if not len(long) else bool(np.isin(long, usable).any()):
+                dirty["ngram-13"].append(row)
+            if len(palm):
+                share = float(np.isin(palm, grams).mean())
+                if share >= params.palm_share:
+                    dirty["ngram-8-70"].append(row)
+            elif exact[k]:
+                dirty["ngram-8-70"].append(row)
+        for recipe in RECIPES:
+            rows = tuple(sorted(dirty[recipe]))
+            out.append(
+                (
+                    Contamination(plan.source, names, recipe, len(items.rows), len(rows), rows),
+                    manifests | {plan.manifest},
+                )
+            )
+    return out
+
+
+def _dump(results: dict[str, ManifestMeasurement]) -> dict[str, Any]:
+    return {
+        "v": _CACHE_VERSION,
+        "manifests": {
+            path: {
+                "sources": {sid: s.as_dict() for sid, s in m.sources.items()},
+                "contamination": [c.as_dict(rows=True) for c in m.contamination],
+                "evidence": m.evidence,
+            }
+            for path, m in results.items()
+        },
+    }
+
+
+def _load(file: Path, plans: Sequence[SourcePlan]) -> dict[str, ManifestMeasurement] | None:
+    """A cached run, or None when the file is damaged (then it is measured again)."""
+    pointers = {(p.manifest, p.source): p.pointer for p in plans}
+    try:
+        data = json.loads(file.read_text())
+        out = {}
+        for path, m in data["manifests"].items():
+            sources = {
+                sid: SourceMeasurement.from_dict(sid, pointers[(path, sid)], s)
+                for sid, s in m["sources"].items()
+            }
+            contamination = tuple(
+                Contamination(
+                    c["eval_source"],
+                    tuple(c["training_sources"]),
+                    c["recipe"],
+                    c["items"],
+                    c["dirty_items"],
+                    tuple((d["file"], d["row"]) for d in c["dirty"]),
+                )
+                for c in m["contamination"]
+            )
+            evidence = {**m["evidence"], "cached": True}
+            out[path] = ManifestMeasurement(path, sources, contamination, evidence)
+        return out
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
