@@ -25,6 +25,7 @@ __all__ = [
     "Corpus",
     "CorpusEntry",
     "CorpusSource",
+    "Interval",
     "Metric",
     "MetricError",
     "MetricValue",
@@ -34,8 +35,38 @@ __all__ = [
     "ScopeView",
 ]
 
-MetricValue = float | int | None
-"""A metric's value; ``None`` means it cannot be computed from what the manifest declares."""
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A metric value known only to lie between ``low`` and ``high`` (both included).
+
+    What a metric gives when some of the facts it needs are unknown but the others still bound
+    it: a mixed source of unknown synthetic share contributes anywhere from none to all of its
+    records to the synthetic records. ``high`` may be ``math.inf`` (a count with an unknown
+    part has no upper bound). A threshold decides a band only when the whole interval lies on
+    one side of it. Metrics give a plain number when ``low == high`` (:meth:`of`).
+    """
+
+    low: float
+    high: float
+
+    def __post_init__(self) -> None:
+        if not self.low <= self.high:  # also refuses NaN
+            raise ValueError(f"an interval needs low <= high, got {self.low}..{self.high}")
+
+    @staticmethod
+    def of(low: float, high: float) -> float | int | Interval:
+        """``low`` itself when the bounds meet, else the interval."""
+        return low if low == high else Interval(low, high)
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` lies in the interval."""
+        return self.low <= value <= self.high
+
+
+MetricValue = float | int | Interval | None
+"""A metric's value: a number, an :class:`Interval` when unknown facts leave it between two
+bounds, or ``None`` when it cannot be computed from what the manifest declares."""
 
 
 @dataclass(frozen=True, slots=True)

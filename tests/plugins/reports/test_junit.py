@@ -69,14 +69,15 @@ def test_suites_cases_and_failures(
         assert all(c.classname == suite.name for c in cases)
     failures = [c for c in suites[0] if c.result]
     assert [c.name for c in failures] == [
-        "SG103 human-data-floor /dataset",
         "SG301 subjective-synthetic-share-cap /dataset",
         "SG303 subjective-labels-human-validated /splits/0/sources/1",
     ]
     (failure,) = failures[0].result
-    assert failure.message == "human_share_records is 0.09524, fail when < 0.1"
-    assert "expected: human_share_records: fail when < 0.1" in (failure.text or "")
-    assert "fix: Add human-written records" in (failure.text or "")
+    assert failure.message == (
+        "synthetic_share_records is between 0.8571 and 0.9048, fail when > 0.5"
+    )
+    assert "expected: synthetic_share_records: fail when > 0.5" in (failure.text or "")
+    assert "fix: Keep synthetic records at or below 25%" in (failure.text or "")
 
 
 def test_a_warning_passes_but_is_visible(
