@@ -295,6 +295,31 @@ def test_a_self_generated_eval_set_that_omits_its_stage_does_not_pass() -> None:
     assert (declared["SG105"], undeclared["SG105"]) == ("pass", "warn")
 
 
+SIBLING_EVAL = """\
+dataset:
+  name: sibling-written-eval
+  task_type: question-answering
+  stage: eval
+  target_models: [{name: llama-3.1-8b-instruct, family: Llama-3}]
+  judge: {name: llama-3.1-70b-instruct, family: llama-3, human_agreement: 0.9, agreement_items: 500}
+splits:
+  - name: test
+    sources:
+      - id: written-by-405b
+        origin: synthetic
+        records: 1000
+        generator: {name: llama-3.1-405b-instruct, family: llama-3}
+        generation_depth: 1
+"""
+
+
+def test_a_larger_sibling_writing_or_judging_an_eval_set_fails() -> None:
+    """The closed loop the default pack's description rules out: the family that is
+    evaluated writes (SG401) and judges (SG402) its own test set."""
+    found = findings(SIBLING_EVAL)
+    assert (found["SG401"], found["SG402"]) == ("fail", "fail")
+
+
 def test_an_eval_set_of_undeclared_origin_does_not_pass_independence() -> None:
     text = """\
 dataset:
