@@ -167,17 +167,23 @@ class CorpusEntry:
 
 
 class Corpus(tuple[CorpusEntry, ...]):
-    """Every manifest of an audit, as cross-manifest checks see them.
+    """Every manifest of an audit, and of its context (the project's other manifests, which
+    are related against but not reported), as cross-manifest checks see them.
 
     ``memo`` is for the checks: an index a check builds once per audit (keyed by the check's
     own name) rather than once per manifest, so that relating N manifests stays near linear.
     """
 
     memo: dict[str, Any]
+    left_out: int
+    """Manifests of the project that are in neither the audit nor its context (``--no-context``,
+    or files that could not be read): a cross-manifest rule that finds nothing cannot pass
+    while some are left out, since the evidence may be in them."""
 
-    def __new__(cls, entries: Iterable[CorpusEntry] = ()) -> Corpus:
+    def __new__(cls, entries: Iterable[CorpusEntry] = (), left_out: int = 0) -> Corpus:
         corpus = super().__new__(cls, entries)
         corpus.memo = {}
+        corpus.left_out = left_out
         return corpus
 
 

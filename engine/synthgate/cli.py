@@ -245,6 +245,12 @@ def _cli_values(
     "uncommitted and untracked files.",
 )
 @click.option(
+    "--no-context",
+    is_flag=True,
+    help="Do not read the project's other manifests as context for cross-manifest rules "
+    "(SG7xx); those rules then say how many manifests they could not see instead of passing.",
+)
+@click.option(
     "--show-passes", is_flag=True, help="Include passing checks in the output, not only counts."
 )
 @click.option(
@@ -294,6 +300,7 @@ def audit(
     jobs: int | None,
     max_file_size: int | None,
     changed_since: str | None,
+    no_context: bool,
     show_passes: bool,
     verbose: bool,
     color: bool | None,
@@ -343,6 +350,7 @@ def audit(
         today=day,
         waivers=waivers_path,
         ignore_waivers=ignore_waivers,
+        project="count" if no_context else "read",
     )
     _warn_plugin_errors(host)
     items = runner.discover(list(paths) or ["."])
