@@ -28,6 +28,7 @@ from synthgate.models import (
 from synthgate.plugins import load_plugins
 from synthgate.policy import CompiledRule, LoadedPolicy, load_policy
 from synthgate.validation import validate_model
+from synthgate_plugins.checks.overlap import EvalOverlapParams
 from synthgate_plugins.checks.threshold import THRESHOLD, Band, ThresholdParams
 from tests.conftest import REPO_ROOT, CliResult
 
@@ -463,6 +464,10 @@ def _verdicts_a_rule_can_give(compiled: CompiledRule) -> set[str]:
         if params.warn is not None:
             can.add("warn")
         can.update(v for v in (params.when_unknown, params.when_undefined) if v)
+    elif isinstance(params, EvalOverlapParams):
+        # 'when_unknown' needs manifests of the project left out of the audit, which an
+        # inline case cannot have: tests/test_context.py gives it in a real repository.
+        can = {params.verdict}
     else:
         can = {verdict for _, verdict in _verdict_params(params)}
     can.discard("pass")

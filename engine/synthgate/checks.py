@@ -15,6 +15,7 @@ from synthgate.models import (
     Scope,
     Source,
     Split,
+    SplitRole,
     Verdict,
     Verifiability,
 )
@@ -81,6 +82,11 @@ class ScopeView:
     split: Split | None = None
     source: Source | None = None
     sources: tuple[tuple[str, Source], ...] = ()
+    """(pointer, source) of the sources in scope. A dataset scope holds those of the splits
+    that serve the dataset's stage: the training splits of a training set, the eval and test
+    splits of an evaluation set (all splits when none does); see :func:`split_role`."""
+    role: SplitRole | None = None
+    """The role of the split (split and source scopes): declared or inferred from its name."""
 
     @property
     def target(self) -> BaseModel:

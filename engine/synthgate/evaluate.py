@@ -30,6 +30,7 @@ from synthgate.models import (
     Scope,
     Verdict,
     empty_counts,
+    split_role,
     worst_verdict,
 )
 from synthgate.policy import CompiledRule, LoadedPolicy
@@ -61,14 +62,29 @@ def build_scopes(
     """Every scope of a manifest: the dataset, each split, each source."""
     verifiability = policy.verifiability(task_type)
     all_sources: list[tuple[str, object]] = []
+    served: list[tuple[str, object]] = []
+    serving = _SERVING.get(manifest.dataset.stage, _SERVING["train"])
     splits: list[ScopeView] = []
     sources: list[ScopeView] = []
     for i, split in enumerate(manifest.splits):
         split_ptr = f"/splits/{i}"
         in_split = tuple((f"{split_ptr}/sources/{j}", s) for j, s in enumerate(split.sources))
+        role, _ = split_role(split, manifest.dataset.stage)
         all_sources.extend(in_split)
+        if role in serving:
+            served.extend(in_split)
         splits.append(
-            ScopeView("split", manifest, split_ptr, task_type, verifiability, split, None, in_split)
+            ScopeView(
+                "split",
+                manifest,
+                split_ptr,
+                task_type,
+                verifiability,
+                split,
+                None,
+                in_split,
+                role,
+            )
         )
         for pointer, source in in_split:
             sources.append(
@@ -81,6 +97,7 @@ def build_scopes(
                     split,
                     source,
                     ((pointer, source),),
+                    role,
                 )
             )
     dataset = ScopeView(
@@ -91,9 +108,18 @@ def build_scopes(
         verifiability,
         None,
         None,
-        tuple(all_sources),  # type: ignore[arg-type]
+        tuple(served or all_sources),  # type: ignore[arg-type]
     )
     return {"dataset": [dataset], "split": splits, "source": sources}
+
+
+_SERVING: dict[str, frozenset[str]] = {
+    "eval": frozenset({"eval", "test"}),
+    "train": frozenset({"train"}),
+}
+"""The split roles a dataset scope measures, by stage: an evaluation set is its eval and test
+splits; any other dataset (pretrain, sft, preference, unknown) is trained on, so only its
+training splits count toward training metrics (validation and test data is not trained on)."""
 
 
 def resolve_task_type(manifest: Manifest, doc: Document, policy: LoadedPolicy) -> str:
@@ -209,9 +235,10 @@ def _selects_scope(compiled: CompiledRule, scope: ScopeView) -> bool:
     """The selector's conditions on one scope: its split's name and its sources' origins."""
     selector = compiled.rule.applies
     if selector.splits is not None and (
-        scope.split is None or scope.split.name not in selector.splits
+        scope.split is None
+        or (scope.split.name not in selector.splits and scope.role not in selector.splits)
     ):
-        return False
+        return False  # 'splits: [train]' names a split by its name or by its role
     if selector.origins is not None:
         return any(source.origin in selector.origins for _, source in scope.sources)
     return True

@@ -28,6 +28,7 @@ from synthgate.errors import LocatedValueError
 
 __all__ = [
     "SCOPES",
+    "SPLIT_ROLE_NAMES",
     "UNKNOWN",
     "VERDICTS",
     "AppliedWaiver",
@@ -65,6 +66,7 @@ __all__ = [
     "Share",
     "Source",
     "Split",
+    "SplitRole",
     "Stage",
     "TaskType",
     "Totals",
@@ -76,6 +78,7 @@ __all__ = [
     "WaiversFile",
     "empty_counts",
     "model_key",
+    "split_role",
     "verdict_rank",
     "worst_verdict",
 ]
@@ -85,6 +88,7 @@ Unknown = Literal["unknown"]
 
 Origin = Literal["human", "synthetic", "mixed", "unknown"]
 Stage = Literal["pretrain", "sft", "preference", "eval", "unknown"]
+SplitRole = Literal["train", "validation", "test", "eval"]
 Scope = Literal["dataset", "split", "source"]
 SCOPES: tuple[Scope, ...] = ("dataset", "split", "source")
 Verifiability = Literal["verifiable", "subjective", "mixed", "unknown"]
@@ -436,7 +440,49 @@ class Split(_Strict):
     """A named split (train, validation, test, ...) made of sources."""
 
     name: Text
+    role: SplitRole | None = Field(
+        None,
+        description="What the split is for: train, validation, test or eval. Not given: "
+        "inferred from the name (see split_role).",
+    )
     sources: list[Source] = Field(min_length=1)
+
+
+SPLIT_ROLE_NAMES: dict[str, SplitRole] = {
+    "train": "train",
+    "training": "train",
+    "trn": "train",
+    "validation": "validation",
+    "valid": "validation",
+    "val": "validation",
+    "dev": "validation",
+    "development": "validation",
+    "test": "test",
+    "testing": "test",
+    "tst": "test",
+    "holdout": "test",
+    "eval": "eval",
+    "evaluation": "eval",
+    "benchmark": "eval",
+}
+"""The words of a split name that give its role when none is declared. A name is read word by
+word (split at ``-``, ``_``, ``.``, ``/`` and spaces, case ignored) and the first word in this
+table decides: ``validation_matched`` is a validation split, ``en-train`` a training split."""
+
+_NAME_WORDS = re.compile(r"[-_./\s]+")
+
+
+def split_role(split: Split, stage: str) -> tuple[SplitRole, str]:
+    """A split's role and where it came from: ``declared``, ``inferred: name`` (from
+    :data:`SPLIT_ROLE_NAMES`), or ``default``: a split whose name says nothing (``all``,
+    ``default``) is what its dataset is for, ``eval`` in an evaluation set, else ``train``."""
+    if split.role is not None:
+        return split.role, "declared"
+    for word in _NAME_WORDS.split(split.name.strip().casefold()):
+        role = SPLIT_ROLE_NAMES.get(word)
+        if role is not None:
+            return role, "inferred: name"
+    return ("eval" if stage == "eval" else "train"), "default"
 
 
 class HumanEvaluation(_Strict):

@@ -627,3 +627,41 @@ def test_dataset_conditions_are_tested_once_per_rule_and_manifest(
     result = run(probe_policy, host, manifest, doc)
     assert sorted(calls) == sorted(c.rule.code for c in probe_policy.rules)
     assert {f.rule for f in result.findings} >= {"SEL108", "SEL111"}
+
+
+def _scope_sources(stage: str, *names: str) -> list[str]:
+    from synthgate.evaluate import build_scopes
+    from synthgate.models import Manifest
+
+    manifest = Manifest.model_validate(
+        {
+            "dataset": {"name": "card", "stage": stage},
+            "splits": [{"name": n, "sources": [{"id": f"{n}-records"}]} for n in names],
+        }
+    )
+    (dataset,) = build_scopes(manifest, "unknown", _default_policy())["dataset"]
+    return [source.id for _, source in dataset.sources]
+
+
+def _default_policy() -> Any:
+    from synthgate.plugins import load_plugins
+    from synthgate.policy import load_policy
+
+    return load_policy("default", load_plugins(builtin_only=True, disabled=()))
+
+
+def test_a_training_set_is_measured_on_its_training_splits_only() -> None:
+    # what 'init --from' writes for a card with the usual three splits
+    assert _scope_sources("sft", "train", "validation", "test") == ["train-records"]
+    assert _scope_sources("unknown", "train", "validation", "test") == ["train-records"]
+
+
+def test_an_evaluation_set_is_measured_on_its_eval_and_test_splits() -> None:
+    assert _scope_sources("eval", "train", "validation", "test", "eval") == [
+        "test-records",
+        "eval-records",
+    ]
+
+
+def test_a_manifest_without_a_split_for_its_stage_is_measured_whole() -> None:
+    assert _scope_sources("sft", "validation", "test") == ["validation-records", "test-records"]
