@@ -257,7 +257,9 @@ def _cli_values(
     "--verbose",
     "-v",
     is_flag=True,
-    help="Also say which files found in directories were skipped, and why (on stderr).",
+    help="Also show the facts each manifest was judged on (task type, stage, origins, "
+    "and where each came from), and which files found in directories were skipped, and why "
+    "(on stderr).",
 )
 @click.option("--color/--no-color", default=None, help="Colour output [default: on a terminal].")
 @click.option(
@@ -379,7 +381,8 @@ def audit(
             use_color = (
                 color if color is not None else out.isatty() and "NO_COLOR" not in os.environ
             )
-            reporters.append((cls(out, _run_info(runner, use_color, show_passes, fail_level)), cls))
+            info = _run_info(runner, use_color, show_passes, fail_level, facts=verbose)
+            reporters.append((cls(out, info), cls))
         for reporter, _cls in reporters:
             reporter.start()
         for result in runner.results(items, settings["jobs"] or os.cpu_count() or 1):
@@ -475,7 +478,9 @@ def _waivers_path(settings: Settings, ignore_waivers: bool) -> Path | None:
     return find_waivers_file(settings.config.directory if settings.config else None)
 
 
-def _run_info(runner: Audit, color: bool, verbose: bool, fail_on: str) -> RunInfo:
+def _run_info(
+    runner: Audit, color: bool, verbose: bool, fail_on: str, *, facts: bool = False
+) -> RunInfo:
     from synthgate.reporters import RunInfo
 
     return RunInfo(
@@ -486,6 +491,7 @@ def _run_info(runner: Audit, color: bool, verbose: bool, fail_on: str) -> RunInf
         verbose=verbose,
         fail_on=fail_on,
         rules=tuple(compiled.rule for compiled in runner.policy.rules),
+        facts=facts,
     )
 
 

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from synthgate.checks import (
     CheckContext,
     Corpus,
@@ -23,11 +25,14 @@ from synthgate.fingerprints import fingerprint, logical_pointer
 from synthgate.models import (
     VERDICTS,
     Dataset,
+    Fact,
     Finding,
     Location,
     Manifest,
+    ManifestFacts,
     ManifestResult,
     Scope,
+    SourceFacts,
     Verdict,
     empty_counts,
     split_role,
@@ -308,6 +313,7 @@ def evaluate(
         verdict=worst_verdict(v for v, count in counts.items() if count),
         counts=counts,
         findings=[item[3] for item in keyed],
+        facts=resolved_facts(manifest, doc, task_type, verifiability),
     )
     if not waivers:
         return result
@@ -316,6 +322,53 @@ def evaluate(
     from synthgate.waivers import apply_waivers
 
     return apply_waivers(result, waivers, today, ran_rules(policy))
+
+
+def _via(model: BaseModel, name: str, doc: Document, pointer: str) -> str:
+    """Where a field's value came from: an adapter's source field, the manifest, or nothing."""
+    if doc.mapped_from is not None:  # read from another format: only what it maps is given
+        mapped = doc.mapped_from.get(pointer)
+        return f"inferred: {mapped}" if mapped else "default"
+    return "declared" if name in model.model_fields_set else "default"
+
+
+def resolved_facts(
+    manifest: Manifest, doc: Document, task_type: str, verifiability: str
+) -> ManifestFacts:
+    """The facts the rules are judged on, each with where it came from (see :class:`Fact`)."""
+    dataset = manifest.dataset
+
+    def fact(value: str, via: str) -> Fact:
+        return Fact.model_construct(value=value, via=via)
+
+    def of_dataset(name: str) -> Fact:
+        return fact(str(getattr(dataset, name)), _via(dataset, name, doc, f"/dataset/{name}"))
+
+    sources = []
+    for i, split in enumerate(manifest.splits):
+        role, role_via = split_role(split, dataset.stage)
+        if role_via == "declared":
+            role_via = _via(split, "role", doc, f"/splits/{i}/role")
+        for j, source in enumerate(split.sources):
+            pointer = f"/splits/{i}/sources/{j}"
+            sources.append(
+                SourceFacts.model_construct(
+                    id=source.id,
+                    split=split.name,
+                    role=fact(role, role_via),
+                    origin=fact(source.origin, _via(source, "origin", doc, f"{pointer}/origin")),
+                    method=fact(source.method, _via(source, "method", doc, f"{pointer}/method")),
+                )
+            )
+    return ManifestFacts.model_construct(
+        task_type=fact(task_type, _via(dataset, "task_type", doc, "/dataset/task_type")),
+        verifiability=fact(
+            verifiability, "default" if task_type == "unknown" else "inferred: task_type"
+        ),
+        stage=of_dataset("stage"),
+        resource_level=of_dataset("resource_level"),
+        sources=sources,
+    )
 
 
 def ran_rules(policy: LoadedPolicy) -> frozenset[str]:

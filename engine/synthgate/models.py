@@ -40,6 +40,7 @@ __all__ = [
     "Dataset",
     "Decoding",
     "Diversity",
+    "Fact",
     "Filtering",
     "Finding",
     "Generator",
@@ -50,6 +51,7 @@ __all__ = [
     "LabelValidation",
     "Location",
     "Manifest",
+    "ManifestFacts",
     "ManifestResult",
     "ModelRef",
     "Origin",
@@ -65,6 +67,7 @@ __all__ = [
     "Selector",
     "Share",
     "Source",
+    "SourceFacts",
     "Split",
     "SplitRole",
     "Stage",
@@ -832,6 +835,46 @@ class AppliedWaiver(BaseModel):
     location: Location
 
 
+class Fact(BaseModel):
+    """A value synthgate resolved for a manifest, and where it came from.
+
+    ``via`` is ``declared`` (the manifest gives it), ``inferred: <what from>`` (derived from
+    another fact, or taken by an adapter from a field of the original file; adapters say
+    which through :attr:`synthgate.documents.Document.mapped_from`), or ``default`` (nothing
+    gives it, so it is the field's default, ``unknown`` for most facts).
+    """
+
+    model_config = _REPORT_CONFIG
+
+    value: str
+    via: str = Field(description="'declared', 'inferred: <what from>' or 'default'.")
+
+
+class SourceFacts(BaseModel):
+    """What synthgate concluded about one source: its split and split role, origin, method."""
+
+    model_config = _REPORT_CONFIG
+
+    id: str
+    split: str
+    role: Fact = Field(description="The split's role: train, validation, test or eval.")
+    origin: Fact
+    method: Fact
+
+
+class ManifestFacts(BaseModel):
+    """What synthgate concluded about a manifest before judging it, so that a wrong inference
+    can be told apart from a wrong rule."""
+
+    model_config = _REPORT_CONFIG
+
+    task_type: Fact = Field(description="The canonical task type of the policy's taxonomy.")
+    verifiability: Fact
+    stage: Fact
+    resource_level: Fact
+    sources: list[SourceFacts]
+
+
 class ManifestResult(BaseModel):
     """Findings for one manifest."""
 
@@ -846,6 +889,12 @@ class ManifestResult(BaseModel):
         default=0, description="Findings covered by an active waiver (in counts too)."
     )
     baselined: int = Field(default=0, description="Known findings left out by --baseline.")
+    facts: ManifestFacts | None = Field(
+        default=None,
+        exclude_if=lambda facts: facts is None,
+        description="The task type, verifiability, stage, resource level and per-source "
+        "origin and method the rules were judged on, each with where it came from.",
+    )
 
 
 class PolicyInfo(BaseModel):

@@ -31,6 +31,9 @@ class RunInfo:
     fail_on: str = "fail"
     rules: tuple[Rule, ...] = ()
     """Every rule of the policy in force, in policy order (for formats that describe rules)."""
+    facts: bool = False
+    """Show the facts each manifest was judged on (``audit --verbose``), for formats that do
+    not always carry them (the JSON report always does)."""
 
 
 class Reporter:
