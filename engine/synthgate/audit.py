@@ -441,16 +441,22 @@ class Audit:
         (not read with ``count``, or not readable)."""
         if self.project == "none":
             return [], 0
-        audited = {item.path.resolve() for item in items}
-        others = [f for f in self.project_files() if f.path.resolve() not in audited]
+        # abspath, not resolve: a pre-commit hook pays for every system call per file
+        audited = {os.path.abspath(item.path) for item in items}
+        others = [f for f in self.project_files() if os.path.abspath(f.path) not in audited]
         if self.project == "count" or not others:
             return [], len(others)
         from synthgate.context import ContextCache
 
         cache = ContextCache(self.base or Path.cwd(), self._context_key())
         around: list[CorpusEntry] = []
+        here = os.getcwd()
         for other in others:
-            shown = ManifestFile(other.path, display_path(other.path), explicit=False)
+            relative = os.path.relpath(os.path.abspath(other.path), here)
+            shown_as = (
+                Path(relative).as_posix() if not relative.startswith("..") else str(other.path)
+            )
+            shown = ManifestFile(other.path, shown_as, explicit=False)
             entry = cache.entry(other.path, shown.display, partial(self.entry_of, shown))
             if entry is not None:
                 around.append(entry)

@@ -92,7 +92,7 @@ class ContextCache:
         self, path: Path, display: str, read: Callable[[], CorpusEntry | None]
     ) -> CorpusEntry | None:
         """``path``'s entry (shown as ``display``), or None when it cannot be audited."""
-        name = str(path.resolve())
+        name = os.path.abspath(path)
         self._seen.add(name)
         try:
             stat = path.stat()
