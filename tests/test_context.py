@@ -102,15 +102,13 @@ def test_no_context_says_how_many_manifests_it_could_not_see(run_cli: Run, repo:
         assert str(finding["message"]).startswith("unknown: 1 manifest of the project not in")
 
 
-def test_a_context_manifest_that_cannot_be_read_is_left_out_not_passed(
-    run_cli: Run, repo: Path
-) -> None:
+def test_a_context_manifest_that_cannot_be_read_is_named(run_cli: Run, repo: Path) -> None:
     (repo / TRAIN).write_text("dataset: {name: [unclosed\n", encoding="utf-8")
     result = run_cli("audit", EVAL, "--format", "json", "--show-passes")
     assert result.code == 0, result.err  # the unreadable file is not part of this audit
     (derived,) = _findings(result, "SG702")
-    assert derived["verdict"] == "warn"
-    assert "unknown: 1 manifest" in str(derived["message"])
+    assert derived["verdict"] == "pass"  # the broken file fails its own audit, with exit 2
+    assert "1 file of the project could not be read as manifests" in str(derived["message"])
 
 
 def test_the_whole_project_audited_needs_no_context(run_cli: Run, repo: Path) -> None:

@@ -400,16 +400,16 @@ class Audit:
             for one in staged:
                 yield one if isinstance(one, InputError) else self.finish(one, Corpus())
             return
-        around, left_out = self.surroundings(items)
+        around, left_out, unreadable = self.surroundings(items)
         if len(items) <= HOLD_LIMIT:
             held = self._parallel(_work, items, jobs) if parallel else map(self.stage_file, items)
-            yield from self._finish_all(list(held), around, left_out)
+            yield from self._finish_all(list(held), around, left_out, unreadable)
             return
         entries: Iterable[CorpusEntry | InputError | None] = (
             self._parallel(_entry_work, items, jobs) if parallel else map(self.entry_of, items)
         )
         audited = [entry for entry in entries if isinstance(entry, CorpusEntry)]
-        corpus = Corpus([*audited, *around], left_out)
+        corpus = Corpus([*audited, *around], left_out, unreadable)
         if not parallel:
             for item in items:
                 yield self.final(item, corpus)
@@ -435,17 +435,17 @@ class Audit:
         finally:
             del self.skipped[noted:]  # skip notes are for the files the user asked about
 
-    def surroundings(self, items: Sequence[ManifestFile]) -> tuple[list[CorpusEntry], int]:
+    def surroundings(self, items: Sequence[ManifestFile]) -> tuple[list[CorpusEntry], int, int]:
         """The context of an audit of ``items`` (see :attr:`project`): what cross-manifest
-        rules see of the project's other manifests, and how many of those they cannot see
-        (not read with ``count``, or not readable)."""
+        rules see of the project's other manifests, how many were left unread (``count``),
+        and how many could not be read."""
         if self.project == "none":
-            return [], 0
+            return [], 0, 0
         # abspath, not resolve: a pre-commit hook pays for every system call per file
         audited = {os.path.abspath(item.path) for item in items}
         others = [f for f in self.project_files() if os.path.abspath(f.path) not in audited]
         if self.project == "count" or not others:
-            return [], len(others)
+            return [], len(others), 0
         from synthgate.context import ContextCache
 
         cache = ContextCache(self.base or Path.cwd(), self._context_key())
@@ -461,7 +461,7 @@ class Audit:
             if entry is not None:
                 around.append(entry)
         cache.save()
-        return around, len(others) - len(around)
+        return around, 0, len(others) - len(around)
 
     def _context_key(self) -> str:
         """What a cached context entry depends on besides its file's content."""
@@ -486,9 +486,10 @@ class Audit:
         staged: Sequence[Staged | InputError],
         around: Sequence[CorpusEntry] = (),
         left_out: int = 0,
+        unreadable: int = 0,
     ) -> Iterator[ManifestResult | InputError]:
         audited = [s.entry for s in staged if isinstance(s, Staged) and s.entry is not None]
-        corpus = Corpus([*audited, *around], left_out)
+        corpus = Corpus([*audited, *around], left_out, unreadable)
         for one in staged:
             yield one if isinstance(one, InputError) else self.finish(one, corpus)
 

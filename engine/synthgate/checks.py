@@ -182,14 +182,20 @@ class Corpus(tuple[CorpusEntry, ...]):
 
     memo: dict[str, Any]
     left_out: int
-    """Manifests of the project that are in neither the audit nor its context (``--no-context``,
-    or files that could not be read): a cross-manifest rule that finds nothing cannot pass
-    while some are left out, since the evidence may be in them."""
+    """Manifests of the project that are in neither the audit nor its context
+    (``--no-context``): a cross-manifest rule that finds nothing cannot pass while some are
+    left out, since the evidence may be in them."""
+    unreadable: int
+    """Files of the context that could not be read as manifests (auditing them says why):
+    a rule that passes says how many it could not see."""
 
-    def __new__(cls, entries: Iterable[CorpusEntry] = (), left_out: int = 0) -> Corpus:
+    def __new__(
+        cls, entries: Iterable[CorpusEntry] = (), left_out: int = 0, unreadable: int = 0
+    ) -> Corpus:
         corpus = super().__new__(cls, entries)
         corpus.memo = {}
         corpus.left_out = left_out
+        corpus.unreadable = unreadable
         return corpus
 
 

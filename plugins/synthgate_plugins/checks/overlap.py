@@ -45,7 +45,7 @@ _EXPECTED = {
 class EvalOverlapParams(CheckParams):
     """``relation``: what ties the evaluation set to a training set; ``verdict`` when it does;
     ``when_unknown`` when nothing ties them but some of the project's manifests were left out
-    of the audit and its context (``--no-context``, or files that could not be read)."""
+    of the audit and its context (``--no-context``)."""
 
     relation: Relation
     verdict: Severity = "fail"
@@ -177,8 +177,7 @@ def _relate(
                 "unknown",
                 expected,
                 f"unknown: {left_out} {noun} of the project not in this audit (compared with "
-                f"{others} training set(s)); audit without --no-context, or fix the files "
-                "that could not be read",
+                f"{others} training set(s)); audit without --no-context",
             )
             return
         message = (
@@ -186,6 +185,10 @@ def _relate(
             if others
             else "no training set in this audit or its context to compare with"
         )
+        unreadable = getattr(corpus, "unreadable", 0)
+        if unreadable:  # they fail their own audit; here they are only named
+            noun = "file" if unreadable == 1 else "files"
+            message += f"; {unreadable} {noun} of the project could not be read as manifests"
         yield Outcome("pass", {"training_manifests": others}, expected, message)
         return
     links.sort(key=lambda link: (link[1], link[0].path, link[2]))  # not the audit's order
