@@ -28,6 +28,7 @@ from synthgate.models import (
 from synthgate.plugins import load_plugins
 from synthgate.policy import CompiledRule, LoadedPolicy, load_policy
 from synthgate.validation import validate_model
+from synthgate_plugins.checks.overlap import EvalOverlapParams
 from synthgate_plugins.checks.threshold import THRESHOLD, Band, ThresholdParams
 from tests.conftest import REPO_ROOT, CliResult
 
@@ -296,6 +297,31 @@ def test_a_self_generated_eval_set_that_omits_its_stage_does_not_pass() -> None:
     assert (declared["SG105"], undeclared["SG105"]) == ("pass", "warn")
 
 
+SIBLING_EVAL = """\
+dataset:
+  name: sibling-written-eval
+  task_type: question-answering
+  stage: eval
+  target_models: [{name: llama-3.1-8b-instruct, family: Llama-3}]
+  judge: {name: llama-3.1-70b-instruct, family: llama-3, human_agreement: 0.9, agreement_items: 500}
+splits:
+  - name: test
+    sources:
+      - id: written-by-405b
+        origin: synthetic
+        records: 1000
+        generator: {name: llama-3.1-405b-instruct, family: llama-3}
+        generation_depth: 1
+"""
+
+
+def test_a_larger_sibling_writing_or_judging_an_eval_set_fails() -> None:
+    """The closed loop the default pack's description rules out: the family that is
+    evaluated writes (SG401) and judges (SG402) its own test set."""
+    found = findings(SIBLING_EVAL)
+    assert (found["SG401"], found["SG402"]) == ("fail", "fail")
+
+
 def test_an_eval_set_of_undeclared_origin_does_not_pass_independence() -> None:
     text = """\
 dataset:
@@ -439,6 +465,10 @@ def _verdicts_a_rule_can_give(compiled: CompiledRule) -> set[str]:
         if params.warn is not None:
             can.add("warn")
         can.update(v for v in (params.when_unknown, params.when_undefined) if v)
+    elif isinstance(params, EvalOverlapParams):
+        # 'when_unknown' needs manifests of the project left out of the audit, which an
+        # inline case cannot have: tests/test_context.py gives it in a real repository.
+        can = {params.verdict}
     else:
         can = {verdict for _, verdict in _verdict_params(params)}
     can.discard("pass")

@@ -58,7 +58,7 @@ def test_hook_definition() -> None:
     assert hook["entry"] == "synthgate audit"
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is True
-    assert hook["require_serial"] is False
+    assert hook["require_serial"] is True  # staged manifests are related in one process
     assert hook["description"]
     assert re.fullmatch(r"\d+\.\d+\.\d+", str(hook["minimum_pre_commit_version"]))
 

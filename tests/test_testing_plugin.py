@@ -121,7 +121,7 @@ def test_audit_fixture_with_an_inline_plugin_and_policy(pytester: pytest.Pyteste
 
                 head = "dataset: {name: d}\\nsplits: [{name: t, sources: "
                 run = synthgate_audit(head + "[{id: a}]}]\\n")
-                assert run.verdict("SG101") == "warn"
+                assert run.verdict("SG101") == "fail"  # every record of unknown origin
                 with pytest.raises(InputError, match="inline-1.yaml:2:"):
                     synthgate_audit(head + "[{id: a, records: -1}]}]\\n")
 

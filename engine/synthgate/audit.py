@@ -10,8 +10,9 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from synthgate.adapters import ManifestAdapter, choose_task_type
 from synthgate.checks import CheckContext, Corpus, CorpusEntry
@@ -50,9 +51,13 @@ from synthgate.waivers import (
 if TYPE_CHECKING:
     from synthgate.measure.results import ManifestMeasurement
 
+ProjectContext = Literal["read", "count", "none"]
+"""How an audit treats the project's manifests it does not audit (see :attr:`Audit.project`)."""
+
 __all__ = [
     "Audit",
     "ManifestFile",
+    "ProjectContext",
     "Staged",
     "Tally",
     "audit_paths",
@@ -110,6 +115,11 @@ class Audit:
     measurements: Mapping[str, ManifestMeasurement] | None = None
     """Measurements of the manifests' data by manifest path as shown (``audit --measure``):
     rules judge the measured facts of the manifests found here."""
+    project: ProjectContext = "none"
+    """What cross-manifest rules learn of the project's manifests that are not audited (those
+    discovered from ``base``): ``read`` them as context (cached, see :mod:`synthgate.context`),
+    only ``count`` them (then such a rule that finds nothing says how many it could not see),
+    or ``none``: the audit is all there is."""
     context: CheckContext = field(init=False)
     adapters: list[ManifestAdapter] = field(init=False)
     skipped: list[Problem] = field(init=False, default_factory=list)
@@ -140,6 +150,7 @@ class Audit:
         today: _dt.date | None = None,
         waivers: Path | None = None,
         ignore_waivers: bool = False,
+        project: ProjectContext = "none",
     ) -> Audit:
         """Load plugins (unless given) and the policy (a file or pack name; default pack),
         keeping the rules ``select`` and ``ignore`` leave (see :func:`select_rules`).
@@ -169,6 +180,7 @@ class Audit:
             waivers=central,
             ignore_waivers=ignore_waivers,
             full_policy=full,
+            project=project,
         )
 
     def plugin_infos(self) -> list[PluginInfo]:
@@ -418,14 +430,16 @@ class Audit:
             for one in staged:
                 yield one if isinstance(one, InputError) else self.finish(one, Corpus())
             return
+        around, left_out, unreadable = self.surroundings(items)
         if len(items) <= HOLD_LIMIT:
             held = self._parallel(_work, items, jobs) if parallel else map(self.stage_file, items)
-            yield from self._finish_all(list(held))
+            yield from self._finish_all(list(held), around, left_out, unreadable)
             return
         entries: Iterable[CorpusEntry | InputError | None] = (
             self._parallel(_entry_work, items, jobs) if parallel else map(self.entry_of, items)
         )
-        corpus = Corpus(entry for entry in entries if isinstance(entry, CorpusEntry))
+        audited = [entry for entry in entries if isinstance(entry, CorpusEntry)]
+        corpus = Corpus([*audited, *around], left_out, unreadable)
         if not parallel:
             for item in items:
                 yield self.final(item, corpus)
@@ -441,15 +455,71 @@ class Audit:
             _WORKER_CORPUS = None
             gc.unfreeze()
 
+    def project_files(self) -> list[ManifestFile]:
+        """Every manifest of the project: what a directory audit of ``base`` (or of the
+        current directory) would read, with the configured ``include`` and ``exclude``."""
+        root = self.base or Path.cwd()
+        noted = len(self.skipped)
+        try:
+            return self.discover([str(root)])
+        finally:
+            del self.skipped[noted:]  # skip notes are for the files the user asked about
+
+    def surroundings(self, items: Sequence[ManifestFile]) -> tuple[list[CorpusEntry], int, int]:
+        """The context of an audit of ``items`` (see :attr:`project`): what cross-manifest
+        rules see of the project's other manifests, how many were left unread (``count``),
+        and how many could not be read."""
+        if self.project == "none":
+            return [], 0, 0
+        # abspath, not resolve: a pre-commit hook pays for every system call per file
+        audited = {os.path.abspath(item.path) for item in items}
+        others = [f for f in self.project_files() if os.path.abspath(f.path) not in audited]
+        if self.project == "count" or not others:
+            return [], len(others), 0
+        from synthgate.context import ContextCache
+
+        cache = ContextCache(self.base or Path.cwd(), self._context_key())
+        around: list[CorpusEntry] = []
+        here = os.getcwd()
+        for other in others:
+            relative = os.path.relpath(os.path.abspath(other.path), here)
+            shown_as = (
+                Path(relative).as_posix() if not relative.startswith("..") else str(other.path)
+            )
+            shown = ManifestFile(other.path, shown_as, explicit=False)
+            entry = cache.entry(other.path, shown.display, partial(self.entry_of, shown))
+            if entry is not None:
+                around.append(entry)
+        cache.save()
+        return around, 0, len(others) - len(around)
+
+    def _context_key(self) -> str:
+        """What a cached context entry depends on besides its file's content."""
+        from synthgate import __version__
+        from synthgate.context import context_key
+
+        taxonomy = sorted(
+            f"{name}={spec.verifiability}" for name, spec in self.policy.taxonomy.items()
+        )
+        aliases = sorted(f"{alias}>{name}" for alias, name in self.policy.aliases.items())
+        plugins = sorted(f"{r.name}={r.version}" for r in self.host.records if r.error is None)
+        limits = [str(self.limits.max_bytes)]
+        return context_key([__version__, *plugins, *taxonomy, *aliases, *limits])
+
     def final(self, item: ManifestFile, corpus: Corpus) -> ManifestResult | InputError:
         """One file's final result, cross-manifest rules judged against ``corpus``."""
         staged = self.stage_file(item)
         return staged if isinstance(staged, InputError) else self.finish(staged, corpus)
 
     def _finish_all(
-        self, staged: Sequence[Staged | InputError]
+        self,
+        staged: Sequence[Staged | InputError],
+        around: Sequence[CorpusEntry] = (),
+        left_out: int = 0,
+        unreadable: int = 0,
     ) -> Iterator[ManifestResult | InputError]:
-        corpus = Corpus(s.entry for s in staged if isinstance(s, Staged) and s.entry is not None)
+        audited = [s.entry for s in staged if isinstance(s, Staged) and s.entry is not None]
+        corpus = Corpus([*audited, *around], left_out, unreadable)
         for one in staged:
             yield one if isinstance(one, InputError) else self.finish(one, corpus)
 

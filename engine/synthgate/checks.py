@@ -15,6 +15,7 @@ from synthgate.models import (
     Scope,
     Source,
     Split,
+    SplitRole,
     Verdict,
     Verifiability,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "Corpus",
     "CorpusEntry",
     "CorpusSource",
+    "Interval",
     "Measured",
     "MeasuredFact",
     "Metric",
@@ -36,8 +38,38 @@ __all__ = [
     "ScopeView",
 ]
 
-MetricValue = float | int | None
-"""A metric's value; ``None`` means it cannot be computed from what the manifest declares."""
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A metric value known only to lie between ``low`` and ``high`` (both included).
+
+    What a metric gives when some of the facts it needs are unknown but the others still bound
+    it: a mixed source of unknown synthetic share contributes anywhere from none to all of its
+    records to the synthetic records. ``high`` may be ``math.inf`` (a count with an unknown
+    part has no upper bound). A threshold decides a band only when the whole interval lies on
+    one side of it. Metrics give a plain number when ``low == high`` (:meth:`of`).
+    """
+
+    low: float
+    high: float
+
+    def __post_init__(self) -> None:
+        if not self.low <= self.high:  # also refuses NaN
+            raise ValueError(f"an interval needs low <= high, got {self.low}..{self.high}")
+
+    @staticmethod
+    def of(low: float, high: float) -> float | int | Interval:
+        """``low`` itself when the bounds meet, else the interval."""
+        return low if low == high else Interval(low, high)
+
+    def contains(self, value: float) -> bool:
+        """Whether ``value`` lies in the interval."""
+        return self.low <= value <= self.high
+
+
+MetricValue = float | int | Interval | None
+"""A metric's value: a number, an :class:`Interval` when unknown facts leave it between two
+bounds, or ``None`` when it cannot be computed from what the manifest declares."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +84,11 @@ class ScopeView:
     split: Split | None = None
     source: Source | None = None
     sources: tuple[tuple[str, Source], ...] = ()
+    """(pointer, source) of the sources in scope. A dataset scope holds those of the splits
+    that serve the dataset's stage: the training splits of a training set, the eval and test
+    splits of an evaluation set (all splits when none does); see :func:`split_role`."""
+    role: SplitRole | None = None
+    """The role of the split (split and source scopes): declared or inferred from its name."""
 
     @property
     def target(self) -> BaseModel:
@@ -138,17 +175,29 @@ class CorpusEntry:
 
 
 class Corpus(tuple[CorpusEntry, ...]):
-    """Every manifest of an audit, as cross-manifest checks see them.
+    """Every manifest of an audit, and of its context (the project's other manifests, which
+    are related against but not reported), as cross-manifest checks see them.
 
     ``memo`` is for the checks: an index a check builds once per audit (keyed by the check's
     own name) rather than once per manifest, so that relating N manifests stays near linear.
     """
 
     memo: dict[str, Any]
+    left_out: int
+    """Manifests of the project that are in neither the audit nor its context
+    (``--no-context``): a cross-manifest rule that finds nothing cannot pass while some are
+    left out, since the evidence may be in them."""
+    unreadable: int
+    """Files of the context that could not be read as manifests (auditing them says why):
+    a rule that passes says how many it could not see."""
 
-    def __new__(cls, entries: Iterable[CorpusEntry] = ()) -> Corpus:
+    def __new__(
+        cls, entries: Iterable[CorpusEntry] = (), left_out: int = 0, unreadable: int = 0
+    ) -> Corpus:
         corpus = super().__new__(cls, entries)
         corpus.memo = {}
+        corpus.left_out = left_out
+        corpus.unreadable = unreadable
         return corpus
 
 

@@ -248,13 +248,21 @@ def _cli_values(
     "uncommitted and untracked files.",
 )
 @click.option(
+    "--no-context",
+    is_flag=True,
+    help="Do not read the project's other manifests as context for cross-manifest rules "
+    "(SG7xx); those rules then say how many manifests they could not see instead of passing.",
+)
+@click.option(
     "--show-passes", is_flag=True, help="Include passing checks in the output, not only counts."
 )
 @click.option(
     "--verbose",
     "-v",
     is_flag=True,
-    help="Also say which files found in directories were skipped, and why (on stderr).",
+    help="Also show the facts each manifest was judged on (task type, stage, origins, "
+    "and where each came from), and which files found in directories were skipped, and why "
+    "(on stderr).",
 )
 @click.option("--color/--no-color", default=None, help="Colour output [default: on a terminal].")
 @click.option(
@@ -310,6 +318,7 @@ def audit(
     jobs: int | None,
     max_file_size: int | None,
     changed_since: str | None,
+    no_context: bool,
     show_passes: bool,
     verbose: bool,
     color: bool | None,
@@ -365,6 +374,7 @@ def audit(
         today=day,
         waivers=waivers_path,
         ignore_waivers=ignore_waivers,
+        project="count" if no_context else "read",
     )
     _warn_plugin_errors(host)
     items = runner.discover(list(paths) or ["."])
@@ -407,7 +417,7 @@ def audit(
                 use_color = (
                     color if color is not None else out.isatty() and "NO_COLOR" not in os.environ
                 )
-                info = _run_info(runner, use_color, show_passes, fail_level)
+                info = _run_info(runner, use_color, show_passes, fail_level, facts=verbose)
                 reporters.append((cls(out, info), cls))
             for reporter, _cls in reporters:
                 reporter.start()
@@ -512,7 +522,9 @@ def _waivers_path(settings: Settings, ignore_waivers: bool) -> Path | None:
     return find_waivers_file(settings.config.directory if settings.config else None)
 
 
-def _run_info(runner: Audit, color: bool, verbose: bool, fail_on: str) -> RunInfo:
+def _run_info(
+    runner: Audit, color: bool, verbose: bool, fail_on: str, *, facts: bool = False
+) -> RunInfo:
     from synthgate.reporters import RunInfo
 
     return RunInfo(
@@ -524,6 +536,7 @@ def _run_info(runner: Audit, color: bool, verbose: bool, fail_on: str) -> RunInf
         fail_on=fail_on,
         rules=tuple(compiled.rule for compiled in runner.policy.rules),
         audit=runner,
+        facts=facts,
     )
 
 

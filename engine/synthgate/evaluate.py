@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from synthgate.checks import (
     CheckContext,
     Corpus,
@@ -25,13 +27,17 @@ from synthgate.measured import MEASURABLE
 from synthgate.models import (
     VERDICTS,
     Dataset,
+    Fact,
     Finding,
     Location,
     Manifest,
+    ManifestFacts,
     ManifestResult,
     Scope,
+    SourceFacts,
     Verdict,
     empty_counts,
+    split_role,
     worst_verdict,
 )
 from synthgate.policy import CompiledRule, LoadedPolicy
@@ -65,14 +71,29 @@ def build_scopes(
     """Every scope of a manifest: the dataset, each split, each source."""
     verifiability = policy.verifiability(task_type)
     all_sources: list[tuple[str, object]] = []
+    served: list[tuple[str, object]] = []
+    serving = _SERVING.get(manifest.dataset.stage, _SERVING["train"])
     splits: list[ScopeView] = []
     sources: list[ScopeView] = []
     for i, split in enumerate(manifest.splits):
         split_ptr = f"/splits/{i}"
         in_split = tuple((f"{split_ptr}/sources/{j}", s) for j, s in enumerate(split.sources))
+        role, _ = split_role(split, manifest.dataset.stage)
         all_sources.extend(in_split)
+        if role in serving:
+            served.extend(in_split)
         splits.append(
-            ScopeView("split", manifest, split_ptr, task_type, verifiability, split, None, in_split)
+            ScopeView(
+                "split",
+                manifest,
+                split_ptr,
+                task_type,
+                verifiability,
+                split,
+                None,
+                in_split,
+                role,
+            )
         )
         for pointer, source in in_split:
             sources.append(
@@ -85,6 +106,7 @@ def build_scopes(
                     split,
                     source,
                     ((pointer, source),),
+                    role,
                 )
             )
     dataset = ScopeView(
@@ -95,9 +117,18 @@ def build_scopes(
         verifiability,
         None,
         None,
-        tuple(all_sources),  # type: ignore[arg-type]
+        tuple(served or all_sources),  # type: ignore[arg-type]
     )
     return {"dataset": [dataset], "split": splits, "source": sources}
+
+
+_SERVING: dict[str, frozenset[str]] = {
+    "eval": frozenset({"eval", "test"}),
+    "train": frozenset({"train"}),
+}
+"""The split roles a dataset scope measures, by stage: an evaluation set is its eval and test
+splits; any other dataset (pretrain, sft, preference, unknown) is trained on, so only its
+training splits count toward training metrics (validation and test data is not trained on)."""
 
 
 def resolve_task_type(manifest: Manifest, doc: Document, policy: LoadedPolicy) -> str:
@@ -213,9 +244,10 @@ def _selects_scope(compiled: CompiledRule, scope: ScopeView) -> bool:
     """The selector's conditions on one scope: its split's name and its sources' origins."""
     selector = compiled.rule.applies
     if selector.splits is not None and (
-        scope.split is None or scope.split.name not in selector.splits
+        scope.split is None
+        or (scope.split.name not in selector.splits and scope.role not in selector.splits)
     ):
-        return False
+        return False  # 'splits: [train]' names a split by its name or by its role
     if selector.origins is not None:
         return any(source.origin in selector.origins for _, source in scope.sources)
     return True
@@ -302,6 +334,7 @@ def evaluate(
         counts=counts,
         findings=[item[3] for item in keyed],
         **extra,
+        facts=resolved_facts(manifest, doc, task_type, verifiability),
     )
     if not waivers:
         return result
@@ -344,6 +377,53 @@ def _with_measured(outcome: Outcome, scope: ScopeView, measured: Measured, path:
 
 def _shown(value: object) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _via(model: BaseModel, name: str, doc: Document, pointer: str) -> str:
+    """Where a field's value came from: an adapter's source field, the manifest, or nothing."""
+    if doc.mapped_from is not None:  # read from another format: only what it maps is given
+        mapped = doc.mapped_from.get(pointer)
+        return f"inferred: {mapped}" if mapped else "default"
+    return "declared" if name in model.model_fields_set else "default"
+
+
+def resolved_facts(
+    manifest: Manifest, doc: Document, task_type: str, verifiability: str
+) -> ManifestFacts:
+    """The facts the rules are judged on, each with where it came from (see :class:`Fact`)."""
+    dataset = manifest.dataset
+
+    def fact(value: str, via: str) -> Fact:
+        return Fact.model_construct(value=value, via=via)
+
+    def of_dataset(name: str) -> Fact:
+        return fact(str(getattr(dataset, name)), _via(dataset, name, doc, f"/dataset/{name}"))
+
+    sources = []
+    for i, split in enumerate(manifest.splits):
+        role, role_via = split_role(split, dataset.stage)
+        if role_via == "declared":
+            role_via = _via(split, "role", doc, f"/splits/{i}/role")
+        for j, source in enumerate(split.sources):
+            pointer = f"/splits/{i}/sources/{j}"
+            sources.append(
+                SourceFacts.model_construct(
+                    id=source.id,
+                    split=split.name,
+                    role=fact(role, role_via),
+                    origin=fact(source.origin, _via(source, "origin", doc, f"{pointer}/origin")),
+                    method=fact(source.method, _via(source, "method", doc, f"{pointer}/method")),
+                )
+            )
+    return ManifestFacts.model_construct(
+        task_type=fact(task_type, _via(dataset, "task_type", doc, "/dataset/task_type")),
+        verifiability=fact(
+            verifiability, "default" if task_type == "unknown" else "inferred: task_type"
+        ),
+        stage=of_dataset("stage"),
+        resource_level=of_dataset("resource_level"),
+        sources=sources,
+    )
 
 
 def ran_rules(policy: LoadedPolicy) -> frozenset[str]:

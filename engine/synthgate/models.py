@@ -29,6 +29,7 @@ from synthgate.errors import LocatedValueError, excerpt
 __all__ = [
     "MAX_COUNT",
     "SCOPES",
+    "SPLIT_ROLE_NAMES",
     "UNKNOWN",
     "VERDICTS",
     "AppliedWaiver",
@@ -41,6 +42,7 @@ __all__ = [
     "Dataset",
     "Decoding",
     "Diversity",
+    "Fact",
     "Filtering",
     "Finding",
     "Generator",
@@ -51,6 +53,7 @@ __all__ = [
     "LabelValidation",
     "Location",
     "Manifest",
+    "ManifestFacts",
     "ManifestResult",
     "MeasuredContamination",
     "MeasuredFile",
@@ -70,7 +73,9 @@ __all__ = [
     "Selector",
     "Share",
     "Source",
+    "SourceFacts",
     "Split",
+    "SplitRole",
     "Stage",
     "TaskType",
     "Totals",
@@ -82,6 +87,7 @@ __all__ = [
     "WaiversFile",
     "empty_counts",
     "model_key",
+    "split_role",
     "verdict_rank",
     "worst_verdict",
 ]
@@ -91,6 +97,7 @@ Unknown = Literal["unknown"]
 
 Origin = Literal["human", "synthetic", "mixed", "unknown"]
 Stage = Literal["pretrain", "sft", "preference", "eval", "unknown"]
+SplitRole = Literal["train", "validation", "test", "eval"]
 Scope = Literal["dataset", "split", "source"]
 SCOPES: tuple[Scope, ...] = ("dataset", "split", "source")
 Verifiability = Literal["verifiable", "subjective", "mixed", "unknown"]
@@ -574,6 +581,11 @@ class Split(_Strict):
     """A named split (train, validation, test, ...) made of sources."""
 
     name: Text
+    role: SplitRole | None = Field(
+        None,
+        description="What the split is for: train, validation, test or eval. Not given: "
+        "inferred from the name (see split_role).",
+    )
     sources: list[Source] = Field(min_length=1)
     data: DataFiles | None = Field(
         None,
@@ -610,6 +622,43 @@ class Split(_Strict):
                     ("sources", j, "data"),
                 )
         return self
+
+
+SPLIT_ROLE_NAMES: dict[str, SplitRole] = {
+    "train": "train",
+    "training": "train",
+    "trn": "train",
+    "validation": "validation",
+    "valid": "validation",
+    "val": "validation",
+    "dev": "validation",
+    "development": "validation",
+    "test": "test",
+    "testing": "test",
+    "tst": "test",
+    "holdout": "test",
+    "eval": "eval",
+    "evaluation": "eval",
+    "benchmark": "eval",
+}
+"""The words of a split name that give its role when none is declared. A name is read word by
+word (split at ``-``, ``_``, ``.``, ``/`` and spaces, case ignored) and the first word in this
+table decides: ``validation_matched`` is a validation split, ``en-train`` a training split."""
+
+_NAME_WORDS = re.compile(r"[-_./\s]+")
+
+
+def split_role(split: Split, stage: str) -> tuple[SplitRole, str]:
+    """A split's role and where it came from: ``declared``, ``inferred: name`` (from
+    :data:`SPLIT_ROLE_NAMES`), or ``default``: a split whose name says nothing (``all``,
+    ``default``) is what its dataset is for, ``eval`` in an evaluation set, else ``train``."""
+    if split.role is not None:
+        return split.role, "declared"
+    for word in _NAME_WORDS.split(split.name.strip().casefold()):
+        role = SPLIT_ROLE_NAMES.get(word)
+        if role is not None:
+            return role, "inferred: name"
+    return ("eval" if stage == "eval" else "train"), "default"
 
 
 class HumanEvaluation(_Strict):
@@ -986,6 +1035,46 @@ class AppliedWaiver(BaseModel):
     location: Location
 
 
+class Fact(BaseModel):
+    """A value synthgate resolved for a manifest, and where it came from.
+
+    ``via`` is ``declared`` (the manifest gives it), ``inferred: <what from>`` (derived from
+    another fact, or taken by an adapter from a field of the original file; adapters say
+    which through :attr:`synthgate.documents.Document.mapped_from`), or ``default`` (nothing
+    gives it, so it is the field's default, ``unknown`` for most facts).
+    """
+
+    model_config = _REPORT_CONFIG
+
+    value: str
+    via: str = Field(description="'declared', 'inferred: <what from>' or 'default'.")
+
+
+class SourceFacts(BaseModel):
+    """What synthgate concluded about one source: its split and split role, origin, method."""
+
+    model_config = _REPORT_CONFIG
+
+    id: str
+    split: str
+    role: Fact = Field(description="The split's role: train, validation, test or eval.")
+    origin: Fact
+    method: Fact
+
+
+class ManifestFacts(BaseModel):
+    """What synthgate concluded about a manifest before judging it, so that a wrong inference
+    can be told apart from a wrong rule."""
+
+    model_config = _REPORT_CONFIG
+
+    task_type: Fact = Field(description="The canonical task type of the policy's taxonomy.")
+    verifiability: Fact
+    stage: Fact
+    resource_level: Fact
+    sources: list[SourceFacts]
+
+
 class ManifestResult(BaseModel):
     """Findings for one manifest."""
 
@@ -1016,6 +1105,13 @@ class ManifestResult(BaseModel):
         default=None,
         exclude_if=lambda value: value is None,
         description="How the data was measured, so that the numbers can be reproduced.",
+    )
+
+    facts: ManifestFacts | None = Field(
+        default=None,
+        exclude_if=lambda facts: facts is None,
+        description="The task type, verifiability, stage, resource level and per-source "
+        "origin and method the rules were judged on, each with where it came from.",
     )
 
 

@@ -57,6 +57,10 @@ class RunInfo:
         except InputError:
             return None
 
+    facts: bool = False
+    """Show the facts each manifest was judged on (``audit --verbose``), for formats that do
+    not always carry them (the JSON report always does)."""
+
 
 class Reporter:
     """An output format. Results arrive in a deterministic order, one manifest at a time,

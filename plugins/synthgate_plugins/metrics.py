@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 
-from synthgate import UNKNOWN, Metric, MetricValue, ScopeView, Source, hookimpl, model_key
+from synthgate import (
+    UNKNOWN,
+    Interval,
+    Metric,
+    MetricValue,
+    ScopeView,
+    Source,
+    hookimpl,
+    model_key,
+)
 
 __all__ = ["METRICS", "synthgate_register_metrics"]
 
@@ -33,31 +43,85 @@ def _synthetic_amount(source: Source, unit: str) -> float | None:
     return None
 
 
-def _split_by_origin(scope: ScopeView, unit: str) -> tuple[float, float, float] | None:
-    """(synthetic, human, unknown) amounts in ``unit`` (records or tokens), or None."""
-    synthetic = human = unknown = 0.0
-    for _, source in scope.sources:
-        amount = _amount(source, unit)
-        if amount is None:
-            return None
-        part = _synthetic_amount(source, unit)
-        if part is None:  # unknown origin, or mixed with an unknown share
-            unknown += amount
+Bounds = tuple[float, float]
+"""(low, high) of a quantity; ``high`` is ``math.inf`` for a count that is not declared."""
+
+_ANY_SHARE: Bounds = (0.0, 1.0)
+
+
+def _amount_bounds(source: Source, unit: str) -> Bounds:
+    """The source's ``unit`` (records or tokens): the count, or 0..inf when not declared."""
+    amount = _amount(source, unit)
+    return (float(amount), float(amount)) if amount is not None else (0.0, math.inf)
+
+
+def _part_bounds(source: Source, part: str) -> Bounds:
+    """Bounds of the share of a source's records that are ``part`` (synthetic, human, unknown).
+
+    A mixed source of undeclared share may be anything from all human to all synthetic, and
+    an unknown origin anything at all; their records count as of unknown origin (SG101 asks
+    for the origin and the share).
+    """
+    origin, share = source.origin, source.synthetic_share
+    known_mix = origin == "mixed" and not isinstance(share, str)
+    if part == "unknown":
+        return (0.0, 0.0) if origin in ("human", "synthetic") or known_mix else (1.0, 1.0)
+    if origin == "synthetic" or origin == "human":
+        synthetic = 1.0 if origin == "synthetic" else 0.0
+    elif known_mix:
+        synthetic = float(share)
+    else:
+        return _ANY_SHARE
+    value = synthetic if part == "synthetic" else 1.0 - synthetic
+    return value, value
+
+
+def _lowest_average(items: Sequence[tuple[float, float, float]]) -> float | None:
+    """The lowest value of sum(v * w) / sum(w) with each weight w in [low, high] (high may be
+    inf), over items (v, low, high); None when every weight must be 0.
+
+    At the lowest average every item below it has its largest weight and every item above it
+    its smallest, so it is the best of the n + 1 splits of the items sorted by value. An item
+    whose weight has no bound pulls the average as close to its value as one likes.
+    """
+    ordered = sorted(items)
+    best: float | None = None
+    for cut in range(len(ordered) + 1):
+        heavy, light = ordered[:cut], ordered[cut:]
+        unbounded = [v for v, _, high in heavy if math.isinf(high)]
+        if unbounded:
+            found = min(unbounded)
         else:
-            synthetic += part
-            human += amount - part
-    return synthetic, human, unknown
+            total = sum(high for _, _, high in heavy) + sum(low for _, low, _ in light)
+            if total == 0:
+                continue
+            weighted = sum(v * high for v, _, high in heavy) + sum(v * low for v, low, _ in light)
+            found = weighted / total
+        best = found if best is None else min(best, found)
+    return best
 
 
-def _share(unit: str, part: int) -> Callable[[ScopeView], MetricValue]:
+def _share_bounds(scope: ScopeView, unit: str, part: str) -> Bounds | None:
+    """Bounds of the share of the scope's ``unit`` that is ``part``; None when the scope
+    declares 0 ``unit`` in all (a share of nothing)."""
+    lows, highs = [], []
+    for _, source in scope.sources:
+        amount_low, amount_high = _amount_bounds(source, unit)
+        part_low, part_high = _part_bounds(source, part)
+        lows.append((part_low, amount_low, amount_high))
+        highs.append((-part_high, amount_low, amount_high))
+    low, negated_high = _lowest_average(lows), _lowest_average(highs)
+    if low is None or negated_high is None:
+        return None
+    return low, -negated_high
+
+
+def _share(unit: str, part: str) -> Callable[[ScopeView], MetricValue]:
     def compute(scope: ScopeView) -> MetricValue:
-        amounts = _split_by_origin(scope, unit)
-        if amounts is None:
+        bounds = _share_bounds(scope, unit, part)
+        if bounds is None:
             return None
-        total = sum(amounts)
-        if total == 0:
-            return None
-        return round(amounts[part] / total, 6)
+        return Interval.of(round(bounds[0], 6), round(bounds[1], 6))
 
     return compute
 
@@ -66,8 +130,7 @@ def _empty(unit: str) -> Callable[[ScopeView], str | None]:
     """For the share metrics: "the scope has 0 <unit>" when every count is declared and 0."""
 
     def undefined(scope: ScopeView) -> str | None:
-        amounts = _split_by_origin(scope, unit)
-        if amounts is not None and sum(amounts) == 0:
+        if all(_amount(source, unit) == 0 for _, source in scope.sources):
             return f"the scope has 0 {unit}, and a share of nothing is undefined"
         return None
 
@@ -117,22 +180,30 @@ def _distinct(attribute: str) -> Callable[[ScopeView], MetricValue]:
 
 
 def verified_share(scope: ScopeView) -> MetricValue:
-    """Share of synthetic records that passed an automatic verification."""
+    """Share of synthetic records that passed an automatic verification.
+
+    A source verified with ``method: none`` passed nothing; one that declares no verification,
+    or no ``items_passed``, passed anything from none to all of its records.
+    """
     found = _synthetic_records(scope)
     if found is None:
         return None
     total, sources = found
     if total == 0:
         return None
-    passed = 0
+    low = high = 0.0
     for source in sources:
+        amount = _synthetic_amount(source, "records") or 0.0
         verification = source.verification
-        if verification is None or verification.method in ("none",):
+        if verification is not None and verification.method == "none":
             continue
-        if isinstance(verification.items_passed, str):
-            return None
-        passed += verification.items_passed
-    return round(min(passed / total, 1.0), 6)
+        if verification is None or isinstance(verification.items_passed, str):
+            high += amount
+            continue
+        passed = min(float(verification.items_passed), amount)
+        low += passed
+        high += passed
+    return Interval.of(round(min(low / total, 1.0), 6), round(min(high / total, 1.0), 6))
 
 
 def _no_synthetic_records(scope: ScopeView) -> str | None:
@@ -143,16 +214,17 @@ def _no_synthetic_records(scope: ScopeView) -> str | None:
 
 
 def audited_items(scope: ScopeView) -> MetricValue:
-    """Synthetic items checked by people, summed over the scope's synthetic sources."""
-    total = 0
+    """Synthetic items checked by people, summed over the scope's synthetic sources; a source
+    without ``human_audit`` (or without its ``items``) adds an unknown number, never 0."""
+    low, high = 0.0, 0.0
     for _, source in scope.synthetic_sources():
         audit = source.human_audit
-        if audit is None:
+        if audit is None or isinstance(audit.items, str):
+            high = math.inf
             continue
-        if isinstance(audit.items, str):
-            return None
-        total += audit.items
-    return total
+        low += audit.items
+        high += audit.items
+    return Interval.of(int(low), high)
 
 
 def _flag_value(value: object) -> MetricValue:
@@ -315,35 +387,48 @@ def _extreme(
     fact: Callable[[Source], str],
     *,
     highest: bool,
+    unknown: Bounds,
     include: Callable[[Source], bool] = lambda source: True,
     empty: MetricValue = None,
 ) -> tuple[Callable[[ScopeView], MetricValue], Callable[[ScopeView], str | None]]:
     """``compute`` and ``where`` of a metric that takes the highest (or lowest) value over the
-    synthetic sources in scope that ``include`` keeps: None when one of them leaves its value
-    unknown (``read`` gives None), ``empty`` when there are none; ``where`` points at the
-    deciding value's fact (``fact(source)``, appended to the source's pointer)."""
+    synthetic sources in scope that ``include`` keeps; ``empty`` when there are none.
 
-    def values(scope: ScopeView) -> list[tuple[float, str]] | None:
-        found = []
+    A source that leaves its value unknown (``read`` gives None) may hold anything in
+    ``unknown``, so the result is then an :class:`Interval` from the known extreme to the end
+    of that range. ``where`` points at the known deciding value's fact (``fact(source)``,
+    appended to the source's pointer).
+    """
+
+    def values(scope: ScopeView) -> tuple[list[tuple[float, str]], bool]:
+        found, undeclared = [], False
         for pointer, source in scope.synthetic_sources():
             if not include(source):
                 continue
             value = read(source)
             if value is None:
-                return None
-            found.append((value, pointer + fact(source)))
-        return found
+                undeclared = True
+            else:
+                found.append((value, pointer + fact(source)))
+        return found, undeclared
 
     pick = max if highest else min
 
     def compute(scope: ScopeView) -> MetricValue:
-        found = values(scope)
-        if found is None:
-            return None
-        return pick(value for value, _ in found) if found else empty
+        found, undeclared = values(scope)
+        if not found and not undeclared:
+            return empty
+        if not undeclared:
+            return pick(value for value, _ in found)
+        if not found:
+            return Interval(*unknown)
+        known = pick(value for value, _ in found)
+        if highest:
+            return Interval.of(max(known, unknown[0]), max(known, unknown[1]))
+        return Interval.of(min(known, unknown[0]), min(known, unknown[1]))
 
     def where(scope: ScopeView) -> str | None:
-        found = values(scope)
+        found, _ = values(scope)
         return pick(found, key=lambda item: item[0])[1] if found else None
 
     return compute, where
@@ -368,26 +453,32 @@ def _kept_rate(source: Source) -> float | None:
 
 # Deepest generation among synthetic sources (0 when there are none).
 max_generation_depth, _DEPTH_AT = _extreme(
-    lambda s: _known(s.generation_depth), _at("/generation_depth"), highest=True, empty=0
+    lambda s: _known(s.generation_depth),
+    _at("/generation_depth"),
+    highest=True,
+    unknown=(1.0, math.inf),
+    empty=0,
 )
 # Highest near-duplicate rate among the synthetic sources in scope.
 near_duplicate_rate, _NEAR_DUPLICATES_AT = _extreme(
     lambda s: _known(s.diversity.near_duplicate_rate if s.diversity else UNKNOWN),
     _at("/diversity/near_duplicate_rate"),
     highest=True,
+    unknown=_ANY_SHARE,
 )
-# Fewest items on which a synthetic source's labels were compared with human labels; a source
-# without 'label_validation' counts 0: its labels were not validated.
+# Fewest items on which a synthetic source's labels were compared with human labels.
 label_validation_items, _VALIDATED_ITEMS_AT = _extreme(
-    lambda s: 0 if s.label_validation is None else _known(s.label_validation.items),
-    lambda s: "" if s.label_validation is None else "/label_validation/items",
+    lambda s: _known(s.label_validation.items) if s.label_validation else None,
+    lambda s: "/label_validation/items",
     highest=False,
+    unknown=(0.0, math.inf),
 )
 # Lowest Cohen's kappa between model and human labels among validated synthetic sources.
 label_kappa, _KAPPA_AT = _extreme(
     lambda s: _known(s.label_validation.kappa) if s.label_validation else None,
     _at("/label_validation/kappa"),
     highest=False,
+    unknown=(-1.0, 1.0),
     include=lambda s: s.label_validation is not None,
 )
 # Fewest tests per item among synthetic sources verified by unit tests.
@@ -395,6 +486,7 @@ min_tests_per_item, _TESTS_AT = _extreme(
     lambda s: _known(s.verification.tests_per_item) if s.verification else None,
     _at("/verification/tests_per_item"),
     highest=False,
+    unknown=(0.0, math.inf),
     include=_test_verified,
 )
 # Lowest measured precision among the model verifiers of synthetic sources.
@@ -402,11 +494,12 @@ model_verifier_precision, _PRECISION_AT = _extreme(
     lambda s: _known(s.verification.verifier_precision) if s.verification else None,
     _at("/verification/verifier_precision"),
     highest=False,
+    unknown=_ANY_SHARE,
     include=_model_verified,
 )
 # Highest share of generated items kept by filtering, among unverified synthetic sources.
 unverified_kept_rate, _KEPT_AT = _extreme(
-    _kept_rate, _at("/filtering/kept"), highest=True, include=_unverified
+    _kept_rate, _at("/filtering/kept"), highest=True, unknown=_ANY_SHARE, include=_unverified
 )
 
 
@@ -432,8 +525,8 @@ def verified_items(scope: ScopeView) -> MetricValue:
     return total
 
 
-_RECORDS = "'records' on every source in scope (and 'synthetic_share' on mixed sources)"
-_TOKENS = "'tokens' on every source in scope (and 'synthetic_share' on mixed sources)"
+_RECORDS = "'origin' and 'records' on every source in scope ('synthetic_share' on mixed ones)"
+_TOKENS = "'origin' and 'tokens' on every source in scope ('synthetic_share' on mixed ones)"
 _GENERATOR = "'generator' (with 'name' and 'family') on every synthetic source"
 
 _EMPTY_RECORDS = _empty("records")
@@ -456,42 +549,42 @@ METRICS = [
     Metric(
         "synthetic_share_records",
         "Synthetic share of records.",
-        _share("records", 0),
+        _share("records", "synthetic"),
         _RECORDS,
         undefined=_EMPTY_RECORDS,
     ),
     Metric(
         "human_share_records",
         "Human share of records.",
-        _share("records", 1),
+        _share("records", "human"),
         _RECORDS,
         undefined=_EMPTY_RECORDS,
     ),
     Metric(
         "unknown_share_records",
         "Share of records of unknown origin.",
-        _share("records", 2),
+        _share("records", "unknown"),
         _RECORDS,
         undefined=_EMPTY_RECORDS,
     ),
     Metric(
         "synthetic_share_tokens",
         "Synthetic share of tokens.",
-        _share("tokens", 0),
+        _share("tokens", "synthetic"),
         _TOKENS,
         undefined=_EMPTY_TOKENS,
     ),
     Metric(
         "human_share_tokens",
         "Human share of tokens.",
-        _share("tokens", 1),
+        _share("tokens", "human"),
         _TOKENS,
         undefined=_EMPTY_TOKENS,
     ),
     Metric(
         "unknown_share_tokens",
         "Share of tokens of unknown origin.",
-        _share("tokens", 2),
+        _share("tokens", "unknown"),
         _TOKENS,
         undefined=_EMPTY_TOKENS,
     ),

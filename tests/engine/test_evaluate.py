@@ -749,3 +749,41 @@ def test_evaluate_needs_today_to_apply_waivers(
     placed = manifest_waivers(manifest, doc, policy, WAIVER_DAY)
     with pytest.raises(ValueError, match=r"evaluate\(\) needs 'today' to apply waivers"):
         evaluate(manifest, doc, policy, CheckContext(host.metrics()), waivers=placed)
+
+
+def _scope_sources(stage: str, *names: str) -> list[str]:
+    from synthgate.evaluate import build_scopes
+    from synthgate.models import Manifest
+
+    manifest = Manifest.model_validate(
+        {
+            "dataset": {"name": "card", "stage": stage},
+            "splits": [{"name": n, "sources": [{"id": f"{n}-records"}]} for n in names],
+        }
+    )
+    (dataset,) = build_scopes(manifest, "unknown", _default_policy())["dataset"]
+    return [source.id for _, source in dataset.sources]
+
+
+def _default_policy() -> Any:
+    from synthgate.plugins import load_plugins
+    from synthgate.policy import load_policy
+
+    return load_policy("default", load_plugins(builtin_only=True, disabled=()))
+
+
+def test_a_training_set_is_measured_on_its_training_splits_only() -> None:
+    # what 'init --from' writes for a card with the usual three splits
+    assert _scope_sources("sft", "train", "validation", "test") == ["train-records"]
+    assert _scope_sources("unknown", "train", "validation", "test") == ["train-records"]
+
+
+def test_an_evaluation_set_is_measured_on_its_eval_and_test_splits() -> None:
+    assert _scope_sources("eval", "train", "validation", "test", "eval") == [
+        "test-records",
+        "eval-records",
+    ]
+
+
+def test_a_manifest_without_a_split_for_its_stage_is_measured_whole() -> None:
+    assert _scope_sources("sft", "validation", "test") == ["validation-records", "test-records"]

@@ -694,3 +694,36 @@ def test_task_type_verifiability_must_be_known(verifiability: Any) -> None:
 def test_bad_policies_are_rejected(data: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         Policy.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("name", "stage", "role", "origin"),
+    [
+        ("train", "sft", "train", "inferred: name"),
+        ("en-Train", "sft", "train", "inferred: name"),
+        ("validation_matched", "sft", "validation", "inferred: name"),
+        ("dev", "eval", "validation", "inferred: name"),
+        ("test-hard", "sft", "test", "inferred: name"),
+        ("benchmark 2025", "sft", "eval", "inferred: name"),
+        ("all", "sft", "train", "default"),
+        ("all", "unknown", "train", "default"),
+        ("all", "eval", "eval", "default"),
+        ("contest", "sft", "train", "default"),  # a word, not a substring
+    ],
+)
+def test_a_split_role_comes_from_its_name_word_by_word(
+    name: str, stage: str, role: str, origin: str
+) -> None:
+    from synthgate.models import Split, split_role
+
+    split = Split.model_validate({"name": name, "sources": [{"id": "s"}]})
+    assert split_role(split, stage) == (role, origin)
+
+
+def test_a_declared_split_role_wins_over_the_name() -> None:
+    from synthgate.models import Split, split_role
+
+    split = Split.model_validate({"name": "train", "role": "test", "sources": [{"id": "s"}]})
+    assert split_role(split, "sft") == ("test", "declared")
+    with pytest.raises(ValidationError):
+        Split.model_validate({"name": "x", "role": "training", "sources": [{"id": "s"}]})

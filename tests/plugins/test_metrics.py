@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from synthgate.checks import MetricValue, ScopeView
+from synthgate.checks import Interval, MetricValue, ScopeView
 from synthgate.models import verdict_rank
 from synthgate_plugins.checks.threshold import THRESHOLD, ThresholdParams
 from synthgate_plugins.metrics import METRICS
@@ -21,6 +22,15 @@ _BY_NAME = {metric.name: metric for metric in METRICS}
 def value(name: str, scope: ScopeView) -> MetricValue:
     """The metric ``name`` on ``scope``."""
     return _BY_NAME[name].compute(scope)
+
+
+def as_bounds(found: MetricValue) -> tuple[float, float] | None:
+    """A metric value as (low, high): a number is both bounds; None stays None."""
+    if found is None:
+        return None
+    if isinstance(found, Interval):
+        return found.low, found.high
+    return found, found
 
 
 def human(id_: str, records: Any = 10, **more: Any) -> dict[str, Any]:
@@ -82,7 +92,7 @@ def test_every_builtin_metric_is_registered_with_its_declare_hint() -> None:
 SHARE_CASES = [
     pytest.param(
         [human("h", 60), synthetic("s", 30), {"id": "u", "origin": "unknown", "records": 10}],
-        (0.3, 0.6, 0.1),
+        ((0.3, 0.4), (0.6, 0.7), 0.1),
         id="human-synthetic-unknown",
     ),
     pytest.param(
@@ -92,7 +102,7 @@ SHARE_CASES = [
     ),
     pytest.param(
         [human("h", 60), {"id": "m", "origin": "mixed", "records": 40}],
-        (0.0, 0.6, 0.4),
+        ((0.0, 0.4), (0.6, 1.0), 0.4),
         id="mixed-without-share-counts-as-unknown",
     ),
     pytest.param(
@@ -100,12 +110,12 @@ SHARE_CASES = [
             human("h", 60),
             {"id": "m", "origin": "mixed", "records": 40, "synthetic_share": "unknown"},
         ],
-        (0.0, 0.6, 0.4),
+        ((0.0, 0.4), (0.6, 1.0), 0.4),
         id="mixed-with-unknown-share-counts-as-unknown",
     ),
     pytest.param(
         [human("h", 50), {"id": "o", "records": 50}],
-        (0.0, 0.5, 0.5),
+        ((0.0, 0.5), (0.5, 1.0), 0.5),
         id="missing-origin-is-unknown-never-human",
     ),
     pytest.param([human("h", 2), synthetic("s", 1)], (0.333333, 0.666667, 0.0), id="rounded-to-6"),
@@ -114,14 +124,14 @@ SHARE_CASES = [
 
 
 @pytest.mark.parametrize(("sources", "shares"), SHARE_CASES)
-def test_record_shares_by_origin(
-    sources: list[dict[str, Any]], shares: tuple[float, float, float]
-) -> None:
+def test_record_shares_by_origin(sources: list[dict[str, Any]], shares: tuple[Any, ...]) -> None:
+    """Records of a mixed source of unknown share, or of unknown origin, may be anything from
+    all human to all synthetic: the shares are intervals, never a guess of 0."""
     scope = scope_at(manifest(sources), "dataset")
-    observed = tuple(
-        value(f"{part}_share_records", scope) for part in ("synthetic", "human", "unknown")
-    )
-    assert observed == pytest.approx(shares)
+    for part, expected in zip(("synthetic", "human", "unknown"), shares, strict=True):
+        found = as_bounds(value(f"{part}_share_records", scope))
+        wanted = expected if isinstance(expected, tuple) else (expected, expected)
+        assert found == pytest.approx(wanted), part
 
 
 def test_records_add_up_over_the_scope_and_need_every_count() -> None:
@@ -151,29 +161,52 @@ def test_token_shares_weigh_by_tokens_not_records() -> None:
         {"id": "u", "origin": "mixed", "records": 10, "tokens": 2_000},
     ]
     scope = scope_at(manifest(sources), "dataset")
-    assert value("synthetic_share_tokens", scope) == pytest.approx((3_000 + 500) / 8_000)
-    assert value("human_share_tokens", scope) == pytest.approx((1_000 + 1_500) / 8_000)
+    # 'u' is mixed of unknown share: none to all of its 2,000 tokens are synthetic
+    assert as_bounds(value("synthetic_share_tokens", scope)) == pytest.approx(
+        ((3_000 + 500) / 8_000, (3_000 + 500 + 2_000) / 8_000)
+    )
+    assert as_bounds(value("human_share_tokens", scope)) == pytest.approx(
+        ((1_000 + 1_500) / 8_000, (1_000 + 1_500 + 2_000) / 8_000)
+    )
     assert value("unknown_share_tokens", scope) == pytest.approx(2_000 / 8_000)
-    assert value("synthetic_share_records", scope) == round(12.5 / 120, 6)
+    assert as_bounds(value("synthetic_share_records", scope)) == pytest.approx(
+        (round(12.5 / 120, 6), round(22.5 / 120, 6))
+    )
 
 
 @pytest.mark.parametrize("unit", ["records", "tokens"])
-def test_a_share_is_unknown_when_any_count_in_scope_is_unknown(unit: str) -> None:
+def test_an_unknown_count_widens_a_share_to_an_interval(unit: str) -> None:
     counted = {"records": 10, "tokens": 100}
     sources = [
         {**human("h"), **counted},
         {**synthetic("s"), **counted, unit: "unknown"},
     ]
     scope = scope_at(manifest(sources), "dataset")
-    for part in ("synthetic", "human", "unknown"):
-        assert value(f"{part}_share_{unit}", scope) is None
+    # the synthetic source may hold none or any number of the scope's records
+    assert value(f"synthetic_share_{unit}", scope) == Interval(0.0, 1.0)
+    assert value(f"human_share_{unit}", scope) == Interval(0.0, 1.0)
+    assert value(f"unknown_share_{unit}", scope) == 0.0  # every origin is declared
     other = "tokens" if unit == "records" else "records"
     assert value(f"synthetic_share_{other}", scope) == pytest.approx(0.5)
 
 
-def test_tokens_never_declared_make_token_shares_unknown_but_not_record_shares() -> None:
+def test_an_unknown_count_of_one_kind_still_bounds_the_share() -> None:
+    sources = [human("h", 60), synthetic("s", 30), synthetic("t", "unknown")]
+    scope = scope_at(manifest(sources), "dataset")
+    # 't' adds synthetic records only: the share is at least what the others give
+    assert as_bounds(value("synthetic_share_records", scope)) == pytest.approx((1 / 3, 1.0))
+
+
+def test_an_all_human_scope_has_no_synthetic_share_whatever_its_counts() -> None:
+    scope = scope_at(manifest([human("h", "unknown"), human("i", "unknown")]), "dataset")
+    assert value("synthetic_share_records", scope) == 0.0
+    assert value("human_share_records", scope) == 1.0
+    assert value("unknown_share_records", scope) == 0.0
+
+
+def test_tokens_never_declared_leave_token_shares_open_but_not_record_shares() -> None:
     scope = scope_at(manifest([human("h", 3), synthetic("s", 1)]), "dataset")
-    assert value("synthetic_share_tokens", scope) is None
+    assert value("synthetic_share_tokens", scope) == Interval(0.0, 1.0)
     assert value("synthetic_share_records", scope) == pytest.approx(0.25)
 
 
@@ -207,14 +240,14 @@ def test_verified_share_says_why_it_is_undefined() -> None:
 
 
 @pytest.mark.parametrize("unit", ["records", "tokens"])
-def test_a_mixed_source_with_an_unknown_share_is_wholly_unknown_in_either_unit(unit: str) -> None:
+def test_a_mixed_source_with_an_unknown_share_adds_none_to_all_in_either_unit(unit: str) -> None:
     sources = [
         {**human("h", 30), "tokens": 300},
         {"id": "m", "origin": "mixed", "records": 70, "tokens": 700},
     ]
     scope = scope_at(manifest(sources), "dataset")
     shares = [value(f"{part}_share_{unit}", scope) for part in ("synthetic", "human", "unknown")]
-    assert shares == [0.0, 0.3, 0.7]
+    assert shares == [Interval(0.0, 0.7), Interval(0.3, 1.0), 0.7]
 
 
 def test_synthetic_and_human_parts_of_a_mixed_source_add_up_to_the_whole() -> None:
@@ -222,8 +255,8 @@ def test_synthetic_and_human_parts_of_a_mixed_source_add_up_to_the_whole() -> No
     scope = scope_at(manifest(sources), "dataset")
     synthetic_share = value("synthetic_share_records", scope)
     human_share = value("human_share_records", scope)
-    assert synthetic_share is not None
-    assert human_share is not None
+    assert isinstance(synthetic_share, float)
+    assert isinstance(human_share, float)
     assert synthetic_share == pytest.approx(0.1)
     assert synthetic_share + human_share == pytest.approx(1.0)
     assert value("unknown_share_records", scope) == 0
@@ -261,9 +294,9 @@ def test_max_generation_depth_is_zero_without_synthetic_sources() -> None:
     assert value("max_generation_depth", scope_at(manifest([human("h")]), "dataset")) == 0
 
 
-def test_max_generation_depth_is_unknown_when_a_synthetic_depth_is_unknown() -> None:
-    data = manifest([synthetic("s1", generation_depth=1), synthetic("s2")])
-    assert value("max_generation_depth", scope_at(data, "dataset")) is None
+def test_max_generation_depth_is_open_ended_when_a_synthetic_depth_is_unknown() -> None:
+    data = manifest([synthetic("s1", generation_depth=2), synthetic("s2")])
+    assert value("max_generation_depth", scope_at(data, "dataset")) == Interval(2, math.inf)
 
 
 # --------------------------------------------------------------------------- generators
@@ -391,7 +424,14 @@ def verified(id_: str, records: int, passed: Any, method: str = "unit-tests") ->
 
 VERIFIED_CASES = [
     pytest.param([verified("s", 100, 90)], 0.9, id="one-source"),
-    pytest.param([verified("a", 100, 100), synthetic("b", 100)], 0.5, id="unverified-counts-0"),
+    pytest.param(
+        [verified("a", 100, 100), synthetic("b", 100)], (0.5, 1.0), id="undeclared-is-unknown"
+    ),
+    pytest.param(
+        [verified("a", 100, 100), verified("b", 100, "unknown", method="none")],
+        0.5,
+        id="method-none-passed-nothing",
+    ),
     pytest.param(
         [verified("a", 100, 100), verified("b", 100, 100, method="none")],
         0.5,
@@ -424,19 +464,20 @@ VERIFIED_CASES = [
         1.0,
         id="capped-at-one",
     ),
-    pytest.param([verified("s", 100, "unknown")], None, id="passed-unknown"),
+    pytest.param([verified("s", 100, "unknown")], (0.0, 1.0), id="passed-unknown"),
     pytest.param([synthetic("s", "unknown")], None, id="records-unknown"),
     pytest.param([human("h", 10)], None, id="no-synthetic-records"),
 ]
 
 
 @pytest.mark.parametrize(("sources", "expected"), VERIFIED_CASES)
-def test_verified_share(sources: list[dict[str, Any]], expected: float | None) -> None:
-    observed = value("verified_share", scope_at(manifest(sources), "dataset"))
+def test_verified_share(sources: list[dict[str, Any]], expected: Any) -> None:
+    observed = as_bounds(value("verified_share", scope_at(manifest(sources), "dataset")))
     if expected is None:
         assert observed is None
     else:
-        assert observed == pytest.approx(expected)
+        wanted = expected if isinstance(expected, tuple) else (expected, expected)
+        assert observed == pytest.approx(wanted)
 
 
 def test_audited_items_sum_synthetic_sources_only() -> None:
@@ -444,18 +485,24 @@ def test_audited_items_sum_synthetic_sources_only() -> None:
         [
             synthetic("a", human_audit={"items": 120}),
             synthetic("b", human_audit={"items": 80, "error_rate": 0.05}),
-            synthetic("c"),  # no audit: adds nothing
+            synthetic("c", human_audit={"items": 0}),
             human("h", human_audit={"items": 1_000}),
         ]
     )
     assert value("audited_items", scope_at(data, "dataset")) == 200
     assert value("audited_items", scope_at(data, "source/1")) == 80
-    assert value("audited_items", scope_at(data, "source/3")) == 0
+    assert value("audited_items", scope_at(data, "source/3")) == 0  # human items do not count
 
 
-def test_audited_items_unknown_when_an_audit_does_not_count_its_items() -> None:
-    data = manifest([synthetic("a", human_audit={"items": 120}), synthetic("b", human_audit={})])
-    assert value("audited_items", scope_at(data, "dataset")) is None
+@pytest.mark.parametrize(
+    "audit", [None, {}, {"items": "unknown"}], ids=["none", "empty", "unknown"]
+)
+def test_audited_items_of_an_undeclared_audit_are_unknown_never_zero(audit: Any) -> None:
+    without = synthetic("b") if audit is None else synthetic("b", human_audit=audit)
+    alone = manifest([without])
+    assert value("audited_items", scope_at(alone, "dataset")) == Interval(0, math.inf)
+    data = manifest([synthetic("a", human_audit={"items": 120}), without])
+    assert value("audited_items", scope_at(data, "dataset")) == Interval(120, math.inf)
 
 
 # --------------------------------------------------------------------------- properties
@@ -507,13 +554,12 @@ def test_adding_synthetic_records_never_lowers_the_share_nor_improves_the_verdic
         grown = [dict(source) for source in sources]
         grown[index]["records"] += grow
     before_scope, after_scope = _split_scope(sources), _split_scope(grown)
-    before = value("synthetic_share_records", before_scope)
-    after = value("synthetic_share_records", after_scope)
-    if before is None:
-        assert after is None  # only an unknown mixed share makes it unknown; it stays
-    else:
-        assert after is not None
-        assert after >= before
+    before = as_bounds(value("synthetic_share_records", before_scope))
+    after = as_bounds(value("synthetic_share_records", after_scope))
+    assert before is not None
+    assert after is not None
+    assert after[0] >= before[0] - 1e-6  # both bounds move up (rounded to 6 places)
+    assert after[1] >= before[1] - 1e-6
 
     warn_at, fail_at = bounds
     params = ThresholdParams.model_validate(

@@ -4,11 +4,12 @@ from "undefined although declared" (None, with a reason)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 
-from synthgate.checks import MetricValue, ScopeView
+from synthgate.checks import Interval, MetricValue, ScopeView
 from synthgate_plugins.metrics import METRICS
 
 from .scopes import manifest, scope_at
@@ -72,9 +73,10 @@ def test_label_validation_items_takes_the_least_validated_source() -> None:
     assert value("label_validation_items", scope) == 120
 
 
-def test_a_source_without_validation_counts_zero_items() -> None:
+def test_a_source_without_validation_leaves_the_fewest_items_unknown_never_zero() -> None:
     scope = dataset_scope(synthetic("a", label_validation={"items": 400}), synthetic("b"))
-    assert value("label_validation_items", scope) == 0
+    # 'b' may have validated any number of items: the fewest is at most 400
+    assert value("label_validation_items", scope) == Interval(0, 400)
 
 
 def test_label_kappa_takes_the_lowest_and_is_undefined_without_validation() -> None:
@@ -88,7 +90,7 @@ def test_label_kappa_takes_the_lowest_and_is_undefined_without_validation() -> N
     assert value("label_kappa", bare) is None
     assert "no synthetic source declares a label validation" in (why("label_kappa", bare) or "")
     unknown = dataset_scope(synthetic("a", label_validation={"items": 400}))
-    assert value("label_kappa", unknown) is None
+    assert value("label_kappa", unknown) == Interval(-1, 1)
     assert why("label_kappa", unknown) is None
 
 
@@ -182,7 +184,7 @@ def test_min_tests_per_item_reads_only_test_verified_sources() -> None:
 
 def test_min_tests_per_item_unknown_or_undefined() -> None:
     undeclared = dataset_scope(_tested("a", "unit-tests"))
-    assert value("min_tests_per_item", undeclared) is None
+    assert value("min_tests_per_item", undeclared) == Interval(0, math.inf)
     assert why("min_tests_per_item", undeclared) is None
     untested = dataset_scope(_tested("a", "exact-answer"))
     assert value("min_tests_per_item", untested) is None
@@ -202,7 +204,7 @@ def test_near_duplicate_rate_takes_the_worst_source() -> None:
     )
     assert value("near_duplicate_rate", scope) == pytest.approx(0.12)
     partly = dataset_scope(synthetic("a", diversity={"near_duplicate_rate": 0.02}), synthetic("b"))
-    assert value("near_duplicate_rate", partly) is None
+    assert value("near_duplicate_rate", partly) == Interval(0.02, 1)
     assert why("near_duplicate_rate", partly) is None
     assert why("near_duplicate_rate", dataset_scope(human())) == "the scope has no synthetic source"
 
@@ -235,7 +237,7 @@ def test_model_verifier_precision_reads_model_verifiers_only() -> None:
     )
     assert value("model_verifier_precision", scope) == pytest.approx(0.81)
     unmeasured = dataset_scope(_checked("a", "model-verifier"))
-    assert value("model_verifier_precision", unmeasured) is None
+    assert value("model_verifier_precision", unmeasured) == Interval(0, 1)
     assert why("model_verifier_precision", unmeasured) is None
     tested = dataset_scope(_checked("a", "unit-tests"))
     assert why("model_verifier_precision", tested) == (
@@ -250,14 +252,14 @@ def test_unverified_kept_rate_reads_unverified_sources_only() -> None:
         {**_checked("c", "unit-tests"), "filtering": {"generated": 10, "kept": 10}},
     )
     assert value("unverified_kept_rate", scope) == 1
-    assert value("unverified_kept_rate", dataset_scope(synthetic("a"))) is None
+    assert value("unverified_kept_rate", dataset_scope(synthetic("a"))) == Interval(0, 1)
     assert why("unverified_kept_rate", dataset_scope(synthetic("a"))) is None
     verified = dataset_scope(_checked("c", "exact-answer"))
     assert why("unverified_kept_rate", verified) == (
         "every synthetic source in scope is verified automatically"
     )
     empty = dataset_scope(synthetic("a", filtering={"generated": 0, "kept": 0}))
-    assert value("unverified_kept_rate", empty) is None
+    assert value("unverified_kept_rate", empty) == Interval(0, 1)  # a rate of 0 of 0
 
 
 # --------------------------------------------------------------------------- edges

@@ -1,9 +1,10 @@
 """``eval-overlap``: an evaluation set against the training sets audited with it.
 
 A cross-manifest check: it runs once every manifest of the audit has been read, on each
-evaluation manifest its rule selects, and compares it with every manifest of the audit whose
-stage is a training stage. Manifests are related by what they declare: source ids, dataset
-names, and ``derived_from`` (of the dataset or of a source).
+evaluation manifest its rule selects, and compares it with every manifest of the audit, and of
+its context (the project's other manifests), whose stage is a training stage. Manifests are
+related by what they declare: source ids, dataset names, and ``derived_from`` (of the dataset
+or of a source).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from synthgate import (
     ScopeView,
     model_key,
 )
-from synthgate_plugins.checks._params import Severity, dataset_scope_only
+from synthgate_plugins.checks._params import Outcome3, Severity, dataset_scope_only
 
 __all__ = ["EVAL_OVERLAP", "EvalOverlapParams"]
 
@@ -42,10 +43,13 @@ _EXPECTED = {
 
 
 class EvalOverlapParams(CheckParams):
-    """``relation``: what ties the evaluation set to a training set; ``verdict`` when it does."""
+    """``relation``: what ties the evaluation set to a training set; ``verdict`` when it does;
+    ``when_unknown`` when nothing ties them but some of the project's manifests were left out
+    of the audit and its context (``--no-context``)."""
 
     relation: Relation
     verdict: Severity = "fail"
+    when_unknown: Outcome3 = "warn"
 
 
 def _local(entry: CorpusEntry) -> set[str]:
@@ -165,11 +169,26 @@ def _relate(
     links = _links(subject, index, params.relation)
     if not links:
         others = sum(1 for e in index.trainings if e.path != subject.path)
+        left_out = getattr(corpus, "left_out", 0)
+        if left_out:  # the training set it comes from may be among them
+            noun = "manifest" if left_out == 1 else "manifests"
+            yield Outcome(
+                params.when_unknown,
+                "unknown",
+                expected,
+                f"unknown: {left_out} {noun} of the project not in this audit (compared with "
+                f"{others} training set(s)); audit without --no-context",
+            )
+            return
         message = (
             f"compared with {others} training set(s) of this audit"
             if others
-            else "no training set in this audit to compare with (audit them together)"
+            else "no training set in this audit or its context to compare with"
         )
+        unreadable = getattr(corpus, "unreadable", 0)
+        if unreadable:  # they fail their own audit; here they are only named
+            noun = "file" if unreadable == 1 else "files"
+            message += f"; {unreadable} {noun} of the project could not be read as manifests"
         yield Outcome("pass", {"training_manifests": others}, expected, message)
         return
     links.sort(key=lambda link: (link[1], link[0].path, link[2]))  # not the audit's order

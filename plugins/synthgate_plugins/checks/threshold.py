@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from typing import Annotated
 
@@ -11,6 +12,7 @@ from synthgate import (
     CheckContext,
     CheckKind,
     CheckParams,
+    Interval,
     Outcome,
     PolicyContext,
     ScopeView,
@@ -75,6 +77,14 @@ class Band(CheckParams):
             return value >= self.at_least
         assert self.at_most is not None
         return value <= self.at_most
+
+    def holds_throughout(self, interval: Interval) -> bool:
+        """Whether every value of ``interval`` falls in the band."""
+        return self.holds(interval.high if self.key in _LOWER else interval.low)
+
+    def holds_somewhere(self, interval: Interval) -> bool:
+        """Whether some value of ``interval`` falls in the band."""
+        return self.holds(interval.low if self.key in _LOWER else interval.high)
 
     def describe(self) -> str:
         """``> 0.5`` and the like."""
@@ -146,6 +156,73 @@ def _validate(params: ThresholdParams, context: PolicyContext) -> Iterable[tuple
         yield "metric", f"metric '{params.metric}' cannot be computed on a {context.scope} scope"
 
 
+_RANK = {"pass": 0, "warn": 1, "fail": 2}
+
+
+def _possible(params: ThresholdParams, interval: Interval) -> tuple[Outcome3, Outcome3]:
+    """The best and the worst verdict some value of ``interval`` would get.
+
+    The fail band lies inside the warn band (the policy loader sees to it), so a value outside
+    the warn band is outside both.
+    """
+    fail, warn = params.fail, params.warn
+    worst: Outcome3 = "pass"
+    if fail is not None and fail.holds_somewhere(interval):
+        worst = "fail"
+    elif warn is not None and warn.holds_somewhere(interval):
+        worst = "warn"
+    best: Outcome3 = "pass"
+    if fail is not None and fail.holds_throughout(interval):
+        best = "fail"
+    elif warn is not None and warn.holds_throughout(interval):
+        best = "warn"
+    return best, worst
+
+
+def _between(interval: Interval) -> str:
+    if interval.high == math.inf:
+        if interval.low == 0:
+            return "unknown"
+        return f"at least {show(interval.low)}"
+    return f"between {show(interval.low)} and {show(interval.high)}"
+
+
+def _observed(interval: Interval) -> dict[str, float] | str:
+    """How a report shows an interval: its bounds, without a high one when it has none, and
+    ``unknown`` for a count that may be anything."""
+    if interval.low == 0 and interval.high == math.inf:
+        return "unknown"
+    bounds = {"at_least": interval.low}
+    if interval.high != math.inf:
+        bounds["at_most"] = interval.high
+    return bounds
+
+
+def _undecided(
+    interval: Interval, params: ThresholdParams, context: CheckContext
+) -> Outcome | None:
+    """The outcome for a value known only to lie in ``interval``: the band every value in it
+    falls in (None when no band decides), or the rule's ``when_unknown`` verdict, kept
+    between the best and the worst that the values in the interval would get."""
+    best, worst = _possible(params, interval)
+    if best == worst:
+        return None
+    verdict = params.when_unknown
+    if _RANK[verdict] > _RANK[worst]:
+        verdict = worst
+    elif _RANK[verdict] < _RANK[best]:
+        verdict = best
+    declare = context.metrics[params.metric].declare
+    shown = _between(interval)
+    undecided = "" if shown == "unknown" else ", which the bands do not decide"
+    return Outcome(
+        verdict,
+        _observed(interval),
+        params.expected(),
+        f"{params.metric} is {shown}{undecided}: declare {declare}",
+    )
+
+
 def _run(scope: ScopeView, params: ThresholdParams, context: CheckContext) -> Iterator[Outcome]:
     value = context.metric(params.metric, scope)  # a crash there blames the metric's plugin
     expected = params.expected()
@@ -163,17 +240,27 @@ def _run(scope: ScopeView, params: ThresholdParams, context: CheckContext) -> It
             f"{params.metric} cannot be computed: {reason or 'declare ' + declare}",
         )
         return
+    observed: object
+    if isinstance(value, Interval):
+        undecided = _undecided(value, params, context)
+        if undecided is not None:
+            yield undecided
+            return
+        shown, observed = _between(value), _observed(value)
+        probe = value.low  # every value of the interval falls in the same band
+    else:
+        shown, observed, probe = show(value), value, value
     for verdict, band in (("fail", params.fail), ("warn", params.warn)):
-        if band is not None and band.holds(value):
+        if band is not None and band.holds(probe):
             yield Outcome(
                 verdict,  # type: ignore[arg-type]
-                value,
+                observed,
                 expected,
-                f"{params.metric} is {show(value)}, {verdict} when {band.describe()}",
+                f"{params.metric} is {shown}, {verdict} when {band.describe()}",
                 pointer=context.where(params.metric, scope),  # the fact that decided it
             )
             return
-    yield Outcome("pass", value, expected, f"{params.metric} is {show(value)}")
+    yield Outcome("pass", observed, expected, f"{params.metric} is {shown}")
 
 
 THRESHOLD = CheckKind(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from synthgate import (
+    Fact,
     Finding,
+    ManifestFacts,
     ManifestResult,
     Reporter,
     Totals,
@@ -46,10 +48,30 @@ class TextReporter(Reporter):
             counts = f"{counts or 'no findings'}; {extras}"
         where = f"{printable(result.path)} ({printable(result.dataset)})"
         self.out.write(f"{label} {where}: {counts or 'no rule applies'}\n")
+        if self.run.facts and result.facts is not None:
+            self.out.write(self._facts(result.facts))
         for finding in result.findings:
             self.out.write(self._finding(finding))
         if result.findings:
             self.out.write("\n")
+
+    def _facts(self, facts: ManifestFacts) -> str:
+        """The resolved facts, one line for the dataset and one per source."""
+
+        def shown(name: str, fact: Fact) -> str:
+            return f"{name} {fact.value} ({fact.via})"
+
+        dataset = "; ".join(
+            shown(name, getattr(facts, name))
+            for name in ("task_type", "verifiability", "stage", "resource_level")
+        )
+        lines = [self._dim(f"  facts: {dataset}")]
+        for source in facts.sources:
+            parts = ", ".join(
+                shown(name, getattr(source, name)) for name in ("role", "origin", "method")
+            )
+            lines.append(self._dim(f"    source {source.id} in split {source.split}: {parts}"))
+        return "\n".join(lines) + "\n"
 
     def _finding(self, finding: Finding) -> str:
         loc = finding.location

@@ -102,7 +102,7 @@ def test_a_card_without_creator_fields_is_unknown_never_human() -> None:
     assert "no language_creators" in document.data["dataset"]["description"]
     assert document.data["dataset"]["task_type"] == "question-answering"
     found = verdicts(fixture("no-creators"))
-    assert found["SG101"] == "warn"  # provenance cannot be judged: declare it
+    assert found["SG101"] == "fail"  # every record is of unknown origin: declare it
     assert found["SG103"] == "warn"
 
 

@@ -127,7 +127,7 @@ def test_without_training_sets_it_passes_and_says_why(host: PluginHost, policy: 
     other_eval = _manifest("other", "eval", [{"id": "b2", **HUMAN}])
     results = _audit(host, policy, evaluation, other_eval)
     messages = {f.message for f in results[0].findings}
-    assert messages == {"no training set in this audit to compare with (audit them together)"}
+    assert messages == {"no training set in this audit or its context to compare with"}
 
 
 def test_unknown_stage_is_not_taken_for_training(host: PluginHost, policy: Path) -> None:
@@ -305,3 +305,22 @@ def test_relations_do_not_depend_on_the_order_of_manifests(
         }
 
     assert findings(order) == findings(shuffled)
+
+
+def test_manifests_left_out_make_a_finding_of_nothing_unknown_not_a_pass() -> None:
+    from synthgate.checks import Corpus
+    from synthgate_plugins.checks.overlap import EVAL_OVERLAP, EvalOverlapParams
+
+    host = load_plugins(builtin_only=True)
+    audit = Audit.create(host=host)
+    document = parse_text(_manifest("eval-set", "eval", [{"id": "b", **HUMAN}]), "e.yaml")
+    (staged,) = [audit.stage_document(document)]
+    assert staged.entry is not None
+    assert EVAL_OVERLAP.relate is not None
+    for when_unknown in ("warn", "fail"):
+        params = EvalOverlapParams(relation="eval-derived-from-training", when_unknown=when_unknown)
+        (seen,) = EVAL_OVERLAP.relate(staged.entry, Corpus([staged.entry]), params)
+        assert seen.verdict == "pass"
+        (unseen,) = EVAL_OVERLAP.relate(staged.entry, Corpus([staged.entry], left_out=3), params)
+        assert (unseen.verdict, unseen.observed) == (when_unknown, "unknown")
+        assert unseen.message.startswith("unknown: 3 manifests of the project not in this audit")

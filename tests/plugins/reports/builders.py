@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,9 +69,28 @@ def make_result(
     )
 
 
+_PROJECT: list[Path] = []
+
+
+def enter_project(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Change into a project that holds the pass, fail and warn fixtures and nothing else.
+
+    Not the fixture directory itself: its other files are broken on purpose, and as the
+    context of the audit they would turn every cross-manifest rule into an unknown.
+    """
+    if not _PROJECT:
+        root = Path(tempfile.mkdtemp(prefix="synthgate-reported-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        for name in MANIFESTS:
+            shutil.copy(FIXTURES / "cli" / name, root / name)
+        _PROJECT.append(root)
+    monkeypatch.chdir(_PROJECT[0])
+    return _PROJECT[0]
+
+
 def audit_fixtures(
     run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch, *args: str
 ) -> CliResult:
     """``synthgate audit`` of the pass, fail and warn fixtures, by relative path, with ``args``."""
-    monkeypatch.chdir(FIXTURES / "cli")
+    enter_project(monkeypatch)
     return run_cli("audit", *MANIFESTS, *args)

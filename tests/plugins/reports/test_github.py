@@ -14,7 +14,13 @@ from synthgate import ManifestResult, Totals, empty_counts
 from synthgate.reporters import RunInfo
 from synthgate_plugins.reports.github import GithubReporter, escape_data, escape_property
 from tests.conftest import FIXTURES, CliResult
-from tests.plugins.reports.builders import MANIFESTS, check_golden, make_finding, make_result
+from tests.plugins.reports.builders import (
+    MANIFESTS,
+    check_golden,
+    enter_project,
+    make_finding,
+    make_result,
+)
 
 
 def _lines(*results: ManifestResult) -> list[str]:
@@ -135,7 +141,7 @@ def test_cap_over_a_generated_audit(
 
 
 def test_github_golden(run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(FIXTURES / "cli")
+    enter_project(monkeypatch)
     result = run_cli("audit", *MANIFESTS, "--format", "github", "--no-color")
     assert result.code == 1
     check_golden("audit.github.txt", result.out)
@@ -144,7 +150,7 @@ def test_github_golden(run_cli: Callable[..., CliResult], monkeypatch: pytest.Mo
 def test_show_passes_adds_no_annotations(
     run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(FIXTURES / "cli")
+    enter_project(monkeypatch)
     plain = run_cli("audit", *MANIFESTS, "--format", "github")
     verbose = run_cli("audit", *MANIFESTS, "--format", "github", "--show-passes")
     assert plain.out == verbose.out

@@ -10,8 +10,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from synthgate.jsonschemas import render
-from tests.conftest import FIXTURES, CliResult
-from tests.plugins.reports.builders import GOLDEN, MANIFESTS, check_golden
+from tests.conftest import CliResult
+from tests.plugins.reports.builders import GOLDEN, MANIFESTS, check_golden, enter_project
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ def test_output_matches_golden(
     extra: tuple[str, ...],
     golden: str,
 ) -> None:
-    monkeypatch.chdir(FIXTURES / "cli")
+    enter_project(monkeypatch)
     result = run_cli("audit", *MANIFESTS, "--format", fmt, "--no-color", *extra)
     assert result.code == 1
     check_golden(golden, result.out)
@@ -38,7 +38,7 @@ def test_output_matches_golden(
 def test_json_report_validates_against_the_report_schema(
     run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(FIXTURES / "cli")
+    enter_project(monkeypatch)
     result = run_cli("audit", *MANIFESTS, "--format", "json", "--show-passes")
     report = json.loads(result.out)
     errors = list(Draft202012Validator(json.loads(render("report"))).iter_errors(report))
@@ -52,7 +52,7 @@ def test_json_report_validates_against_the_report_schema(
 def test_colour_only_when_asked(
     run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(FIXTURES / "cli")
+    enter_project(monkeypatch)
     coloured = run_cli("audit", "fail.synthgate.yaml", "--color")
     assert "\x1b[31;1mFAIL\x1b[0m" in coloured.out
     plain = run_cli("audit", "fail.synthgate.yaml")

@@ -69,14 +69,15 @@ def test_suites_cases_and_failures(
         assert all(c.classname == suite.name for c in cases)
     failures = [c for c in suites[0] if c.result]
     assert [c.name for c in failures] == [
-        "SG103 human-data-floor /dataset",
         "SG301 subjective-synthetic-share-cap /dataset",
         "SG303 subjective-labels-human-validated /splits/0/sources/1",
     ]
     (failure,) = failures[0].result
-    assert failure.message == "human_share_records is 0.09524, fail when < 0.1"
-    assert "expected: human_share_records: fail when < 0.1" in (failure.text or "")
-    assert "fix: Add human-written records" in (failure.text or "")
+    assert failure.message == (
+        "synthetic_share_records is between 0.8571 and 0.9048, fail when > 0.5"
+    )
+    assert "expected: synthetic_share_records: fail when > 0.5" in (failure.text or "")
+    assert "fix: Keep synthetic records at or below 25%" in (failure.text or "")
 
 
 def test_a_warning_passes_but_is_visible(
@@ -85,16 +86,12 @@ def test_a_warning_passes_but_is_visible(
     xml = _parse(_audit(run_cli, monkeypatch).out, tmp_path)
     warn_suite = list(xml)[2]
     warned = [c for c in warn_suite if c.system_out]
-    assert [c.name.split()[0] for c in warned] == ["SG401", "SG602"]
-    for other in warned:
-        assert other.is_passed
-        assert not other.result
-        assert other.system_out.startswith("WARNING: warn.synthgate.yaml:")
-    case = warned[0]
-    assert case.name == "SG401 eval-set-generator-independence /splits/0/sources/1/generator"
+    assert [c.name.split()[0] for c in warned] == ["SG602"]
+    (case,) = warned
+    assert case.name == "SG602 generator-diversity /dataset"
     assert case.is_passed
     assert not case.result
-    assert case.system_out.startswith("WARNING: warn.synthgate.yaml:18:9: SG401 warn")
+    assert case.system_out.startswith("WARNING: warn.synthgate.yaml:2:1: SG602 warn")
     verdicts = {p.get("name"): p.get("value") for p in case._elem.iter("property")}
     assert verdicts["verdict"] == "warn"
 

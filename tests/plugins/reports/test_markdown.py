@@ -10,8 +10,14 @@ import pytest
 from synthgate import Finding, ManifestResult, Totals, Verdict, empty_counts
 from synthgate.reporters import RunInfo
 from synthgate_plugins.reports.markdown import MarkdownReporter, cell, code, text
-from tests.conftest import FIXTURES, CliResult
-from tests.plugins.reports.builders import MANIFESTS, check_golden, make_finding, make_result
+from tests.conftest import CliResult
+from tests.plugins.reports.builders import (
+    MANIFESTS,
+    check_golden,
+    enter_project,
+    make_finding,
+    make_result,
+)
 
 
 def _render(*results: ManifestResult, verdict: Verdict = "fail") -> str:
@@ -82,7 +88,7 @@ def test_no_manifests() -> None:
 def test_markdown_golden(
     run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(FIXTURES / "cli")
+    enter_project(monkeypatch)
     result = run_cli("audit", *MANIFESTS, "--format", "markdown", "--no-color")
     assert result.code == 1
     check_golden("audit.md", result.out)

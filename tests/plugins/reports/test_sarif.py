@@ -19,7 +19,7 @@ from synthgate_plugins.reports.sarif import (
     fingerprint,
 )
 from tests.conftest import FIXTURES, CliResult
-from tests.plugins.reports.builders import audit_fixtures, check_golden
+from tests.plugins.reports.builders import audit_fixtures, check_golden, enter_project
 
 MANIFESTS = ["fail.synthgate.yaml", "pass.synthgate.yaml", "warn.synthgate.yaml"]
 SCHEMA = FIXTURES / "sarif" / "sarif-schema-2.1.0.json"
@@ -60,7 +60,7 @@ def test_every_rule_is_described_and_results_point_at_them(
     run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     log = json.loads(_audit(run_cli, monkeypatch).out)
-    monkeypatch.chdir(FIXTURES / "cli")
+    enter_project(monkeypatch)
     report = json.loads(run_cli("audit", *MANIFESTS, "--format", "json", "--show-passes").out)
     run = _run(log)
     driver = run["tool"]["driver"]
