@@ -18,7 +18,7 @@ from synthgate.checks import (
     ScopeView,
 )
 from synthgate.documents import Document, escape_pointer
-from synthgate.errors import InputError, did_you_mean
+from synthgate.errors import InputError
 from synthgate.fingerprints import fingerprint, logical_pointer
 from synthgate.models import (
     VERDICTS,
@@ -109,8 +109,7 @@ def resolve_task_type(manifest: Manifest, doc: Document, policy: LoadedPolicy) -
             line,
             column,
             f"task type '{declared}' is not in the taxonomy of policy '{policy.name}'",
-            did_you_mean(declared, policy.taxonomy)
-            or "use a task type listed by 'synthgate rules --taxonomy', or 'unknown'",
+            policy.unknown_task_type_hint(declared),
             pointer="/dataset/task_type",
         )
     return canonical

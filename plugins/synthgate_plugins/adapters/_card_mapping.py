@@ -314,4 +314,5 @@ def _task_names(value: str) -> list[str]:
         names.append(value.split("-other-", 1)[1])
     elif value.startswith("other-"):
         names.append(value[len("other-") :])
-    return [n for n in names if n]
+    # 'other' names no task: a guess would choose the rules on no evidence.
+    return [n for n in names if n and n != "other"]

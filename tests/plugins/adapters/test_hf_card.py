@@ -110,7 +110,7 @@ def test_a_task_the_taxonomy_does_not_know_is_unknown_with_a_note() -> None:
     document = card("unknown-task")
     dataset = document.data["dataset"]
     assert dataset["task_type"] == "unknown"
-    assert "multi-class-image-classification" in dataset["description"]
+    assert "satellite-crop-yield" in dataset["description"]
     assert "is in the policy's taxonomy" in dataset["description"]
     assert verdicts(fixture("unknown-task"))["SG105"] == "warn"
 
