@@ -205,12 +205,20 @@ def _selects_manifest(
 
 
 def _selects_scope(compiled: CompiledRule, scope: ScopeView) -> bool:
-    """The selector's conditions on one scope: its split's name and its sources' origins."""
+    """The selector's conditions on one scope: its split's name, and its sources' origins and
+    generation methods."""
     selector = compiled.rule.applies
     if selector.splits is not None and (
         scope.split is None or scope.split.name not in selector.splits
     ):
         return False
+    if selector.methods is not None:  # made by one of the methods (human sources are not made)
+        return any(
+            source.origin != "human"
+            and source.method in selector.methods
+            and (selector.origins is None or source.origin in selector.origins)
+            for _, source in scope.sources
+        )
     if selector.origins is not None:
         return any(source.origin in selector.origins for _, source in scope.sources)
     return True

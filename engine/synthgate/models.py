@@ -27,6 +27,7 @@ from pydantic_core import PydanticCustomError
 from synthgate.errors import LocatedValueError
 
 __all__ = [
+    "LLM_METHODS",
     "SCOPES",
     "UNKNOWN",
     "VERDICTS",
@@ -68,6 +69,7 @@ __all__ = [
     "Stage",
     "TaskType",
     "Totals",
+    "Translation",
     "Verdict",
     "Verifiability",
     "Verification",
@@ -99,7 +101,18 @@ GenerationMethod = Literal[
     "distant-labels",
     "other",
     "unknown",
+    "programmatic",
+    "human-paraphrase",
 ]
+"""How synthetic records were made. ``llm``: written by a language model; ``rephrase``: a
+model rewrote existing text; ``template``: slots of fixed templates filled in; ``programmatic``:
+made by a program (a solver, a simulator, a grammar), no model involved; ``machine-translation``
+and ``back-translation``: an MT system translated text (back-translation: target-language text
+translated into the source language to make parallel data); ``human-paraphrase``: people
+rewrote existing items; ``distant-labels``: labels from heuristics or a classifier."""
+LLM_METHODS: tuple[GenerationMethod, ...] = ("llm", "rephrase", "other", "unknown")
+"""Methods the rules about language-model output apply to: a model wrote the text, or nobody
+said how it was made (an undeclared method is held to the LLM rules, never excused)."""
 DecodingStrategy = Literal["sampling", "greedy", "beam", "unknown"]
 VerificationMethod = Literal[
     "unit-tests",
@@ -110,7 +123,11 @@ VerificationMethod = Literal[
     "human-review",
     "none",
     "unknown",
+    "by-construction",
 ]
+"""``by-construction``: the answer or label follows from how the item was made (a template
+that fills in the answer, a program that computes it); it verifies template and programmatic
+sources only."""
 
 _VERDICT_RANK = {"pass": 0, "warn": 1, "fail": 2, "error": 3}
 
@@ -364,6 +381,21 @@ class LabelValidation(_Strict):
     )
 
 
+class Translation(_Strict):
+    """How machine-translated records were checked."""
+
+    system: str = Field(UNKNOWN, description="The MT system, e.g. 'nllb-200-3.3b'.")
+    quality_metric: str = Field(
+        UNKNOWN, description="Reference-free quality estimation metric, e.g. 'cometkiwi-22'."
+    )
+    quality_estimate: Share = Field(
+        UNKNOWN, description="Mean quality estimate of the kept records, scaled to 0..1."
+    )
+    post_edited_items: Count = Field(
+        UNKNOWN, description="Items post-edited or reviewed by human translators."
+    )
+
+
 class Source(_Strict):
     """One part of a split with a single origin and, if synthetic, a single generator."""
 
@@ -392,6 +424,9 @@ class Source(_Strict):
     diversity: Diversity | None = None
     decoding: Decoding | None = None
     label_validation: LabelValidation | None = None
+    translation: Translation | None = Field(
+        None, description="For machine-translated records: how their quality was checked."
+    )
     description: str | None = None
 
     @model_validator(mode="after")
@@ -639,6 +674,8 @@ class Selector(_Strict):
     splits: list[Text] | None = None
     origins: list[Origin] | None = None
     resource_levels: list[ResourceLevel] | None = None
+    # A scope is selected when one of its non-human sources was made by one of these methods.
+    methods: list[GenerationMethod] | None = None
 
 
 class RuleExamples(_Strict):
