@@ -277,8 +277,13 @@ class CardMapping:
                 else:
                     sizes[name][0] += count
                     sizes[name][2] = sizes[name][2] or self.at(pointer + "/num_examples")
+        configs = self.data.get("configs")
+        if isinstance(configs, list) and configs and all(isinstance(c, str) for c in configs):
+            # The older card format lists config names only: no data files, no splits.
+            self.notes.append("configs: " + ", ".join(configs) + " (names only)")
+            configs = None
         if not sizes:
-            for config_pointer, config in self._configs(self.data.get("configs"), "/configs"):
+            for config_pointer, config in self._configs(configs, "/configs"):
                 files = config.get("data_files")
                 if isinstance(files, list):
                     for i, entry in enumerate(files):

@@ -363,3 +363,15 @@ def test_any_card_fields_map_to_a_valid_manifest_or_a_located_error(
         return
     document.data["dataset"]["task_type"] = "unknown"
     validate_model(Manifest, document.data, document)
+
+
+def test_an_older_card_whose_configs_are_names_is_read() -> None:
+    # Before data files were listed, 'configs' was a plain list of config names.
+    document = card("old-configs")
+    dataset = document.data["dataset"]
+    assert dataset["name"] == "TweetEval"
+    assert dataset["task_type"] == "multi-class-classification"
+    assert "configs: emotion, irony (names only)" in dataset["description"]
+    assert [s["name"] for s in document.data["splits"]] == ["all"]
+    assert origins(document) == {"all-text": "human", "all-labels": "human"}
+    assert verdicts(fixture("old-configs"))["SG105"] == "warn"  # audited, not refused
