@@ -553,6 +553,11 @@ class Dataset(_Strict):
     )
     derived_from: list[Text] = Field(default_factory=list)
     released: Date | None = Field(None, description="Release date (YYYY-MM-DD).")
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="Other names of the dataset (a Hub id, an acronym) that other manifests "
+        "may use for it in 'derived_from'.",
+    )
 
 
 class WaiverScope(_Strict):

@@ -103,6 +103,13 @@ class CardMapping:
         if isinstance(pretty, str) and pretty.strip():
             dataset["name"] = pretty.strip()
             put("/dataset/name", self.at("/pretty_name"), f"pretty_name: {pretty.strip()}")
+        aliases = [self.folder] if self.folder and self.folder != dataset["name"] else []
+        pwc = self.data.get("paperswithcode_id")
+        if isinstance(pwc, str) and pwc.strip() and pwc.strip() not in (dataset["name"], *aliases):
+            aliases.append(pwc.strip())
+            put("/dataset/aliases", self.at("/paperswithcode_id"), f"paperswithcode_id: {pwc}")
+        if aliases:  # other manifests may name the dataset by its folder (the Hub id) or id
+            dataset["aliases"] = aliases
         dataset["task_type"] = self.task_candidates()
         dataset["stage"] = "unknown"
         languages = self.values("language") or self.values("languages")
@@ -144,6 +151,9 @@ class CardMapping:
                         candidates.append(name)
         if first is None:
             self.notes.append("task type unknown: the card has no task_categories or task_ids")
+            return "unknown"
+        if not candidates:
+            self.notes.append("task type unknown: the card's only task is 'other'")
             return "unknown"
         key, pointer = first
         self.mapped.put("/dataset/task_type", self.at(pointer), f"{key}: {candidates[0]}")
