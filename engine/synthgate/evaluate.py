@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from synthgate.checks import (
 from synthgate.documents import Document, escape_pointer
 from synthgate.errors import InputError
 from synthgate.fingerprints import fingerprint, logical_pointer
+from synthgate.languages import infer_resource_level
 from synthgate.models import (
     VERDICTS,
     Dataset,
@@ -249,6 +251,9 @@ def evaluate(
     Without it every ratchet is enforced, and waivers need it.
     """
     task_type = resolve_task_type(manifest, doc, policy)
+    # A resource level not declared but implied by the languages selects the rules; the
+    # findings of rules that select by it say so.
+    manifest, inferred_level = infer_resource_level(manifest)
     scopes = build_scopes(manifest, task_type, policy)
     verifiability = policy.verifiability(task_type)
     # One memo of metric values per manifest: rules on the same metric share them.
@@ -265,6 +270,8 @@ def evaluate(
             if not _selects_scope(compiled, scope):
                 continue
             for outcome in _run(compiled, scope, run_context):
+                if inferred_level and rule.applies.resource_levels is not None:
+                    outcome = replace(outcome, message=f"{outcome.message} ({inferred_level})")
                 verdict = _verdict(compiled, outcome, today)
                 counts[verdict] += 1
                 if verdict == "pass" and not keep_passes:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from synthgate import DEFAULT_LIMITS, Document, InputError
 from synthgate_plugins.adapters.hf_card import HF_CARD, front_matter
 
-from .helpers import card, fixture, origins, verdicts
+from .helpers import card, findings, fixture, origins, verdicts
 
 
 def line_of(path: Path, text: str) -> int:
@@ -375,3 +375,13 @@ def test_an_older_card_whose_configs_are_names_is_read() -> None:
     assert [s["name"] for s in document.data["splits"]] == ["all"]
     assert origins(document) == {"all-text": "human", "all-labels": "human"}
     assert verdicts(fixture("old-configs"))["SG105"] == "warn"  # audited, not refused
+
+
+def test_a_card_of_low_resource_languages_gets_the_low_resource_rules() -> None:
+    # The card lists de, fr, sw and ur and declares no resource level: Swahili is class 2 of
+    # Joshi et al. (2020), so the SG5xx rules run and say the level was inferred.
+    path = fixture("machine-translated")
+    assert card("machine-translated").data["dataset"]["resource_level"] == "unknown"
+    (sg502,) = {f.rule: f for f in findings(path, "SG502")}.values()
+    assert "resource level 'low' inferred from languages (" in sg502.message
+    assert "sw class 2" in sg502.message
