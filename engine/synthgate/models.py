@@ -427,6 +427,12 @@ class Source(_Strict):
     translation: Translation | None = Field(
         None, description="For machine-translated records: how their quality was checked."
     )
+    inferred: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Facts of this source an importer inferred rather than read (e.g. "
+        "'origin' from a card's prose), each with its evidence; remove an entry once the "
+        "fact is confirmed.",
+    )
     description: str | None = None
 
     @model_validator(mode="after")
@@ -557,6 +563,11 @@ class Dataset(_Strict):
         default_factory=list,
         description="Other names of the dataset (a Hub id, an acronym) that other manifests "
         "may use for it in 'derived_from'.",
+    )
+    inferred: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Dataset facts an importer inferred rather than read (e.g. 'task_type' "
+        "from a card's prose), each with its evidence; remove an entry once it is confirmed.",
     )
 
 

@@ -1,5 +1,5 @@
 """Built-in check kinds: threshold, required, generator-independence, json-schema, fact,
-self-training, evaluation-present, terms and eval-overlap."""
+self-training, evaluation-present, terms, eval-overlap and inferred-confirmed."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from synthgate import CheckKind, hookimpl
 from synthgate_plugins.checks.evaluation import EVALUATION_PRESENT
 from synthgate_plugins.checks.fact import FACT
 from synthgate_plugins.checks.independence import GENERATOR_INDEPENDENCE
+from synthgate_plugins.checks.inferred import INFERRED_CONFIRMED
 from synthgate_plugins.checks.overlap import EVAL_OVERLAP
 from synthgate_plugins.checks.required import REQUIRED
 from synthgate_plugins.checks.schema import JSON_SCHEMA
@@ -26,6 +27,7 @@ CHECK_KINDS = [
     EVALUATION_PRESENT,
     TERMS,
     EVAL_OVERLAP,
+    INFERRED_CONFIRMED,
 ]
 
 

@@ -385,3 +385,61 @@ def test_a_card_of_low_resource_languages_gets_the_low_resource_rules() -> None:
     (sg502,) = {f.rule: f for f in findings(path, "SG502")}.values()
     assert "resource level 'low' inferred from languages (" in sg502.message
     assert "sw class 2" in sg502.message
+
+
+# --------------------------------------------------------------------------- card prose
+
+
+def test_prose_that_reveals_generation_makes_the_text_mixed_and_asks_to_confirm() -> None:
+    path = fixture("prose-generated")
+    document = card("prose-generated")
+    # The YAML says found text; the summary says GPT-4 wrote the premises. Never synthetic on
+    # prose alone, never left human: mixed of unknown share.
+    assert origins(document) == {
+        "train-text": "mixed",
+        "train-labels": "human",
+        "test-text": "mixed",
+        "test-labels": "human",
+    }
+    text = document.data["splits"][0]["sources"][0]
+    assert text["method"] == "llm"
+    assert "synthetic_share" not in text
+    evidence = text["inferred"]["origin"]
+    assert '"The premises were generated with GPT-4' in evidence
+    assert f"({path.name}:{line_of(path, 'The premises')})" in evidence
+    assert "YAML: language_creators: [found]" in evidence  # both sides quoted
+    sg111 = findings(path, "SG111")
+    assert {f.verdict for f in sg111} == {"warn"}
+    assert any("origin was inferred" in f.message for f in sg111)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "prose-summarization",  # systems evaluated on the data are not its provenance
+        "prose-code",  # code collected from repositories; generated files were removed
+    ],
+)
+def test_prose_about_machine_output_that_is_not_provenance_does_not_count(name: str) -> None:
+    document = card(name)
+    assert set(origins(document).values()) == {"human"}
+    for split in document.data["splits"]:
+        for source in split["sources"]:
+            assert "inferred" not in source
+    assert "inferred" not in document.data["dataset"]
+    assert {f.verdict for f in findings(fixture(name), "SG111")} == {"pass"}
+
+
+def test_prose_makes_a_generic_task_label_specific() -> None:
+    # SQL under 'question-answering': the task is checkable by execution.
+    document = card("prose-sql")
+    dataset = document.data["dataset"]
+    assert dataset["task_type"] == "text-to-sql"
+    assert "the SQL query that answers it" in dataset["inferred"]["task_type"]
+    assert "open-domain-qa" in dataset["inferred"]["task_type"]
+    assert {f.verdict for f in findings(fixture("prose-sql"), "SG111")} == {"warn"}
+
+
+def test_a_specific_task_label_is_not_overridden_by_prose() -> None:
+    # natural-language-inference is specific: prose does not change it.
+    assert card("prose-generated").data["dataset"]["task_type"] == "natural-language-inference"
