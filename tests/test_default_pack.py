@@ -41,6 +41,7 @@ RESTRICTED_FACTS = {
     "verifiability": "task_type",
     "task_types": "task_type",
     "resource_levels": "resource_level",
+    "methods": "method",
 }
 
 # Rules that may skip an undeclared fact because another rule holds such datasets to a stricter
@@ -52,6 +53,10 @@ FALLBACKS = {
     # The native-speaker review of SG502 is asked of low-resource languages; a dataset that
     # does not declare its resource level is held to the audit sample of SG302 instead.
     ("SG502", "resource_level"): "SG302",
+    # Translation quality (SG503, SG504) is asked of machine-translated sources; a source that
+    # does not say how it was made is held to the LLM rules instead (SG102 asks for its model).
+    ("SG503", "method"): "SG102",
+    ("SG504", "method"): "SG102",
 }
 
 

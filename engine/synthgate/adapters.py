@@ -36,6 +36,12 @@ class ManifestAdapter:
     """True when the format names tasks in a vocabulary of its own: ``load`` may then give
     ``/dataset/task_type`` as a list of candidate names, most specific first, and the audit
     keeps the first one the policy's taxonomy knows (see :func:`choose_task_type`)."""
+    entries: Callable[[Path, Limits], list[str] | None] | None = None
+    """For formats that hold several datasets in one file (a Data Provenance Initiative
+    summary): the names of the file's entries, each audited as a manifest of its own, or None
+    when the file is not of this kind. ``load_entry`` then reads one of them."""
+    load_entry: Callable[[Path, str, Limits, str], Document | None] | None = None
+    """Reads the entry named by the last argument (see ``entries``)."""
 
 
 def choose_task_type(data: Any, resolve: Callable[[str], str | None]) -> None:

@@ -85,6 +85,9 @@ class ManifestFile:
     path: Path
     display: str
     explicit: bool
+    entry: str | None = None
+    """For a file that holds several datasets: the one this item is (its display ends in
+    ``#entry``)."""
 
 
 @dataclass
@@ -213,7 +216,26 @@ class Audit:
                     found.append(ManifestFile(path, raw, explicit=True))
             else:
                 raise UsageError(*_not_a_file(path, raw))
-        return found
+        return [one for item in found for one in self._entries(item)]
+
+    def _entries(self, item: ManifestFile) -> list[ManifestFile]:
+        """One item per dataset of a file that holds several (see ``ManifestAdapter.entries``),
+        or the item itself."""
+        for adapter in self.adapters:
+            if adapter.entries is None or adapter.load_entry is None:
+                continue
+            if not item.explicit and not _glob_matches(adapter, item.path):
+                continue
+            try:
+                names = adapter.entries(item.path, self.limits)
+            except InputError:
+                return [item]  # reading it again reports the problem where it stands
+            if names is not None:
+                return [
+                    ManifestFile(item.path, f"{item.display}#{name}", item.explicit, name)
+                    for name in names
+                ]
+        return [item]
 
     def _claimed(self, file: Path) -> bool:
         """Whether a file found in a directory is read: always, unless every adapter whose
@@ -303,7 +325,12 @@ class Audit:
         found in a directory because its name matches a manifest pattern: never a silent skip.
         """
         for adapter in self.adapters:
-            document = adapter.load(item.path, item.display, self.limits)
+            if item.entry is not None:
+                if adapter.load_entry is None:
+                    continue
+                document = adapter.load_entry(item.path, item.display, self.limits, item.entry)
+            else:
+                document = adapter.load(item.path, item.display, self.limits)
             if document is not None:
                 break
         else:

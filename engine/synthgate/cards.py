@@ -25,7 +25,15 @@ _BASIS = {
 def _selector(compiled: CompiledRule) -> str:
     selector = compiled.rule.applies
     parts = [f"each {selector.scope}"]
-    for key in ("verifiability", "task_types", "stages", "splits", "origins", "resource_levels"):
+    for key in (
+        "verifiability",
+        "task_types",
+        "stages",
+        "splits",
+        "origins",
+        "resource_levels",
+        "methods",
+    ):
         value = getattr(selector, key)
         if value is not None:
             parts.append(f"{key.replace('_', ' ')}: {', '.join(value)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +22,9 @@ from synthgate.checks import (
     ScopeView,
 )
 from synthgate.documents import Document, escape_pointer
-from synthgate.errors import InputError, did_you_mean
+from synthgate.errors import InputError
 from synthgate.fingerprints import fingerprint, logical_pointer
+from synthgate.languages import infer_resource_level
 from synthgate.measured import MEASURABLE
 from synthgate.models import (
     VERDICTS,
@@ -144,8 +146,7 @@ def resolve_task_type(manifest: Manifest, doc: Document, policy: LoadedPolicy) -
             line,
             column,
             f"task type '{declared}' is not in the taxonomy of policy '{policy.name}'",
-            did_you_mean(declared, policy.taxonomy)
-            or "use a task type listed by 'synthgate rules --taxonomy', or 'unknown'",
+            policy.unknown_task_type_hint(declared),
             pointer="/dataset/task_type",
         )
     return canonical
@@ -241,13 +242,21 @@ def _selects_manifest(
 
 
 def _selects_scope(compiled: CompiledRule, scope: ScopeView) -> bool:
-    """The selector's conditions on one scope: its split's name and its sources' origins."""
+    """The selector's conditions on one scope: its split's name, and its sources' origins and
+    generation methods."""
     selector = compiled.rule.applies
     if selector.splits is not None and (
         scope.split is None
         or (scope.split.name not in selector.splits and scope.role not in selector.splits)
     ):
         return False  # 'splits: [train]' names a split by its name or by its role
+    if selector.methods is not None:  # made by one of the methods (human sources are not made)
+        return any(
+            source.origin != "human"
+            and source.method in selector.methods
+            and (selector.origins is None or source.origin in selector.origins)
+            for _, source in scope.sources
+        )
     if selector.origins is not None:
         return any(source.origin in selector.origins for _, source in scope.sources)
     return True
@@ -280,6 +289,9 @@ def evaluate(
     manifest's data, rules judge the measured facts and the result carries the measurement.
     """
     task_type = resolve_task_type(manifest, doc, policy)
+    # A resource level not declared but implied by the languages selects the rules; the
+    # findings of rules that select by it say so.
+    manifest, inferred_level = infer_resource_level(manifest)
     measured: Measured | None = None
     if measurement is not None:
         from synthgate.measured import overlay
@@ -303,6 +315,8 @@ def evaluate(
             for outcome in _run(compiled, scope, run_context):
                 if measured is not None:
                     outcome = _with_measured(outcome, scope, measured, doc.path)
+                if inferred_level and rule.applies.resource_levels is not None:
+                    outcome = replace(outcome, message=f"{outcome.message} ({inferred_level})")
                 verdict = _verdict(compiled, outcome, today)
                 counts[verdict] += 1
                 if verdict == "pass" and not keep_passes:

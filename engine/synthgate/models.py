@@ -27,6 +27,7 @@ from pydantic_core import PydanticCustomError
 from synthgate.errors import LocatedValueError, excerpt
 
 __all__ = [
+    "LLM_METHODS",
     "MAX_COUNT",
     "SCOPES",
     "SPLIT_ROLE_NAMES",
@@ -79,6 +80,7 @@ __all__ = [
     "Stage",
     "TaskType",
     "Totals",
+    "Translation",
     "Verdict",
     "Verifiability",
     "Verification",
@@ -112,7 +114,18 @@ GenerationMethod = Literal[
     "distant-labels",
     "other",
     "unknown",
+    "programmatic",
+    "human-paraphrase",
 ]
+"""How synthetic records were made. ``llm``: written by a language model; ``rephrase``: a
+model rewrote existing text; ``template``: slots of fixed templates filled in; ``programmatic``:
+made by a program (a solver, a simulator, a grammar), no model involved; ``machine-translation``
+and ``back-translation``: an MT system translated text (back-translation: target-language text
+translated into the source language to make parallel data); ``human-paraphrase``: people
+rewrote existing items; ``distant-labels``: labels from heuristics or a classifier."""
+LLM_METHODS: tuple[GenerationMethod, ...] = ("llm", "rephrase", "other", "unknown")
+"""Methods the rules about language-model output apply to: a model wrote the text, or nobody
+said how it was made (an undeclared method is held to the LLM rules, never excused)."""
 DecodingStrategy = Literal["sampling", "greedy", "beam", "unknown"]
 VerificationMethod = Literal[
     "unit-tests",
@@ -123,7 +136,11 @@ VerificationMethod = Literal[
     "human-review",
     "none",
     "unknown",
+    "by-construction",
 ]
+"""``by-construction``: the answer or label follows from how the item was made (a template
+that fills in the answer, a program that computes it); it verifies template and programmatic
+sources only."""
 
 _VERDICT_RANK = {"pass": 0, "warn": 1, "fail": 2, "error": 3}
 
@@ -506,6 +523,21 @@ class DataFiles(_Strict):
     )
 
 
+class Translation(_Strict):
+    """How machine-translated records were checked."""
+
+    system: str = Field(UNKNOWN, description="The MT system, e.g. 'nllb-200-3.3b'.")
+    quality_metric: str = Field(
+        UNKNOWN, description="Reference-free quality estimation metric, e.g. 'cometkiwi-22'."
+    )
+    quality_estimate: Share = Field(
+        UNKNOWN, description="Mean quality estimate of the kept records, scaled to 0..1."
+    )
+    post_edited_items: Count = Field(
+        UNKNOWN, description="Items post-edited or reviewed by human translators."
+    )
+
+
 class Source(_Strict):
     """One part of a split with a single origin and, if synthetic, a single generator."""
 
@@ -534,6 +566,15 @@ class Source(_Strict):
     diversity: Diversity | None = None
     decoding: Decoding | None = None
     label_validation: LabelValidation | None = None
+    translation: Translation | None = Field(
+        None, description="For machine-translated records: how their quality was checked."
+    )
+    inferred: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Facts of this source an importer inferred rather than read (e.g. "
+        "'origin' from a card's prose), each with its evidence; remove an entry once the "
+        "fact is confirmed.",
+    )
     description: str | None = None
     data: DataFiles | None = Field(
         None, description="Where the source's records are, for 'synthgate measure'."
@@ -740,6 +781,16 @@ class Dataset(_Strict):
     )
     derived_from: list[Text] = Field(default_factory=list)
     released: Date | None = Field(None, description="Release date (YYYY-MM-DD).")
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="Other names of the dataset (a Hub id, an acronym) that other manifests "
+        "may use for it in 'derived_from'.",
+    )
+    inferred: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Dataset facts an importer inferred rather than read (e.g. 'task_type' "
+        "from a card's prose), each with its evidence; remove an entry once it is confirmed.",
+    )
 
 
 class WaiverScope(_Strict):
@@ -888,6 +939,8 @@ class Selector(_Strict):
     splits: list[Text] | None = None
     origins: list[Origin] | None = None
     resource_levels: list[ResourceLevel] | None = None
+    # A scope is selected when one of its non-human sources was made by one of these methods.
+    methods: list[GenerationMethod] | None = None
 
 
 class RuleExamples(_Strict):

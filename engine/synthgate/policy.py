@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +67,44 @@ class LoadedPolicy:
     def resolve_task_type(self, name: str) -> str | None:
         """The canonical task type for a name or alias (case-insensitive), or None."""
         return self.aliases.get(name.lower())
+
+    def closest_task_types(self, name: str, limit: int = 3) -> list[str]:
+        """Canonical task types whose names or aliases are spelt most like ``name``."""
+        wanted = name.lower()
+        tokens = set(re.split(r"[-_ ]+", wanted))
+        scores: dict[str, float] = {}
+        for word, canonical in self.aliases.items():
+            shared = tokens & set(re.split(r"[-_ ]+", word))
+            # Spelling alike, or words in common ('emotion-detection', 'emotion-classification').
+            score = max(
+                difflib.SequenceMatcher(None, wanted, word).ratio(),
+                len(shared) / len(tokens | set(re.split(r"[-_ ]+", word))) + 0.3 * bool(shared),
+            )
+            scores[canonical] = max(score, scores.get(canonical, 0.0))
+        ranked = sorted((t for t in scores if scores[t] >= 0.6), key=lambda t: (-scores[t], t))
+        best = scores[ranked[0]] if ranked else 0.0
+        return [t for t in ranked if scores[t] >= best - 0.15][:limit]
+
+    def unknown_task_type_hint(self, name: str) -> str:
+        """What to do about a task type the taxonomy does not know: the closest types, each
+        with its verifiability (a name alike is no promise of rules alike), and how to
+        declare a type of one's own."""
+        declare = (
+            f"to add it, declare it in your policy: 'taxonomy: {{{name}: {{verifiability: "
+            "verifiable | subjective | mixed}}' (a policy file that 'extends: [default]'), "
+            "or use 'unknown'"
+        )
+        closest = self.closest_task_types(name)
+        if not closest:
+            return f"no task type is spelt like it; {declare}"
+        kinds = {self.verifiability(t) for t in closest}
+        listed = ", ".join(f"'{t}' ({self.verifiability(t)})" for t in closest)
+        if len(kinds) > 1:
+            caution = "they differ in verifiability, and so in the rules that apply: pick by "
+            caution += "how the labels can be checked, not by the name"
+        else:
+            caution = f"each is {kinds.pop()}: take one only if '{name}' is checked the same way"
+        return f"closest task types: {listed}; {caution}; {declare}"
 
     def verifiability(self, task_type: str) -> Verifiability:
         """``verifiable``, ``subjective`` or ``mixed`` for a canonical task type."""

@@ -197,6 +197,12 @@ def verified_share(scope: ScopeView) -> MetricValue:
         verification = source.verification
         if verification is not None and verification.method == "none":
             continue
+        if verification is not None and verification.method == "by-construction":
+            # Labels by construction verify what a template or a program made, nothing else.
+            if source.method in _CONSTRUCTED:
+                low += amount
+                high += amount
+            continue
         if verification is None or isinstance(verification.items_passed, str):
             high += amount
             continue
@@ -204,6 +210,51 @@ def verified_share(scope: ScopeView) -> MetricValue:
         low += passed
         high += passed
     return Interval.of(round(min(low / total, 1.0), 6), round(min(high / total, 1.0), 6))
+
+
+_CONSTRUCTED = ("template", "programmatic")
+_TRANSLATED = ("machine-translation", "back-translation")
+
+
+def _translated(source: Source) -> bool:
+    return source.method in _TRANSLATED
+
+
+def _quality_checked(source: Source) -> bool:
+    """A quality estimate or a human post-editing sample is on record."""
+    translation = source.translation
+    if translation is None:
+        return False
+    sample = translation.post_edited_items
+    return not isinstance(translation.quality_estimate, str) or (
+        isinstance(sample, int) and sample > 0
+    )
+
+
+def unchecked_translations(scope: ScopeView) -> MetricValue:
+    """Machine-translated sources in scope with neither a quality estimate nor a human
+    post-editing sample on record."""
+    return sum(
+        1
+        for _, source in scope.synthetic_sources()
+        if _translated(source) and not _quality_checked(source)
+    )
+
+
+def _no_translation(scope: ScopeView) -> str | None:
+    if not any(_translated(source) for _, source in scope.synthetic_sources()):
+        return "no source in scope is machine-translated"
+    return None
+
+
+def _post_edit_sample(scope: ScopeView) -> str | None:
+    found = any(
+        _translated(source)
+        and source.translation is not None
+        and not isinstance(source.translation.post_edited_items, str)
+        for _, source in scope.synthetic_sources()
+    )
+    return None if found else "no machine-translated source records a post-editing sample"
 
 
 def _no_synthetic_records(scope: ScopeView) -> str | None:
@@ -440,6 +491,24 @@ def _at(fact: str) -> Callable[[Source], str]:
 
 def _dataset_fact(pointer: str) -> Callable[[ScopeView], str | None]:
     return lambda scope: pointer
+
+
+# Smallest human post-editing sample among machine-translated sources that record one.
+smallest_post_edit_sample, _POST_EDIT_AT = _extreme(
+    lambda s: (
+        float(s.translation.post_edited_items)
+        if s.translation is not None and isinstance(s.translation.post_edited_items, int)
+        else None
+    ),
+    _at("/translation/post_edited_items"),
+    highest=False,
+    unknown=(0.0, math.inf),  # never used: only sources that record a sample are included
+    include=lambda s: (
+        _translated(s)
+        and s.translation is not None
+        and isinstance(s.translation.post_edited_items, int)
+    ),
+)
 
 
 def _kept_rate(source: Source) -> float | None:
@@ -730,6 +799,21 @@ METRICS = [
         "'filtering.generated' and 'filtering.kept' on every unverified synthetic source",
         undefined=_all_verified,
         where=_KEPT_AT,
+    ),
+    Metric(
+        "unchecked_translations",
+        "Machine-translated sources with neither a quality estimate nor a post-editing sample.",
+        unchecked_translations,
+        "'method' on every synthetic source",
+        undefined=_no_translation,
+    ),
+    Metric(
+        "smallest_post_edit_sample",
+        "Fewest items post-edited by people among machine-translated sources that record it.",
+        smallest_post_edit_sample,
+        "'translation.post_edited_items' on machine-translated sources",
+        undefined=_post_edit_sample,
+        where=_POST_EDIT_AT,
     ),
 ]
 

@@ -269,7 +269,8 @@ def test_an_unknown_task_type_is_an_input_error_with_did_you_mean(host: PluginHo
         problem.message
         == "task type 'sentimnt-analysis' is not in the taxonomy of policy 'default'"
     )
-    assert problem.hint == "did you mean 'sentiment-analysis'?"
+    assert problem.hint.startswith("closest task types: 'sentiment-analysis' (subjective);")
+    assert "'taxonomy: {sentimnt-analysis: {verifiability:" in problem.hint
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,8 @@ def test_every_builtin_metric_is_registered_with_its_declare_hint() -> None:
         "generator_saw_eval_items",
         "model_verifier_precision",
         "unverified_kept_rate",
+        "unchecked_translations",
+        "smallest_post_edit_sample",
     }
     for metric in registered.values():
         assert metric.summary, metric.name

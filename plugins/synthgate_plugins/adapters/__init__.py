@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from synthgate import ManifestAdapter, hookimpl
 from synthgate_plugins.adapters.croissant import CROISSANT
+from synthgate_plugins.adapters.dpi import DPI
 from synthgate_plugins.adapters.hf_card import HF_CARD
 from synthgate_plugins.adapters.native import NATIVE
 
@@ -16,4 +17,4 @@ __all__ = ["synthgate_register_adapters"]
 @hookimpl
 def synthgate_register_adapters() -> list[ManifestAdapter]:
     """The built-in manifest adapters, tried in this order."""
-    return [NATIVE, HF_CARD, CROISSANT]
+    return [NATIVE, HF_CARD, CROISSANT, DPI]

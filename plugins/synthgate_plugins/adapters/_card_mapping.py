@@ -15,6 +15,7 @@ from synthgate_plugins.adapters._mapping import (
     pointer_to,
     source_entries,
 )
+from synthgate_plugins.adapters._prose import ProseHit, prose_hits
 
 __all__ = ["CardMapping"]
 
@@ -22,6 +23,21 @@ _HUMAN = frozenset({"found", "crowdsourced", "expert-generated"})
 _MACHINE = "machine-generated"
 _TEXT_CREATORS = _HUMAN | {_MACHINE, "other"}
 _LABEL_CREATORS = _TEXT_CREATORS | {"no-annotation"}
+# Task names too generic to say whether the task is checkable: prose evidence may refine them.
+_GENERIC_TASKS = frozenset(
+    {
+        "question-answering",
+        "translation",
+        "text2text-generation",
+        "text-generation",
+        "parsing",
+        "table-question-answering",
+        "open-domain-qa",
+        "closed-domain-qa",
+        "extractive-qa",
+        "conversational",
+    }
+)
 
 
 class CardMapping:
@@ -34,6 +50,10 @@ class CardMapping:
         self.folder = path.resolve().parent.name
         self.mapped = MappedManifest((opening_line, 0))
         self.notes: list[str] = []
+        self.opening_line = opening_line
+        self.hits: list[ProseHit] = []
+        self.inferred: dict[str, str] = {}
+        """Dataset facts inferred from prose, with their evidence, for the owner to confirm."""
 
     # -- reading card fields
 
@@ -86,6 +106,12 @@ class CardMapping:
     # -- the mapping
 
     def document(self, text: str) -> Document:
+        lines = text.splitlines()
+        closing = next(
+            (n for n in range(self.opening_line + 1, len(lines)) if lines[n].strip() == "---"),
+            len(lines),
+        )
+        self.hits = prose_hits(lines, closing + 1)
         dataset = self.dataset()
         splits = self.splits()
         intro = (
@@ -93,6 +119,8 @@ class CardMapping:
             "synthetic share, generation depth or verification: those are unknown."
         )
         dataset["description"] = "\n".join([intro, *self.notes])
+        if self.inferred:
+            dataset["inferred"] = self.inferred
         data = {"dataset": dataset, "splits": splits}
         return self.mapped.document(self.card.path, data, "hf-card", text)
 
@@ -103,6 +131,13 @@ class CardMapping:
         if isinstance(pretty, str) and pretty.strip():
             dataset["name"] = pretty.strip()
             put("/dataset/name", self.at("/pretty_name"), f"pretty_name: {pretty.strip()}")
+        aliases = [self.folder] if self.folder and self.folder != dataset["name"] else []
+        pwc = self.data.get("paperswithcode_id")
+        if isinstance(pwc, str) and pwc.strip() and pwc.strip() not in (dataset["name"], *aliases):
+            aliases.append(pwc.strip())
+            put("/dataset/aliases", self.at("/paperswithcode_id"), f"paperswithcode_id: {pwc}")
+        if aliases:  # other manifests may name the dataset by its folder (the Hub id) or id
+            dataset["aliases"] = aliases
         dataset["task_type"] = self.task_candidates()
         dataset["stage"] = "unknown"
         languages = self.values("language") or self.values("languages")
@@ -143,11 +178,40 @@ class CardMapping:
                     if name not in candidates:
                         candidates.append(name)
         if first is None:
+            refined = self.refined_task([])
+            if refined is not None:
+                return refined
             self.notes.append("task type unknown: the card has no task_categories or task_ids")
             return "unknown"
+        if not candidates:
+            self.notes.append("task type unknown: the card's only task is 'other'")
+            return "unknown"
         key, pointer = first
+        refined = self.refined_task(candidates)
+        if refined is not None:
+            return refined
         self.mapped.put("/dataset/task_type", self.at(pointer), f"{key}: {candidates[0]}")
         return candidates
+
+    def refined_task(self, candidates: list[str]) -> list[str] | None:
+        """Candidates led by a task the prose names, when the card's own task names are too
+        generic to say whether the task is checkable (code under 'translation', SQL under
+        'question-answering'); None when the prose names none or the card is specific."""
+        if candidates and not all(c in _GENERIC_TASKS for c in candidates):
+            return None
+        hit = next((h for h in self.hits if h.kind == "task"), None)
+        if hit is None:
+            return None
+        quoted = self.quote(hit)
+        said = ", ".join(candidates) if candidates else "none"
+        self.inferred["task_type"] = f"prose: {quoted}; the card's task ids: {said}"
+        self.mapped.put("/dataset/task_type", (hit.line, 0), f"inferred from prose: {quoted}")
+        self.notes.append(f"task type {hit.value}: inferred from prose {quoted}")
+        return [hit.value, *candidates]
+
+    def quote(self, hit: ProseHit) -> str:
+        short = hit.quote if len(hit.quote) <= 200 else hit.quote[:197] + "..."
+        return f'"{short}" ({self.name}:{hit.line + 1})'
 
     def parents(self) -> list[tuple[str, str]]:
         """Named parents in ``source_datasets``: ``extended|squad`` and plain ids such as
@@ -196,12 +260,14 @@ class CardMapping:
         if not values:  # absent, null or empty: the card does not say
             if what == "labels":
                 self.notes.append("labels: the card has no annotations_creators")
-                return None
+                return self.from_prose(None, what, key)
             origin = "mixed" if tagged else "unknown"
             where = self.at("/tags") if tagged else self.mapped.positions[""]
             said = "tags: synthetic (share unknown)" if tagged else "no language_creators"
             self.notes.append(f"text: {said}")
-            return {"id": what, "origin": origin, "where": where, "what": said}
+            return self.from_prose(
+                {"id": what, "origin": origin, "where": where, "what": said}, what, key
+            )
         words = [v for v, _ in values if v != "no-annotation"]
         if not words:
             return None
@@ -219,7 +285,37 @@ class CardMapping:
                 "(method left unknown: the card does not say)"
             )
         self.notes.append(f"{what}: {said} ({self.where(pointer_to(key))})")
-        return {"id": what, "origin": origin, "where": self.at(pointer_to(key)), "what": said}
+        part = {"id": what, "origin": origin, "where": self.at(pointer_to(key)), "what": said}
+        return self.from_prose(part, what, key)
+
+    def from_prose(self, part: dict[str, Any] | None, what: str, key: str) -> dict[str, Any] | None:
+        """The part as the prose's first provenance sentence about it leaves it: human or
+        unknown becomes ``mixed`` (share unknown), never ``synthetic`` on prose alone; an
+        unknown method takes the one the sentence implies. What changed is recorded in
+        ``inferred`` with the sentence (and the YAML it contradicts) for the owner to confirm."""
+        hit = next((h for h in self.hits if h.kind == "origin" and h.part == what), None)
+        if hit is None:
+            return part
+        quoted = self.quote(hit)
+        if part is None:  # labels the YAML says nothing about
+            part = {"id": what, "origin": "unknown", "where": (hit.line, 0), "what": "no " + key}
+        yaml_said = part["what"]
+        inferred: dict[str, str] = {}
+        if part["origin"] in ("human", "unknown"):
+            inferred["origin"] = (
+                f"prose: {quoted} says machine-made; YAML: {yaml_said} "
+                f"({self.name}:{part['where'][0] + 1}) says {part['origin']}"
+            )
+            part["origin"] = "mixed"
+        if hit.value != "unknown" and part.get("method", "unknown") == "unknown":
+            inferred["method"] = f"prose: {quoted}"
+            part["method"] = hit.value
+        if not inferred:
+            return part
+        part["inferred"] = inferred
+        part["what"] = f"{yaml_said}; inferred from prose: {quoted}"
+        self.notes.append(f"{what}: inferred from prose {quoted}: please confirm")
+        return part
 
     def translation(self) -> bool:
         """Whether ``multilinguality`` says the card holds translations."""
@@ -277,8 +373,13 @@ class CardMapping:
                 else:
                     sizes[name][0] += count
                     sizes[name][2] = sizes[name][2] or self.at(pointer + "/num_examples")
+        configs = self.data.get("configs")
+        if isinstance(configs, list) and configs and all(isinstance(c, str) for c in configs):
+            # The older card format lists config names only: no data files, no splits.
+            self.notes.append("configs: " + ", ".join(configs) + " (names only)")
+            configs = None
         if not sizes:
-            for config_pointer, config in self._configs(self.data.get("configs"), "/configs"):
+            for config_pointer, config in self._configs(configs, "/configs"):
                 files = config.get("data_files")
                 if isinstance(files, list):
                     for i, entry in enumerate(files):
@@ -314,4 +415,5 @@ def _task_names(value: str) -> list[str]:
         names.append(value.split("-other-", 1)[1])
     elif value.startswith("other-"):
         names.append(value[len("other-") :])
-    return [n for n in names if n]
+    # 'other' names no task: a guess would choose the rules on no evidence.
+    return [n for n in names if n and n != "other"]

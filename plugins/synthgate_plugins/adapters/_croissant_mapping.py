@@ -3,8 +3,9 @@ read; see :mod:`synthgate_plugins.adapters.croissant`)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from synthgate import Document
 from synthgate_plugins.adapters._mapping import (
@@ -41,6 +42,33 @@ _HUMAN_COLLECTION = frozenset(
 _SYNTHETIC_WORDS = frozenset({"synthetic", "synthetic data", "machine-generated", "llm-generated"})
 _HUMAN_ANNOTATION = ("dataAnnotationProtocol", "dataAnnotationPlatform", "annotationsPerItem")
 _SPLIT_URLS = {"trainingsplit": "train", "validationsplit": "validation", "testsplit": "test"}
+AgentKind = Literal["person", "organization", "software", "unknown"]
+_AGENT_TYPES: dict[str, AgentKind] = {
+    "person": "person",
+    "organization": "organization",
+    "organisation": "organization",
+    "group": "organization",
+    "softwareagent": "software",
+    "softwareapplication": "software",
+    "softwaresourcecode": "software",
+}
+# A generic prov:Agent (or an untyped one) is typed from its label, when the label says.
+_PEOPLE_WORDS = re.compile(
+    r"\b(crowd\w*|annotators?|workers?|raters?|experts?|volunteers?|people|humans?|linguists?|"
+    r"translators?|speakers?|students?|authors?|editors?|curators?|staff|participants?)\b",
+    re.IGNORECASE,
+)
+_SOFTWARE_WORDS = re.compile(
+    r"\b(gpt[\w.-]*|llama[\w.-]*|claude[\w.-]*|gemini[\w.-]*|mistral[\w.-]*|mixtral[\w.-]*|"
+    r"models?|llms?|api|software|generator|pipeline|script)\b",
+    re.IGNORECASE,
+)
+# Activities that screened existing records (their agents made nothing): filtering,
+# moderation, deduplication, PII removal.
+_SCREENING = re.compile(
+    r"filter|moderat|dedup|de-dup|duplicat|\bpii\b|anonymi|redact|clean|screen|detox",
+    re.IGNORECASE,
+)
 
 
 def _listed(value: Any, pointer: str) -> list[tuple[Any, str]]:
@@ -89,6 +117,7 @@ class CroissantMapping:
         self.folder = path.resolve().parent.name
         self.mapped = MappedManifest(self.at(""))
         self.notes: list[str] = []
+        self.nodes = _nodes(self.data)
 
     def at(self, pointer: str) -> Position:
         line, column = self.raw.locate(pointer)
@@ -170,7 +199,7 @@ class CroissantMapping:
             flag = _text(value)
             if flag in ("true", "false"):
                 kinds.add("synthetic" if flag == "true" else "human")
-                said.append(f"rai:hasSyntheticData: {flag}")
+                said.append(f"rai:hasSyntheticData: {flag} (a non-standard property)")
                 where = where or self.at(pointer)
         collection = self.texts(self.data, "", "rai", "dataCollectionType")
         if collection:
@@ -186,11 +215,11 @@ class CroissantMapping:
                 )
             said.append("rai:dataCollectionType: " + join_words(values))
             where = where or self.at(collection[0][1])
-        for agent, pointer in self.agents(self.data, ""):
-            kinds.add("synthetic" if agent[1] else "human")
-            if agent[1]:
-                generators.append((agent[0], pointer))
-            said.append(f"PROV agent {agent[0]}" + (" (software)" if agent[1] else ""))
+        for (name, kind, how), pointer in self.agents(self.data, ""):
+            kinds.add(_ORIGIN_OF[kind])
+            if kind == "software":
+                generators.append((name, pointer))
+            said.append(f"PROV agent {name} ({kind}{how})")
             where = where or self.at(pointer)
         if flags and kinds == {"synthetic"} and not (collection or generators):
             kinds.add("unknown")  # 'has synthetic data' says nothing of how much
@@ -236,12 +265,12 @@ class CroissantMapping:
             generators += tools
         for record_set, rs_pointer in self.prop(self.data, "", "cr", "recordSet"):
             for field, f_pointer in self.prop(record_set, rs_pointer, "cr", "field"):
-                for agent, pointer in self.agents(field, f_pointer):
-                    kinds.add("synthetic" if agent[1] else "human")
-                    if agent[1]:
-                        generators.append((agent[0], pointer))
+                for (name, kind, how), pointer in self.agents(field, f_pointer):
+                    kinds.add(_ORIGIN_OF[kind])
+                    if kind == "software":
+                        generators.append((name, pointer))
                     field_name = _text(field) or "a field"
-                    said.append(f"field {field_name} attributed to {agent[0]}")
+                    said.append(f"field {field_name} attributed to {name} ({kind}{how})")
                     where = where or self.at(pointer)
         if not kinds:
             self.notes.append("labels: the file does not say how labels were made")
@@ -268,28 +297,62 @@ class CroissantMapping:
         else:
             part["description"] = "generators named: " + ", ".join(names)
 
-    def agents(self, node: Any, pointer: str) -> list[tuple[tuple[str, bool], str]]:
-        """((name, is software), pointer) of the agents a node is attributed to, directly or
-        through the activities that generated it."""
-        found: list[tuple[tuple[str, bool], str]] = []
+    def agents(self, node: Any, pointer: str) -> list[tuple[tuple[str, AgentKind, str], str]]:
+        """((name, kind, how the kind was found), pointer) of the agents a node is attributed
+        to, directly or through the activities that generated it. References (``{"@id": ...}``)
+        are followed to their nodes; the agents of activities that only screened the records
+        (filtering, moderation, deduplication) are no authors of them and are left out."""
+        found: list[tuple[tuple[str, AgentKind, str], str]] = []
         for agent, at in self.prop(node, pointer, "prov", "wasAttributedTo"):
             found += self._agent(agent, at)
         for activity, at in self.prop(node, pointer, "prov", "wasGeneratedBy"):
+            activity = self.resolve(activity)
+            screened = self.screening(activity)
             for spelling in ("wasAssociatedWith", "isAssociatedWith"):
                 for agent, agent_at in self.prop(activity, at, "prov", spelling):
-                    found += self._agent(agent, agent_at)
+                    if screened is None:
+                        found += self._agent(agent, agent_at)
+                        continue
+                    for (name, _kind, _how), _ in self._agent(agent, agent_at):
+                        self.notes.append(
+                            f"PROV: {name} took part in '{screened}', which screened the "
+                            "records: not taken for their author"
+                        )
         return found
 
+    def resolve(self, value: Any) -> Any:
+        """The node a JSON-LD reference names (``{"@id": x}`` or the text ``x``), or the value."""
+        if isinstance(value, dict) and set(value) <= {"@id"} and isinstance(value.get("@id"), str):
+            return self.nodes.get(value["@id"], value)
+        if isinstance(value, str) and value in self.nodes:
+            return self.nodes[value]
+        return value
+
     @staticmethod
-    def _agent(agent: Any, pointer: str) -> list[tuple[tuple[str, bool], str]]:
-        name = _text(agent)
+    def screening(activity: Any) -> str | None:
+        """The activity's name when it filtered or moderated records rather than made them."""
+        if not isinstance(activity, dict):
+            return None
+        words = [_text(activity) or ""]
+        words += [str(v) for k, v in activity.items() if k.rsplit(":", 1)[-1] == "description"]
+        words += sorted(_types(activity))
+        said = " ".join(words)
+        return (_text(activity) or "an activity") if _SCREENING.search(said) else None
+
+    def _agent(self, agent: Any, pointer: str) -> list[tuple[tuple[str, AgentKind, str], str]]:
+        node = self.resolve(agent)
+        name = _text(node)
         if name is None:
             return []
-        types = _types(agent)
-        software = "softwareagent" in types or (not types and isinstance(agent, str))
-        if types and not software and not types & {"person", "organization", "agent"}:
-            return []
-        return [((name, software), pointer)]
+        for kind_name in sorted(_types(node)):
+            if kind_name in _AGENT_TYPES:
+                return [((name, _AGENT_TYPES[kind_name], ""), pointer)]
+        label = " ".join(t for t in (_text(node), _label(node)) if t)
+        if _PEOPLE_WORDS.search(label):
+            return [((name, "person", ", typed from its label"), pointer)]
+        if _SOFTWARE_WORDS.search(label):
+            return [((name, "software", ", typed from its label"), pointer)]
+        return [((name, "unknown", ": no type says what it is"), pointer)]
 
     def splits(self, parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         found: list[tuple[str, str]] = []
@@ -319,6 +382,41 @@ class CroissantMapping:
             sources = source_entries(self.mapped, pointer, named, "unknown", None)
             out.append({"name": name, "sources": sources})
         return out
+
+
+_ORIGIN_OF: dict[AgentKind, str] = {
+    "person": "human",
+    "organization": "human",
+    "software": "synthetic",
+    "unknown": "unknown",
+}
+
+
+def _label(node: Any) -> str | None:
+    if not isinstance(node, dict):
+        return None
+    for key in ("rdfs:label", "label", "prov:label", "sc:name", "name", "description"):
+        if isinstance(node.get(key), str):
+            return str(node[key])
+    return None
+
+
+def _nodes(data: Any) -> dict[str, dict[str, Any]]:
+    """Every node of the file that has an ``@id`` and says something besides it, by id."""
+    found: dict[str, dict[str, Any]] = {}
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > 64:  # documents are depth-limited when read; this is a second guard
+            continue
+        if isinstance(value, dict):
+            node_id = value.get("@id")
+            if isinstance(node_id, str) and set(value) - {"@id"}:
+                found.setdefault(node_id, value)
+            stack.extend((v, depth + 1) for k, v in value.items() if k != "@context")
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return found
 
 
 def _data_types(node: Any) -> list[str]:

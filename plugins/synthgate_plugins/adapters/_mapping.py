@@ -92,6 +92,8 @@ def source_entries(
                 source["generator"] = {"name": name}
                 mapped.put(pointer + "/generator", where, what)
                 mapped.put(pointer + "/generator/name", where, what)
+        if part.get("inferred"):
+            source["inferred"] = dict(part["inferred"])
         if part.get("description"):
             source["description"] = part["description"]
         sources.append(source)

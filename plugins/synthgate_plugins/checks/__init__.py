@@ -1,5 +1,5 @@
 """Built-in check kinds: threshold, required, generator-independence, json-schema, fact,
-self-training, evaluation-present, terms, eval-overlap and measured."""
+self-training, evaluation-present, terms, eval-overlap, measured and inferred-confirmed."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from synthgate import CheckKind, hookimpl
 from synthgate_plugins.checks.evaluation import EVALUATION_PRESENT
 from synthgate_plugins.checks.fact import FACT
 from synthgate_plugins.checks.independence import GENERATOR_INDEPENDENCE
+from synthgate_plugins.checks.inferred import INFERRED_CONFIRMED
 from synthgate_plugins.checks.measured import MEASURED
 from synthgate_plugins.checks.overlap import EVAL_OVERLAP
 from synthgate_plugins.checks.required import REQUIRED
@@ -28,6 +29,7 @@ CHECK_KINDS = [
     TERMS,
     EVAL_OVERLAP,
     MEASURED,
+    INFERRED_CONFIRMED,
 ]
 
 

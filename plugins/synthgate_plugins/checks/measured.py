@@ -18,6 +18,7 @@ from synthgate import (
     CheckContext,
     CheckKind,
     CheckParams,
+    Interval,
     Manifest,
     Outcome,
     PolicyContext,
@@ -89,8 +90,25 @@ def _run(scope: ScopeView, params: MeasuredParams, context: CheckContext) -> Ite
         if params.tolerance
         else f"{params.metric} exactly as measured"
     )
-    if value is None:
+    if value is None or isinstance(value, Interval):
         return  # the measured facts do not decide this metric (say, no verification field)
+    if isinstance(declared, Interval):
+        # Declared facts that only bound the value: a contradiction is a measurement outside.
+        if declared.high == float("inf"):
+            declared = None
+        else:
+            low, high = declared.low, declared.high
+            outside = max(low - float(value), float(value) - high, 0.0)
+            if outside <= params.tolerance + 1e-9:
+                yield Outcome(
+                    "pass",
+                    {"measured": value, "declared": f"between {show(low)} and {show(high)}"},
+                    expected,
+                    f"measured: {show(value)} (declared: between {show(low)} and {show(high)})",
+                    pointer=pointer,
+                )
+                return
+            declared = low if float(value) < low else high
     observed = {"measured": value, "declared": "unknown" if declared is None else declared}
     if declared is None:
         yield Outcome(

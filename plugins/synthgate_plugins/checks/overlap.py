@@ -5,11 +5,19 @@ evaluation manifest its rule selects, and compares it with every manifest of the
 its context (the project's other manifests), whose stage is a training stage. Manifests are
 related by what they declare: source ids, dataset names, and ``derived_from`` (of the dataset
 or of a source).
+
+Datasets match by identity, not spelling: a name, an alias, the file's stem (a card's folder)
+and the last part of a path-like id (``openai/gsm8k``) all name the dataset, compared without
+case or punctuation (``GSM-8K`` is ``gsm8k``); names one manifest gives itself are one dataset
+for every manifest of the audit (a card named "Grade School Math 8K" in folder ``gsm8k`` makes
+``derived_from: [gsm8k]`` and ``derived_from: [Grade School Math 8K]`` the same parent).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
+from pathlib import PurePath
 from typing import Literal
 
 from synthgate import (
@@ -52,31 +60,94 @@ class EvalOverlapParams(CheckParams):
     when_unknown: Outcome3 = "warn"
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_MANIFEST_SUFFIXES = (".synthgate.yaml", ".synthgate.yml", ".synthgate.json", ".yaml", ".yml")
+_FOLDER_NAMED = frozenset({"readme.md", "croissant.json", "metadata.json"})
+
+
+def name_keys(name: str) -> set[str]:
+    """The forms in which a dataset name is compared: without case, spaces or punctuation,
+    and for a path-like id (``openai/gsm8k``, a URL) also its last part."""
+    keys = {_NOT_ALNUM.sub("", name.casefold())}
+    tail = name.rstrip("/").rsplit("/", 1)[-1]
+    if tail != name:
+        keys.add(_NOT_ALNUM.sub("", tail.casefold()))
+    return {key for key in keys if key}
+
+
+def path_stem(path: str) -> str:
+    """What a manifest's file is called without its suffix; the folder for a file whose name
+    is that of its format (``gsm8k/README.md`` is ``gsm8k``)."""
+    pure = PurePath(path)
+    name = pure.name
+    if name.casefold() in _FOLDER_NAMED:
+        return pure.parent.name
+    for suffix in _MANIFEST_SUFFIXES:
+        if name.casefold().endswith(suffix):
+            return name[: -len(suffix)]
+    return pure.stem
+
+
+def identity(entry: CorpusEntry) -> set[str]:
+    """Every key under which a manifest's dataset is known: name, aliases, file stem."""
+    names = [entry.dataset.name, *entry.dataset.aliases, path_stem(entry.path)]
+    return {key for name in names if name for key in name_keys(name)}
+
+
+class _SameDataset:
+    """Keys that one manifest gives its own dataset name one dataset for the whole audit."""
+
+    def __init__(self, corpus: Sequence[CorpusEntry]) -> None:
+        self.root: dict[str, str] = {}
+        for entry in corpus:
+            keys = sorted(identity(entry))
+            for key in keys[1:]:
+                self._join(keys[0], key)
+
+    def _find(self, key: str) -> str:
+        while self.root.get(key, key) != key:
+            key = self.root[key]
+        return key
+
+    def _join(self, a: str, b: str) -> None:
+        ra, rb = self._find(a), self._find(b)
+        if ra != rb:
+            self.root[max(ra, rb)] = min(ra, rb)
+
+    def of(self, name: str) -> set[str]:
+        """The datasets ``name`` may denote (their canonical keys)."""
+        return {self._find(key) for key in name_keys(name)}
+
+    def of_entry(self, entry: CorpusEntry) -> set[str]:
+        return {self._find(key) for key in identity(entry)}
+
+
 def _local(entry: CorpusEntry) -> set[str]:
     """The source ids of a manifest: a ``derived_from`` naming one of them is a reference
     inside the manifest (synthetic data made from its own human seed), not to another."""
-    return {model_key(s.id) for s in entry.sources}
+    return {key for s in entry.sources for key in name_keys(s.id)}
 
 
 def _parents(entry: CorpusEntry) -> Iterator[tuple[str, str]]:
-    """(parent name, pointer) for every ``derived_from`` of the dataset and of its sources that
-    names something outside the manifest."""
+    """(parent name as written, pointer) for every ``derived_from`` of the dataset and of its
+    sources that names something outside the manifest."""
     local = _local(entry)
     for k, parent in enumerate(entry.dataset.derived_from):
-        if model_key(parent) not in local:
-            yield model_key(parent), f"/dataset/derived_from/{k}"
+        if not name_keys(parent) & local:
+            yield parent, f"/dataset/derived_from/{k}"
     for source in entry.sources:
         for k, parent in enumerate(source.derived_from):
-            if model_key(parent) not in local:
-                yield model_key(parent), f"{source.pointer}/derived_from/{k}"
+            if not name_keys(parent) & local:
+                yield parent, f"{source.pointer}/derived_from/{k}"
 
 
-def _checked_against(training: CorpusEntry, evaluation: CorpusEntry) -> bool:
+def _checked_against(training: CorpusEntry, evaluation: CorpusEntry, same: _SameDataset) -> bool:
     """Whether the training set declares a contamination check that covers the evaluation set."""
     check = training.dataset.contamination
     if check is None or isinstance(check.flagged_share, str):
         return False
-    return model_key(evaluation.dataset.name) in {model_key(n) for n in check.eval_sets}
+    covered = {key for name in check.eval_sets for key in same.of(name)}
+    return bool(covered & same.of_entry(evaluation))
 
 
 Link = tuple[CorpusEntry, str, str, str]
@@ -88,23 +159,23 @@ class _Index:
     """The training manifests of an audit, indexed once for every evaluation set."""
 
     def __init__(self, corpus: Sequence[CorpusEntry]) -> None:
+        self.same = _SameDataset(corpus)
         self.trainings = [e for e in corpus if e.dataset.stage in TRAINING_STAGES]
         self.sources: dict[tuple[str, str, int], list[tuple[CorpusEntry, CorpusSource]]] = {}
         self.names: dict[str, list[tuple[CorpusEntry, str]]] = {}
         self.parents: dict[str, list[tuple[CorpusEntry, str]]] = {}
         for entry in self.trainings:
-            self.names.setdefault(model_key(entry.dataset.name), []).append(
-                (entry, "/dataset/name")
-            )
+            for key in sorted(self.same.of_entry(entry)):
+                self.names.setdefault(key, []).append((entry, "/dataset/name"))
             for source in entry.sources:
-                self.names.setdefault(model_key(source.id), []).append(
-                    (entry, f"{source.pointer}/id")
-                )
-                key = _same_data(source)
-                if key is not None:
-                    self.sources.setdefault(key, []).append((entry, source))
+                for key in sorted(self.same.of(source.id)):
+                    self.names.setdefault(key, []).append((entry, f"{source.pointer}/id"))
+                same_data = _same_data(source)
+                if same_data is not None:
+                    self.sources.setdefault(same_data, []).append((entry, source))
             for parent, pointer in _parents(entry):
-                self.parents.setdefault(parent, []).append((entry, pointer))
+                for key in sorted(self.same.of(parent)):
+                    self.parents.setdefault(key, []).append((entry, pointer))
 
 
 def _same_data(source: CorpusSource) -> tuple[str, str, int] | None:
@@ -135,19 +206,29 @@ def _links(evaluation: CorpusEntry, index: _Index, relation: Relation) -> list[L
                 links.append((training, f"{source.pointer}/id", f"{other.pointer}/id", source.id))
     elif relation == "eval-derived-from-training":
         for parent, pointer in _parents(evaluation):
-            for training, theirs in index.names.get(parent, []):
-                links.append((training, pointer, theirs, parent))
+            for name_key in sorted(index.same.of(parent)):
+                for training, theirs in index.names.get(name_key, []):
+                    links.append((training, pointer, theirs, parent))
     elif relation == "training-derived-from-eval":
-        names = {model_key(evaluation.dataset.name)} | _local(evaluation)
-        for name in sorted(names):
-            for training, theirs in index.parents.get(name, []):
-                links.append((training, "/dataset/name", theirs, name))
+        names = {model_key(evaluation.dataset.name): index.same.of_entry(evaluation)}
+        for source in evaluation.sources:
+            names.setdefault(model_key(source.id), index.same.of(source.id))
+        for name, keys in sorted(names.items()):
+            for name_key in sorted(keys):
+                for training, theirs in index.parents.get(name_key, []):
+                    links.append((training, "/dataset/name", theirs, name))
     else:
         for parent, pointer in _parents(evaluation):
-            for training, theirs in index.parents.get(parent, []):
-                if not _checked_against(training, evaluation):
-                    links.append((training, pointer, theirs, parent))
-    return [link for link in links if link[0].path != evaluation.path]
+            for name_key in sorted(index.same.of(parent)):
+                for training, theirs in index.parents.get(name_key, []):
+                    if not _checked_against(training, evaluation, index.same):
+                        links.append((training, pointer, theirs, parent))
+    unique = {
+        (link[0].path, link[1], link[2], link[3]): link
+        for link in links
+        if link[0].path != evaluation.path
+    }
+    return list(unique.values())
 
 
 _TOLD = {

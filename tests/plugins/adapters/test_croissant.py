@@ -209,3 +209,49 @@ def test_any_croissant_fields_map_to_a_valid_manifest(
     document = croissant(write(tmp_path, **fields))
     document.data["dataset"]["task_type"] = "unknown"
     validate_model(Manifest, document.data, document)
+
+
+def test_prov_references_are_followed_to_typed_agents_and_screening_is_no_authorship() -> None:
+    # Croissant 1.1: agents given as {"@id": ...} or as the id's text, defined elsewhere; a
+    # moderation and PII-filtering activity run by software agents.
+    path = fixture("croissant-prov-ids")
+    document = croissant("croissant-prov-ids")
+    assert origins(document) == {"all-records": "human", "all-labels": "human"}
+    for source in document.data["splits"][0]["sources"]:
+        assert "generator" not in source
+    description = document.data["dataset"]["description"]
+    assert "crowdworkers (person, typed from its label)" in description
+    assert "Civic Text Lab (organization)" in description
+    assert "OpenAI Moderation API took part in 'Moderation and PII filtering'" in description
+    assert "SG102" not in verdicts(path)  # nothing synthetic: no generator is asked for
+
+
+def test_a_reference_to_a_software_agent_names_the_generator() -> None:
+    # Croissant 1.0 with RAI: the label field points at the labelling model by its @id.
+    document = croissant("croissant-1.0-prov")
+    records, labels = document.data["splits"][0]["sources"]
+    assert labels["origin"] == "synthetic"
+    assert labels["generator"] == {"name": "gpt-4o-2024-08-06"}
+    assert records["origin"] == "mixed"  # has synthetic data, of unknown share
+    assert (
+        "rai:hasSyntheticData: true (a non-standard property)"
+        in document.data["dataset"]["description"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("agent", "origin"),
+    [
+        ({"@type": "prov:Agent", "name": "expert annotators"}, "human"),
+        ({"@type": "foaf:Person", "name": "J. Doe"}, "human"),
+        ({"@type": "sc:Organization", "name": "Acme Labs"}, "human"),
+        ({"@type": "sc:SoftwareApplication", "name": "gen-1"}, "synthetic"),
+        ({"@type": "prov:Agent", "name": "Llama-3-70B-Instruct"}, "synthetic"),
+        ({"@type": "prov:Agent", "name": "Team Q"}, "unknown"),
+        ("some-agent", "unknown"),  # a bare name says nothing of what it is
+        ({"@id": "#nowhere"}, "unknown"),  # a reference to no node
+    ],
+)
+def test_agents_are_typed_before_origin_is_decided(tmp_path: Path, agent: Any, origin: str) -> None:
+    document = croissant(write(tmp_path, **{"prov:wasAttributedTo": agent}))
+    assert origins(document)["all-records"] == origin

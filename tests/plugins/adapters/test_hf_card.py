@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from synthgate import DEFAULT_LIMITS, Document, InputError
 from synthgate_plugins.adapters.hf_card import HF_CARD, front_matter
 
-from .helpers import card, fixture, origins, verdicts
+from .helpers import card, findings, fixture, origins, verdicts
 
 
 def line_of(path: Path, text: str) -> int:
@@ -110,7 +110,7 @@ def test_a_task_the_taxonomy_does_not_know_is_unknown_with_a_note() -> None:
     document = card("unknown-task")
     dataset = document.data["dataset"]
     assert dataset["task_type"] == "unknown"
-    assert "multi-class-image-classification" in dataset["description"]
+    assert "satellite-crop-yield" in dataset["description"]
     assert "is in the policy's taxonomy" in dataset["description"]
     assert verdicts(fixture("unknown-task"))["SG105"] == "warn"
 
@@ -363,3 +363,83 @@ def test_any_card_fields_map_to_a_valid_manifest_or_a_located_error(
         return
     document.data["dataset"]["task_type"] = "unknown"
     validate_model(Manifest, document.data, document)
+
+
+def test_an_older_card_whose_configs_are_names_is_read() -> None:
+    # Before data files were listed, 'configs' was a plain list of config names.
+    document = card("old-configs")
+    dataset = document.data["dataset"]
+    assert dataset["name"] == "TweetEval"
+    assert dataset["task_type"] == "multi-class-classification"
+    assert "configs: emotion, irony (names only)" in dataset["description"]
+    assert [s["name"] for s in document.data["splits"]] == ["all"]
+    assert origins(document) == {"all-text": "human", "all-labels": "human"}
+    assert verdicts(fixture("old-configs"))["SG105"] == "warn"  # audited, not refused
+
+
+def test_a_card_of_low_resource_languages_gets_the_low_resource_rules() -> None:
+    # The card lists de, fr, sw and ur and declares no resource level: Swahili is class 2 of
+    # Joshi et al. (2020), so the SG5xx rules run and say the level was inferred.
+    path = fixture("machine-translated")
+    assert card("machine-translated").data["dataset"]["resource_level"] == "unknown"
+    (sg502,) = {f.rule: f for f in findings(path, "SG502")}.values()
+    assert "resource level 'low' inferred from languages (" in sg502.message
+    assert "sw class 2" in sg502.message
+
+
+# --------------------------------------------------------------------------- card prose
+
+
+def test_prose_that_reveals_generation_makes_the_text_mixed_and_asks_to_confirm() -> None:
+    path = fixture("prose-generated")
+    document = card("prose-generated")
+    # The YAML says found text; the summary says GPT-4 wrote the premises. Never synthetic on
+    # prose alone, never left human: mixed of unknown share.
+    assert origins(document) == {
+        "train-text": "mixed",
+        "train-labels": "human",
+        "test-text": "mixed",
+        "test-labels": "human",
+    }
+    text = document.data["splits"][0]["sources"][0]
+    assert text["method"] == "llm"
+    assert "synthetic_share" not in text
+    evidence = text["inferred"]["origin"]
+    assert '"The premises were generated with GPT-4' in evidence
+    assert f"({path.name}:{line_of(path, 'The premises')})" in evidence
+    assert "YAML: language_creators: [found]" in evidence  # both sides quoted
+    sg111 = findings(path, "SG111")
+    assert {f.verdict for f in sg111} == {"warn"}
+    assert any("origin was inferred" in f.message for f in sg111)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "prose-summarization",  # systems evaluated on the data are not its provenance
+        "prose-code",  # code collected from repositories; generated files were removed
+    ],
+)
+def test_prose_about_machine_output_that_is_not_provenance_does_not_count(name: str) -> None:
+    document = card(name)
+    assert set(origins(document).values()) == {"human"}
+    for split in document.data["splits"]:
+        for source in split["sources"]:
+            assert "inferred" not in source
+    assert "inferred" not in document.data["dataset"]
+    assert {f.verdict for f in findings(fixture(name), "SG111")} == {"pass"}
+
+
+def test_prose_makes_a_generic_task_label_specific() -> None:
+    # SQL under 'question-answering': the task is checkable by execution.
+    document = card("prose-sql")
+    dataset = document.data["dataset"]
+    assert dataset["task_type"] == "text-to-sql"
+    assert "the SQL query that answers it" in dataset["inferred"]["task_type"]
+    assert "open-domain-qa" in dataset["inferred"]["task_type"]
+    assert {f.verdict for f in findings(fixture("prose-sql"), "SG111")} == {"warn"}
+
+
+def test_a_specific_task_label_is_not_overridden_by_prose() -> None:
+    # natural-language-inference is specific: prose does not change it.
+    assert card("prose-generated").data["dataset"]["task_type"] == "natural-language-inference"

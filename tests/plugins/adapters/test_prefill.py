@@ -101,7 +101,7 @@ def test_synthetic_sources_get_every_field_to_fill_in() -> None:
 def test_an_unknown_task_names_the_cards_tasks() -> None:
     made = prefill(fixture("unknown-task"), host(), load_policy(None, host()))
     (task,) = lines_with(made.text, "task_type:")
-    assert "image-classification" in task
+    assert "satellite-crop-yield" in task
     assert FILL_IN in task
 
 

@@ -12,8 +12,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synthgate import Audit, InputError, ManifestResult, PluginHost, load_plugins
+from synthgate import Audit, InputError, ManifestResult, PluginHost, audit_paths, load_plugins
 from synthgate.documents import parse_text
+from synthgate_plugins.checks.overlap import name_keys, path_stem
 from tests.conftest import CliResult
 
 _RULES = [
@@ -324,3 +325,86 @@ def test_manifests_left_out_make_a_finding_of_nothing_unknown_not_a_pass() -> No
         (unseen,) = EVAL_OVERLAP.relate(staged.entry, Corpus([staged.entry], left_out=3), params)
         assert (unseen.verdict, unseen.observed) == (when_unknown, "unknown")
         assert unseen.message.startswith("unknown: 3 manifests of the project not in this audit")
+
+
+# --------------------------------------------------------------------------- identity
+
+LINEAGE = Path(__file__).parents[2] / "fixtures" / "lineage"
+
+
+def _sg7(paths: list[Path]) -> dict[str, dict[str, str]]:
+    report = audit_paths([str(p) for p in paths], keep_passes=True)
+    return {
+        Path(m.path).name: {f.rule: f.verdict for f in m.findings if f.rule.startswith("SG7")}
+        for m in report.manifests
+    }
+
+
+def test_a_card_makes_its_pretty_name_and_its_hub_id_one_dataset() -> None:
+    # The training set names "Grade School Math 8K", the evaluation set "openai/GSM8K"; the
+    # card (folder gsm8k, paperswithcode_id gsm8k) says they are the same dataset.
+    together = _sg7(
+        [
+            LINEAGE / "math-sft.synthgate.yaml",
+            LINEAGE / "gsm8k-hard-eval.synthgate.yaml",
+            LINEAGE / "gsm8k" / "README.md",
+        ]
+    )
+    assert together["gsm8k-hard-eval.synthgate.yaml"]["SG704"] == "warn"
+    # Without the card nothing says the two names are one dataset.
+    apart = _sg7([LINEAGE / "math-sft.synthgate.yaml", LINEAGE / "gsm8k-hard-eval.synthgate.yaml"])
+    assert apart["gsm8k-hard-eval.synthgate.yaml"]["SG704"] == "pass"
+
+
+def test_names_match_without_case_or_punctuation(host: PluginHost, policy: Path) -> None:
+    train = _manifest("GSM8K", "sft", [{"id": "problems", **HUMAN}])
+    evaluation = _manifest("gsm-hard", "eval", [{"id": "hard", **HUMAN}], derived_from=["gsm-8k"])
+    _, eval_result = _audit(host, policy, train, evaluation)
+    assert _verdicts(eval_result)["XO102"] == "fail"
+
+
+def test_declared_aliases_and_file_stems_name_the_dataset(host: PluginHost, policy: Path) -> None:
+    train = _manifest("math-sft-v2", "sft", [{"id": "problems", **HUMAN}], aliases=["msft"])
+    evaluation = _manifest("probe", "eval", [{"id": "hard", **HUMAN}], derived_from=["MSFT"])
+    _, eval_result = _audit(host, policy, train, evaluation)
+    assert _verdicts(eval_result)["XO102"] == "fail"
+    # m0.synthgate.yaml is the training manifest's file: its stem names it too.
+    evaluation = _manifest("probe", "eval", [{"id": "hard", **HUMAN}], derived_from=["m0"])
+    _, eval_result = _audit(host, policy, train, evaluation)
+    assert _verdicts(eval_result)["XO102"] == "fail"
+
+
+def test_different_datasets_stay_apart(host: PluginHost, policy: Path) -> None:
+    train = _manifest("gsm8k", "sft", [{"id": "problems", **HUMAN}])
+    evaluation = _manifest("probe", "eval", [{"id": "hard", **HUMAN}], derived_from=["gsm-hard"])
+    _, eval_result = _audit(host, policy, train, evaluation)
+    assert _verdicts(eval_result)["XO102"] == "pass"
+
+
+@pytest.mark.parametrize(
+    ("name", "keys"),
+    [
+        ("Grade School Math 8K", {"gradeschoolmath8k"}),
+        ("GSM-8K", {"gsm8k"}),
+        ("openai/gsm8k", {"openaigsm8k", "gsm8k"}),
+        (
+            "https://example.org/datasets/seed-topics/",
+            {"httpsexampleorgdatasetsseedtopics", "seedtopics"},
+        ),
+    ],
+)
+def test_name_keys(name: str, keys: set[str]) -> None:
+    assert name_keys(name) == keys
+
+
+@pytest.mark.parametrize(
+    ("path", "stem"),
+    [
+        ("data/gsm8k/README.md", "gsm8k"),
+        ("data/math-sft.synthgate.yaml", "math-sft"),
+        ("x/croissant.json", "x"),
+        ("x/eval.json", "eval"),
+    ],
+)
+def test_path_stem(path: str, stem: str) -> None:
+    assert path_stem(path) == stem
