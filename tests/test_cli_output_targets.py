@@ -236,3 +236,15 @@ def test_a_signal_while_writing_leaves_no_temporary_file(tmp_path: Path, name: s
     assert "terminated by signal" in done.stderr
     assert "Traceback" not in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [manifest.name]
+
+
+def test_init_writes_through_the_same_writer(run_cli: Run, tmp_path: Path) -> None:
+    real = tmp_path / "real.yaml"
+    real.write_text("old\n")
+    link = tmp_path / "synthgate.yaml"
+    link.symlink_to(real)
+    result = run_cli("init", "--force", str(link))
+    assert result.code == 0, result.err
+    assert link.is_symlink()
+    assert real.read_text().startswith("#")
+    assert _leftovers(tmp_path) == []
