@@ -236,3 +236,49 @@ def test_a_signal_while_writing_leaves_no_temporary_file(tmp_path: Path, name: s
     assert "terminated by signal" in done.stderr
     assert "Traceback" not in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [manifest.name]
+
+
+def test_init_writes_through_the_same_writer(run_cli: Run, tmp_path: Path) -> None:
+    real = tmp_path / "real.yaml"
+    real.write_text("old\n")
+    link = tmp_path / "synthgate.yaml"
+    link.symlink_to(real)
+    result = run_cli("init", "--force", str(link))
+    assert result.code == 0, result.err
+    assert link.is_symlink()
+    assert real.read_text().startswith("#")
+    assert _leftovers(tmp_path) == []
+
+
+_PARALLEL_SIGNAL = """
+import os, signal, sys
+from synthgate_plugins.reports.json import JsonReporter
+original = JsonReporter.add
+def add(self, result):
+    original(self, result)
+    os.killpg(os.getpgid(0), signal.SIGTERM)  # as a CI runner stops a job: workers too
+JsonReporter.add = add
+from synthgate.cli import main
+main(["audit", "data", "--no-config", "-j", "2", "-f", "json=report.json"])
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers: Linux only")
+def test_sigterm_during_a_parallel_audit_is_quiet_and_clean(tmp_path: Path) -> None:
+    from synthgate.audit import PARALLEL_THRESHOLD
+
+    (tmp_path / "data").mkdir()
+    for index in range(PARALLEL_THRESHOLD):
+        shutil.copy(CLI / "pass.synthgate.yaml", tmp_path / "data" / f"m{index}.synthgate.yaml")
+    done = subprocess.run(
+        [sys.executable, "-c", _PARALLEL_SIGNAL],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        start_new_session=True,  # its own process group, which the signal goes to
+    )
+    assert done.returncode == 143, done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]

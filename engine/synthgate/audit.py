@@ -563,7 +563,7 @@ class Audit:
         context = multiprocessing.get_context("fork")
         chunk = max(8, min(64, len(items) // (jobs * 8) or 1))
         try:
-            with context.Pool(jobs) as pool:
+            with context.Pool(jobs, initializer=_default_signals) as pool:
                 for outcome in pool.imap(work, items, chunksize=chunk):
                     if isinstance(outcome, list):
                         yield InputError(outcome)
@@ -612,6 +612,18 @@ def _final_work(item: ManifestFile) -> ManifestResult | list[Problem]:
     if isinstance(result, InputError):
         return list(result.problems)  # exceptions with custom arguments do not pickle
     return result
+
+
+def _default_signals() -> None:
+    """In a worker: SIGTERM and SIGHUP end it as they end any process. The handlers it
+    inherits raise in the main process so that its outputs are cleaned up; in a worker, which
+    has none, they would only print a traceback."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL)
 
 
 def _can_fork() -> bool:

@@ -231,14 +231,15 @@ def _cli_values(
     multiple=True,
     metavar="NAME[=PATH]",
     help="Output format (text, json, sarif, junit, github, markdown, or one a plugin adds), "
-    "to standard output or, with =PATH, to a file; repeatable, one audit feeds them all "
-    "[default: text].",
+    "to standard output or, with =PATH, to a file ('-': standard output); repeatable, one "
+    "audit feeds them all [default: text].",
 )
 @click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False),
-    help="Write the one format given without =PATH here instead of standard output.",
+    help="Write the one format given without =PATH here instead of standard output ('-': "
+    "standard output). Never a file the audit reads; links are written through.",
 )
 @_config_options
 @click.option(
@@ -977,6 +978,7 @@ def init(path: str, force: bool, from_path: str | None, policy: str | None) -> N
     that metadata cannot give is marked FILL IN.
     """
     from synthgate.errors import UsageError
+    from synthgate.outputs import write_text
     from synthgate.skeleton import SKELETON
 
     target = Path(path)
@@ -987,7 +989,7 @@ def init(path: str, force: bool, from_path: str | None, policy: str | None) -> N
     if from_path is None:
         if policy is not None:
             raise UsageError("--policy is used only with --from")
-        target.write_text(SKELETON, encoding="utf-8")
+        write_text(path, SKELETON, label="manifest")
         click.echo(f"wrote {path}: fill in every 'unknown', then run 'synthgate audit {path}'")
         return
     from synthgate.prefill import prefill
@@ -997,7 +999,7 @@ def init(path: str, force: bool, from_path: str | None, policy: str | None) -> N
     if Path(from_path).resolve() == target.resolve():
         raise UsageError("--from and PATH name the same file", "write the manifest elsewhere")
     made = prefill(Path(from_path), host, _policy(host, policy), display=from_path)
-    target.write_text(made.text, encoding="utf-8")
+    write_text(path, made.text, inputs={Path(from_path): "--from file"}, label="manifest")
     click.echo(
         f"wrote {path} from {from_path} ({made.adapter}): {made.to_fill} facts marked FILL IN; "
         f"fill in what you can, then run 'synthgate audit {path}'"
