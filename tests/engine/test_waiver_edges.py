@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from synthgate.audit import Audit, audit_paths
 from synthgate.errors import InputError
+from synthgate.fingerprints import fingerprint
 from synthgate.models import ManifestResult
 from synthgate.waivers import load_waivers_file
 from tests.conftest import FIXTURES
@@ -662,3 +663,81 @@ def test_a_stale_waiver_is_a_dataset_warning_that_says_how_to_clear_it(tmp_path:
         "waiver": None,
     }
     assert stale.location.pointer == "/waivers/0"
+
+
+def _line_of(path: Path, needle: str) -> tuple[int, int]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, text in enumerate(lines, 1) if needle in text)
+    return number, lines[number - 1].index(needle) + 1
+
+
+def test_a_waiver_beside_its_finding_shows_everything_written_in_it(tmp_path: Path) -> None:
+    data = _mix()
+    data["waivers"] = [_waiver(ticket="GOV-12", approver="data-council", created="2025-05-01")]
+    path = _write(tmp_path / "m.synthgate.yaml", data)
+    result = _audit(path)
+    waiver = next(f.waiver for f in result.findings if f.rule == "SG104")
+    assert waiver is not None
+    assert (waiver.ticket, waiver.approver, waiver.owner, waiver.reason) == (
+        "GOV-12",
+        "data-council",
+        "o",
+        "r",
+    )
+    assert (waiver.location.file, waiver.location.pointer) == (str(path), "/waivers/0")
+    # Located at the entry's first key.
+    assert (waiver.location.line, waiver.location.column) == _line_of(path, "rule: SG104")
+
+
+def test_a_misspelt_scope_is_located_at_its_key(tmp_path: Path) -> None:
+    path = _with(tmp_path, _waiver(scope={"split": "trian"}))
+    with pytest.raises(InputError) as info:
+        _audit(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column) == _line_of(path, "split: trian")
+
+
+def test_a_rule_unlike_any_other_gets_a_hint_to_list_the_rules(tmp_path: Path) -> None:
+    assert _problems(_with(tmp_path, _waiver(rule="qqqqqqqqqq"))) == [
+        (
+            "/waivers/0/rule",
+            "waiver names no rule of policy 'default': 'qqqqqqqqqq'",
+            "list the rules with 'synthgate rules'",
+        )
+    ]
+
+
+def test_a_central_file_that_is_no_mapping_says_exactly_that(tmp_path: Path) -> None:
+    (tmp_path / "synthgate-waivers.yaml").write_text("- rule: SG104\n", encoding="utf-8")
+    _write(tmp_path / "data" / "m.synthgate.yaml", _mix())
+    with pytest.raises(InputError) as info:
+        _audit(tmp_path / "data" / "m.synthgate.yaml", waivers=tmp_path / "synthgate-waivers.yaml")
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column, problem.message, problem.hint) == (
+        1,
+        1,
+        "a waivers file must be a mapping",
+        "write 'waivers:' and a list",
+    )
+
+
+def test_stale_waivers_are_fingerprinted_by_rule_file_and_place(tmp_path: Path) -> None:
+    path = _with(tmp_path, _waiver(rule="SG101"))
+    data = _mix()
+    data["waivers"] = [_waiver(), _waiver(rule="SG101")]
+    moved = _write(tmp_path / "moved" / "m.synthgate.yaml", data)
+    (first,) = [f for f in _audit(path).findings if f.rule == "SG001"]
+    (second,) = [f for f in _audit(moved).findings if f.rule == "SG001"]
+    # The fingerprint module is the oracle: a stale waiver is identified like any finding.
+    assert first.fingerprint == fingerprint("SG001", str(path), "/waivers/0")
+    assert second.fingerprint == fingerprint("SG001", str(moved), "/waivers/1")
+
+
+def test_waivers_leave_passing_findings_where_they_were(tmp_path: Path) -> None:
+    path = _with(tmp_path, _waiver())
+    plain = _audit(MIX, keep_passes=True)
+    waived = _audit(path, keep_passes=True)
+    assert [(f.rule, f.location.pointer) for f in waived.findings if f.verdict == "pass"] == [
+        (f.rule, f.location.pointer) for f in plain.findings if f.verdict == "pass"
+    ]
+    assert len(waived.findings) == len(plain.findings)
