@@ -424,3 +424,11 @@ def test_a_label_kappa_without_any_validation_says_why() -> None:
     assert why("label_kappa", scope) == (
         "no synthetic source declares a label validation (the validation rule asks for one)"
     )
+
+
+def test_verified_items_add_up_over_sources() -> None:
+    def checked(id_: str, passed: int) -> dict[str, Any]:
+        return synthetic(id_, 10, verification={"method": "unit-tests", "items_passed": passed})
+
+    scope = scope_at(manifest([checked("a", 4), checked("b", 6)]), "dataset")
+    assert value("verified_share", scope) == pytest.approx(0.5)  # 10 of 20
