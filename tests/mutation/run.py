@@ -45,6 +45,7 @@ LAYOUT = {
     "plugins/synthgate_plugins": "src/synthgate_plugins",
     "tests": "tests",
     "examples": "examples",
+    "README.md": "README.md",  # tests check the README's examples
 }
 # A mutant the tests noticed: they failed, or ran past mutmut's time limit (a hang is caught).
 CAUGHT = {"killed", "timeout"}
@@ -107,7 +108,11 @@ def stage(settings: dict[str, Any], target: Target) -> Path:
     root = STAGE / target.name
     shutil.rmtree(root, ignore_errors=True)
     for source, staged in LAYOUT.items():
-        shutil.copytree(REPO / source, root / staged, ignore=_IGNORED, dirs_exist_ok=True)
+        if (REPO / source).is_file():
+            (root / staged).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / source, root / staged)
+        else:
+            shutil.copytree(REPO / source, root / staged, ignore=_IGNORED, dirs_exist_ok=True)
     (root / "pyproject.toml").write_text(stage_pyproject(settings, target), encoding="utf-8")
     return root
 
@@ -132,7 +137,10 @@ def run_target(settings: dict[str, Any], target: Target, children: int) -> Count
     env = {**os.environ, "SYNTHGATE_BUILTIN_PLUGINS_ONLY": "1"}
     command = [mutmut, "run", "--max-children", str(children), *target.mutants]
     started = time.monotonic()
-    subprocess.run(command, cwd=root, env=env, check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:  # e.g. a test fails without any mutant: show why, then stop
+        print((done.stdout + done.stderr)[-4000:], file=sys.stderr)
+        raise SystemExit(f"mutmut failed on target {target.name} (exit {done.returncode})")
     results = subprocess.run(
         [mutmut, "results", "--all", "true"],
         cwd=root,
