@@ -236,10 +236,16 @@ def hooked(tmp_path_factory: pytest.TempPathFactory) -> HookRepo:
     return HookRepo(hook_repo, project, env)
 
 
+# pre-commit installs the hook's environment (synthgate and its dependencies) in these tests:
+# on a fresh machine that is a package download, so they get the subprocess's own limit.
+_INSTALLS = pytest.mark.timeout(1200)
+
+
 def _hook_line(stdout: str, status: str) -> bool:
     return re.search(rf"^synthgate\.+{re.escape(status)}$", stdout, re.MULTILINE) is not None
 
 
+@_INSTALLS
 def test_try_repo_fails_a_failing_manifest(hooked: HookRepo) -> None:
     done = hooked.try_repo("data/fail.synthgate.yaml")
     output = done.stdout + done.stderr
@@ -249,6 +255,7 @@ def test_try_repo_fails_a_failing_manifest(hooked: HookRepo) -> None:
     assert "data/fail.synthgate.yaml:2:1: SG301 fail" in done.stdout, output
 
 
+@_INSTALLS
 def test_run_passes_a_passing_manifest(hooked: HookRepo) -> None:
     done = hooked.run("data/pass.synthgate.yaml")
     output = done.stdout + done.stderr
@@ -256,6 +263,7 @@ def test_run_passes_a_passing_manifest(hooked: HookRepo) -> None:
     assert _hook_line(done.stdout, "Passed"), output
 
 
+@_INSTALLS
 def test_run_fails_a_failing_manifest(hooked: HookRepo) -> None:
     done = hooked.run("data/fail.synthgate.yaml")
     output = done.stdout + done.stderr
@@ -265,6 +273,7 @@ def test_run_fails_a_failing_manifest(hooked: HookRepo) -> None:
     assert "data/fail.synthgate.yaml:2:1: SG301 fail" in done.stdout, output
 
 
+@_INSTALLS
 def test_run_reports_only_the_failing_manifest_of_several(hooked: HookRepo) -> None:
     done = hooked.run("data/pass.synthgate.yaml", "data/fail.synthgate.yaml")
     output = done.stdout + done.stderr
@@ -274,6 +283,7 @@ def test_run_reports_only_the_failing_manifest_of_several(hooked: HookRepo) -> N
     assert "data/pass.synthgate.yaml:" not in done.stdout, output
 
 
+@_INSTALLS
 def test_run_skips_files_that_are_not_manifests(hooked: HookRepo) -> None:
     done = hooked.run(".pre-commit-config.yaml")
     output = done.stdout + done.stderr

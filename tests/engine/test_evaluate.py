@@ -788,3 +788,32 @@ def test_an_evaluation_set_is_measured_on_its_eval_and_test_splits() -> None:
 
 def test_a_manifest_without_a_split_for_its_stage_is_measured_whole() -> None:
     assert _scope_sources("sft", "validation", "test") == ["validation-records", "test-records"]
+
+
+def _crash_silently(scope: ScopeView, params: Any, context: CheckContext) -> list[Outcome]:
+    raise LookupError("  \n ")
+
+
+class CrashingPlugin:
+    """An inline plugin whose check kinds raise with a long message and with none."""
+
+    @synthgate.hookimpl
+    def synthgate_register_check_kinds(self) -> list[CheckKind]:
+        return [
+            CheckKind("crashes-verbosely", "Long.", _NoParams, _crash_verbosely),
+            CheckKind("crashes-silently", "Silent.", _NoParams, _crash_silently),
+        ]
+
+
+def test_a_crash_is_told_by_its_type_and_the_first_line_of_its_message() -> None:
+    host = PluginHost.from_plugins(
+        [("synthgate-metrics", synthgate_plugins.metrics), ("crashing", CrashingPlugin())]
+    )
+    policy = load_policy(str(EVALUATE / "crashes.yaml"), host)
+    manifest, doc = read_manifest("probe.synthgate.yaml")
+    messages = {f.rule: f.message for f in run(policy, host, manifest, doc).findings}
+    prefix = "check kind '{}' of plugin crashing (crashing 0) crashed: "
+    assert messages == {
+        "CR101": prefix.format("crashes-verbosely") + "ValueError: the first line",
+        "CR102": prefix.format("crashes-silently") + "LookupError",
+    }

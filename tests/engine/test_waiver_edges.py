@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from synthgate.audit import Audit, audit_paths
 from synthgate.errors import InputError
+from synthgate.fingerprints import fingerprint
 from synthgate.models import ManifestResult
 from synthgate.waivers import load_waivers_file
 from tests.conftest import FIXTURES
@@ -479,3 +480,264 @@ def test_a_waiver_covers_exactly_what_its_scope_names(
         and not any(_covers(w["scope"], f.location.pointer, shape) for f in sg104)
     ]
     assert stale == expected_stale
+
+
+# --------------------------------------------------------------------------- exact words
+
+
+def _problems(path: Path, policy: str | None = None, **kw: Any) -> list[tuple[Any, ...]]:
+    with pytest.raises(InputError) as info:
+        _audit(path, policy, **kw)
+    return [(p.pointer, p.message, p.hint) for p in info.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("waiver", "policy", "problem"),
+    [
+        (
+            _waiver(rule="SG1044"),
+            None,
+            (
+                "/waivers/0/rule",
+                "waiver names no rule of policy 'default': 'SG1044'",
+                "did you mean 'SG104'?",
+            ),
+        ),
+        (
+            _waiver(rule="SG302"),
+            STRICT,
+            (
+                "/waivers/0/rule",
+                "rule SG302 (human-audit-sample) cannot be waived",
+                "fix the finding instead; the policy marks this rule 'waivable: false'",
+            ),
+        ),
+        (
+            _waiver(created="2025-06-02"),
+            None,
+            (
+                "/waivers/0/created",
+                "waiver created in the future (2025-06-02, today is 2025-06-01)",
+                "write the date the waiver was written",
+            ),
+        ),
+        (
+            _waiver(created="2025-05-02", expires="2025-05-01"),
+            None,
+            (
+                "/waivers/0/created",
+                "waiver created (2025-05-02) after it expires (2025-05-01)",
+                "check the two dates",
+            ),
+        ),
+        (
+            _waiver(expires="2025-12-01"),
+            None,
+            (
+                "/waivers/0/expires",
+                "waiver expires too far ahead: 2025-12-01 is more than 180 days after 2025-06-01 "
+                "(today)",
+                "the policy allows waivers of at most 180 days; renew it when it lapses instead",
+            ),
+        ),
+        (
+            _waiver(manifests=["*.yaml"]),
+            None,
+            (
+                "/waivers/0/manifests",
+                "'manifests' is for a central waivers file; a waiver in a manifest covers it",
+                "remove 'manifests', or move the waiver to synthgate-waivers.yaml",
+            ),
+        ),
+        (
+            _waiver(scope={"split": "trian"}),
+            None,
+            (
+                "/waivers/0/scope/split",
+                "waiver scope names no split of this manifest: 'trian'",
+                "did you mean 'train'?",
+            ),
+        ),
+        (
+            _waiver(scope={"source": "nothing-like-it"}),
+            None,
+            (
+                "/waivers/0/scope/source",
+                "waiver scope names no source of this manifest: 'nothing-like-it'",
+                "expected one of: extra-three, gen-three, gen-two, people",
+            ),
+        ),
+    ],
+)
+def test_each_waiver_mistake_says_exactly_what_is_wrong_and_what_to_do(
+    tmp_path: Path, waiver: dict[str, Any], policy: str | None, problem: tuple[str, ...]
+) -> None:
+    assert _problems(_with(tmp_path, waiver), policy) == [problem]
+
+
+def test_every_mistake_of_every_waiver_is_reported_at_once(tmp_path: Path) -> None:
+    data = _mix()
+    data["waivers"] = [
+        _waiver(rule="SG1044", created="2025-06-02"),
+        _waiver(),
+        _waiver(scope={"split": "trian"}),
+        _waiver(scope={"source": "gen-tw"}),
+    ]
+    problems = _problems(_write(tmp_path / "m.synthgate.yaml", data))
+    assert [p[0] for p in problems] == ["/waivers/0/rule", "/waivers/0/created"]
+    # Scopes are checked once every waiver names a rule it may waive.
+    data["waivers"] = data["waivers"][1:]
+    problems = _problems(_write(tmp_path / "m.synthgate.yaml", data))
+    assert [p[0] for p in problems] == ["/waivers/1/scope/split", "/waivers/2/scope/source"]
+
+
+def test_a_problem_is_located_at_the_line_and_column_of_its_key(tmp_path: Path) -> None:
+    data = _mix()
+    data["waivers"] = [_waiver(), _waiver(created="2025-06-02")]
+    path = _write(tmp_path / "m.synthgate.yaml", data)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if "created: '2025-06-02'" in text)
+    with pytest.raises(InputError) as info:
+        _audit(path)
+    (problem,) = info.value.problems
+    assert (problem.path, problem.line, problem.column) == (
+        str(path),
+        line,
+        lines[line - 1].index("created") + 1,
+    )
+
+
+def test_a_central_waiver_without_manifests_says_what_to_add(tmp_path: Path) -> None:
+    central = _central(tmp_path, _mix(), [_waiver()])
+    with pytest.raises(InputError) as info:
+        _audit(tmp_path / "data" / "m.synthgate.yaml", waivers=central)
+    (problem,) = info.value.problems
+    assert (problem.pointer, problem.message, problem.hint) == (
+        "/waivers/0",
+        "a waiver in a central waivers file must name the manifests it covers",
+        "add 'manifests:' with globs relative to this file, e.g. ['data/*.yaml']",
+    )
+    assert (problem.line, problem.column) == (2, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("- rule: SG104\n", 1, "a waivers file must be a mapping"),
+        (
+            "waivers:\n  - rule: SG104\n    reason: r\n    owner: o\n    expires: 2025-07-01\n"
+            "    tiket: T-1\n",
+            6,
+            "tiket",
+        ),
+    ],
+)
+def test_a_malformed_central_file_is_a_located_error_under_the_name_it_was_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, line: int, message: str
+) -> None:
+    (tmp_path / "synthgate-waivers.yaml").write_text(text, encoding="utf-8")
+    _write(tmp_path / "data" / "m.synthgate.yaml", _mix())
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as info:
+        _audit(Path("data/m.synthgate.yaml"), waivers=tmp_path / "synthgate-waivers.yaml")
+    problem = info.value.problems[0]
+    assert problem.path == "synthgate-waivers.yaml"  # as shown, relative to the directory
+    assert problem.line == line
+    assert message in problem.message
+    if line == 1:
+        assert (problem.column, problem.hint) == (1, "write 'waivers:' and a list")
+
+
+def test_a_stale_waiver_is_a_dataset_warning_that_says_how_to_clear_it(tmp_path: Path) -> None:
+    path = _with(tmp_path, _waiver(rule="SG101"))
+    (stale,) = [f for f in _audit(path).findings if f.rule == "SG001"]
+    assert stale.model_dump(exclude={"fingerprint", "location", "related"}) == {
+        "rule": "SG001",
+        "name": "stale-waiver",
+        "verdict": "warn",
+        "scope": "dataset",
+        "observed": "SG101",
+        "expected": "a waiver matches at least one warn or fail finding",
+        "message": "waiver of SG101 matches no finding and should be removed",
+        "remediation": "remove the waiver: the finding it accepted is gone (or narrow its scope)",
+        "waiver": None,
+    }
+    assert stale.location.pointer == "/waivers/0"
+
+
+def _line_of(path: Path, needle: str) -> tuple[int, int]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, text in enumerate(lines, 1) if needle in text)
+    return number, lines[number - 1].index(needle) + 1
+
+
+def test_a_waiver_beside_its_finding_shows_everything_written_in_it(tmp_path: Path) -> None:
+    data = _mix()
+    data["waivers"] = [_waiver(ticket="GOV-12", approver="data-council", created="2025-05-01")]
+    path = _write(tmp_path / "m.synthgate.yaml", data)
+    result = _audit(path)
+    waiver = next(f.waiver for f in result.findings if f.rule == "SG104")
+    assert waiver is not None
+    assert (waiver.ticket, waiver.approver, waiver.owner, waiver.reason) == (
+        "GOV-12",
+        "data-council",
+        "o",
+        "r",
+    )
+    assert (waiver.location.file, waiver.location.pointer) == (str(path), "/waivers/0")
+    # Located at the entry's first key.
+    assert (waiver.location.line, waiver.location.column) == _line_of(path, "rule: SG104")
+
+
+def test_a_misspelt_scope_is_located_at_its_key(tmp_path: Path) -> None:
+    path = _with(tmp_path, _waiver(scope={"split": "trian"}))
+    with pytest.raises(InputError) as info:
+        _audit(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column) == _line_of(path, "split: trian")
+
+
+def test_a_rule_unlike_any_other_gets_a_hint_to_list_the_rules(tmp_path: Path) -> None:
+    assert _problems(_with(tmp_path, _waiver(rule="qqqqqqqqqq"))) == [
+        (
+            "/waivers/0/rule",
+            "waiver names no rule of policy 'default': 'qqqqqqqqqq'",
+            "list the rules with 'synthgate rules'",
+        )
+    ]
+
+
+def test_a_central_file_that_is_no_mapping_says_exactly_that(tmp_path: Path) -> None:
+    (tmp_path / "synthgate-waivers.yaml").write_text("- rule: SG104\n", encoding="utf-8")
+    _write(tmp_path / "data" / "m.synthgate.yaml", _mix())
+    with pytest.raises(InputError) as info:
+        _audit(tmp_path / "data" / "m.synthgate.yaml", waivers=tmp_path / "synthgate-waivers.yaml")
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column, problem.message, problem.hint) == (
+        1,
+        1,
+        "a waivers file must be a mapping",
+        "write 'waivers:' and a list",
+    )
+
+
+def test_stale_waivers_are_fingerprinted_by_rule_file_and_place(tmp_path: Path) -> None:
+    path = _with(tmp_path, _waiver(rule="SG101"))
+    data = _mix()
+    data["waivers"] = [_waiver(), _waiver(rule="SG101")]
+    moved = _write(tmp_path / "moved" / "m.synthgate.yaml", data)
+    (first,) = [f for f in _audit(path).findings if f.rule == "SG001"]
+    (second,) = [f for f in _audit(moved).findings if f.rule == "SG001"]
+    # The fingerprint module is the oracle: a stale waiver is identified like any finding.
+    assert first.fingerprint == fingerprint("SG001", str(path), "/waivers/0")
+    assert second.fingerprint == fingerprint("SG001", str(moved), "/waivers/1")
+
+
+def test_waivers_leave_passing_findings_where_they_were(tmp_path: Path) -> None:
+    path = _with(tmp_path, _waiver())
+    plain = _audit(MIX, keep_passes=True)
+    waived = _audit(path, keep_passes=True)
+    assert [(f.rule, f.location.pointer) for f in waived.findings if f.verdict == "pass"] == [
+        (f.rule, f.location.pointer) for f in plain.findings if f.verdict == "pass"
+    ]
+    assert len(waived.findings) == len(plain.findings)

@@ -335,3 +335,102 @@ def test_families_that_differ_only_in_case_are_one_family() -> None:
     assert value("largest_generator_family_share", scope) == pytest.approx(0.6)
     assert value("distinct_generator_families", scope) == 2
     assert value("distinct_generators", scope) == 4
+
+
+def _one_third_of(metric: str, *sources: dict[str, Any]) -> None:
+    """``metric`` on the sources is 1/3, given to six decimals as every share is."""
+    assert value(metric, scope_at(manifest(list(sources)), "dataset")) == 0.333333
+
+
+def test_shares_are_rounded_to_six_decimals() -> None:
+    g = {"name": "a", "family": "f"}
+    _one_third_of(
+        "largest_generator_share",
+        synthetic("a", 10, generator=g),
+        synthetic("b", 10, generator={"name": "b", "family": "f"}),
+        synthetic("c", 10, generator={"name": "c", "family": "f"}),
+    )
+    _one_third_of(
+        "largest_generator_family_share",
+        synthetic("a", 10, generator=g),
+        synthetic("b", 10, generator={"name": "b", "family": "g"}),
+        synthetic("c", 10, generator={"name": "c", "family": "h"}),
+    )
+    _one_third_of(
+        "verified_share",
+        synthetic("a", 30, verification={"method": "unit-tests", "items_passed": 10}),
+    )
+    _one_third_of("audit_error_rate", synthetic("a", human_audit={"items": 3, "error_rate": 1 / 3}))
+    _one_third_of("unverified_kept_rate", synthetic("a", filtering={"generated": 3, "kept": 1}))
+    _one_third_of("human_validated_share", synthetic("a", label_validation={"agreement": 1 / 3}))
+
+
+def test_sources_without_the_fact_do_not_stop_the_sum_over_later_ones() -> None:
+    scope = scope_at(
+        manifest(
+            [
+                synthetic("plain", 10),
+                synthetic(
+                    "checked",
+                    10,
+                    verification={"method": "unit-tests", "items_passed": 5},
+                    human_audit={"items": 8, "error_rate": 0.25},
+                ),
+            ]
+        ),
+        "dataset",
+    )
+    assert value("verified_share", scope) == pytest.approx(0.25)  # 5 of 20
+    assert value("audited_items", scope) == 8
+    assert value("audit_error_rate", scope) == pytest.approx(0.25)
+
+
+def test_unknown_origins_add_up() -> None:
+    scope = scope_at(
+        manifest(
+            [
+                {"id": "h", "origin": "human", "records": 70},
+                {"id": "u1", "origin": "unknown", "records": 10},
+                {"id": "u2", "origin": "unknown", "records": 20},
+            ]
+        ),
+        "dataset",
+    )
+    assert value("unknown_share_records", scope) == pytest.approx(0.3)
+
+
+def test_a_family_share_needs_a_generator_on_every_synthetic_source() -> None:
+    scope = scope_at(
+        manifest([synthetic("a", 10, generator={"name": "a", "family": "f"}), synthetic("b")]),
+        "dataset",
+    )
+    assert value("largest_generator_family_share", scope) is None
+
+
+def test_the_human_validated_share_is_the_lowest_over_sources_and_facts() -> None:
+    def share(*sources: dict[str, Any]) -> Any:
+        return value("human_validated_share", scope_at(manifest(list(sources)), "dataset"))
+
+    low_first = synthetic("a", label_validation={"agreement": 0.7})
+    high_later = synthetic(
+        "b", label_validation={"agreement": 0.95}, human_audit={"items": 5, "error_rate": 0.1}
+    )
+    assert share(low_first, high_later) == pytest.approx(0.7)
+    assert share(high_later, low_first) == pytest.approx(0.7)
+    assert share(high_later) == pytest.approx(0.9)  # 1 - 0.1 is below the agreement
+    assert share({"id": "h", "origin": "human", "records": 5}) is None
+
+
+def test_a_label_kappa_without_any_validation_says_why() -> None:
+    scope = scope_at(manifest([synthetic("a")]), "dataset")
+    assert why("label_kappa", scope) == (
+        "no synthetic source declares a label validation (the validation rule asks for one)"
+    )
+
+
+def test_verified_items_add_up_over_sources() -> None:
+    def checked(id_: str, passed: int) -> dict[str, Any]:
+        return synthetic(id_, 10, verification={"method": "unit-tests", "items_passed": passed})
+
+    scope = scope_at(manifest([checked("a", 4), checked("b", 6)]), "dataset")
+    assert value("verified_share", scope) == pytest.approx(0.5)  # 10 of 20

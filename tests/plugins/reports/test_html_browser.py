@@ -284,6 +284,7 @@ def test_measured_values_are_shown_beside_declared_ones(
 
 
 @pytest.mark.heavy
+@pytest.mark.timeout(1800)  # generates, audits and draws 10,000 manifests
 def test_ten_thousand_manifests_open_and_filter(browser: Browser, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     generate = REPO_ROOT / "benchmarks" / "generate.py"
