@@ -135,8 +135,10 @@ def test_the_cache_is_never_stale(run_cli: Run, repo: Path) -> None:
     (cache,) = (repo / CACHE_DIR).glob("context-*.json")
     cached = json.loads(cache.read_text(encoding="utf-8"))
     assert list(cached["files"]) == [str((repo / TRAIN).resolve())]
-    # The training set stops being the eval set's parent: same size, a new content hash.
-    data["dataset"]["name"] = "support-chat-sfx"  # same length: the size does not change
+    # The training set stops being training data, so not the eval set's parent: same size (one
+    # character more in the stage, one less in the name), a new content hash.
+    data["dataset"]["stage"] = "eval"
+    data["dataset"]["name"] = "support-chat-sf"
     before = train.stat()
     train.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     os.utime(train, ns=(before.st_atime_ns, before.st_mtime_ns))  # as a coarse clock would
