@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,16 @@ def _hermetic(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     _host.cache_clear()
     yield
     _host.cache_clear()
+
+
+def git(repo: Path, *args: str) -> None:
+    """Run git in ``repo`` with a throwaway identity and no signing (tests make commits)."""
+    subprocess.run(
+        ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com",
+         "-c", "commit.gpgsign=false", *args],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
 
 
 @dataclass

@@ -3,37 +3,17 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, CliResult
+from tests.conftest import FIXTURES, CliResult, git
 
 CLI = FIXTURES / "cli"
 Run = Callable[..., CliResult]
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        [
-            "git",
-            "-C",
-            str(repo),
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            *args,
-        ],
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.fixture
@@ -42,10 +22,10 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / "data").mkdir(parents=True)
     for name in ("pass", "warn", "fail"):
         shutil.copy(CLI / f"{name}.synthgate.yaml", root / "data" / f"{name}.synthgate.yaml")
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "base")
-    _git(root, "tag", "base")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "base")
+    git(root, "tag", "base")
     monkeypatch.chdir(root)
     return root
 
@@ -64,10 +44,10 @@ def test_nothing_changed_is_exit_0_with_a_message(run_cli: Run, repo: Path) -> N
 def test_committed_modified_untracked_are_audited_and_deleted_ignored(
     run_cli: Run, repo: Path
 ) -> None:
-    _git(repo, "checkout", "-q", "-b", "feature")
+    git(repo, "checkout", "-q", "-b", "feature")
     data = repo / "data"
     (data / "pass.synthgate.yaml").write_text((data / "pass.synthgate.yaml").read_text() + "\n")
-    _git(repo, "commit", "-q", "-am", "touch pass")  # committed since base
+    git(repo, "commit", "-q", "-am", "touch pass")  # committed since base
     (data / "warn.synthgate.yaml").write_text((data / "warn.synthgate.yaml").read_text() + "\n")
     shutil.copy(CLI / "pass.synthgate.yaml", data / "new.synthgate.yaml")  # untracked
     (data / "fail.synthgate.yaml").unlink()  # deleted: ignored

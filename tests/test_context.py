@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import pytest
 import yaml
 
 from synthgate.context import CACHE_DIR
-from tests.conftest import FIXTURES, CliResult
+from tests.conftest import FIXTURES, CliResult, git
 
 CONTEXT = FIXTURES / "context"
 EVAL = "data/eval/support-chat-eval.synthgate.yaml"
@@ -22,25 +21,6 @@ TRAIN = "data/train/support-chat-sft.synthgate.yaml"
 Run = Callable[..., CliResult]
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        [
-            "git",
-            "-C",
-            str(repo),
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            *args,
-        ],
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.fixture
@@ -52,9 +32,9 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(CONTEXT / Path(relative).name, target)
     (root / "synthgate.toml").write_text('exclude = ["vendor/**"]\n', encoding="utf-8")
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "base")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "base")
     monkeypatch.chdir(root)
     return root
 
@@ -85,7 +65,7 @@ def test_an_eval_set_audited_alone_is_related_to_the_training_set_beside_it(
 def test_changed_since_relates_the_changed_eval_set_to_unchanged_training_data(
     run_cli: Run, repo: Path
 ) -> None:
-    _git(repo, "tag", "base")
+    git(repo, "tag", "base")
     eval_file = repo / EVAL
     eval_file.write_text(eval_file.read_text() + "# reviewed\n", encoding="utf-8")
     result = run_cli("audit", "--changed-since", "base", "--format", "json")
