@@ -78,10 +78,10 @@ def test_extends_through_a_symlink_out_of_the_project_is_refused(
 
 def test_extends_within_the_project_is_followed(project: Path, host: PluginHost) -> None:
     (project / "policies").mkdir()
-    (project / "shared.yaml").write_text("name: shared\nrules: []\n", encoding="utf-8")
-    policy = _policy(project / "policies" / "team.yaml", "../shared.yaml")
+    (project / "common.yaml").write_text("name: common\nrules: []\n", encoding="utf-8")
+    policy = _policy(project / "policies" / "team.yaml", "../common.yaml")
     loaded = load_policy(str(policy), host)
-    assert [pack.name for pack in loaded.packs] == ["shared", "team"]
+    assert [pack.name for pack in loaded.packs] == ["common", "team"]
 
 
 def test_a_policy_named_on_the_command_line_may_extend_its_own_neighbours(
