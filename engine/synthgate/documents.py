@@ -939,13 +939,20 @@ def _syntax_error(text: str, shown: str, exc: yaml.YAMLError, limits: Limits) ->
     return InputError.at(shown, line, column, "malformed YAML: cannot be parsed here", _SYNTAX_HINT)
 
 
-def _char_at(text: str, line: int, column: int) -> str:
-    """The character at 0-based ``line`` and ``column`` of ``text``, or ''."""
+def _line_start(text: str, line: int) -> int:
+    """Offset in ``text`` where 0-based ``line`` starts (``len(text)`` past the last line)."""
     start = 0
     for _ in range(line):
-        start = text.find("\n", start) + 1
-        if start == 0:
-            return ""
+        found = text.find("\n", start)
+        if found < 0:
+            return len(text)
+        start = found + 1
+    return start
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at 0-based ``line`` and ``column`` of ``text``, or ''."""
+    start = _line_start(text, line)
     return text[start + column : start + column + 1]
 
 
@@ -962,10 +969,7 @@ def _recheck(text: str, shown: str, limits: Limits, exc: yaml.YAMLError) -> None
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is None:
         return
-    end = 0
-    for _ in range(mark.line + 1):
-        found = text.find("\n", end)
-        end = len(text) if found < 0 else found + 1
+    end = _line_start(text, mark.line + 1)  # the error's line, with its line break
     if end > _RECHECK_CHARS:  # one very long line: up to the error's own position
         end = min(end, max(mark.index, 0) + 1)
     with contextlib.suppress(_CutShort):
