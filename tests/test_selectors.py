@@ -121,3 +121,10 @@ def test_never_more_workers_than_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cli._jobs(64) == 2
     assert cli._jobs(None) == 2
     assert cli._jobs(1) == 1
+
+
+def test_the_command_line_and_the_configuration_bound_jobs_alike() -> None:
+    # cli.py keeps its own copy of the bound so that 'synthgate --help' need not import config.
+    from synthgate import cli
+
+    assert cli._MAX_JOBS == MAX_JOBS
