@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from synthgate.config import find_config, glob_match, load_config, resolve_settings
+from synthgate.config import CONFIG_KEYS, find_config, glob_match, load_config, resolve_settings
 from synthgate.errors import InputError
 from tests.conftest import FIXTURES, CliResult
 
@@ -173,9 +173,10 @@ def test_resolve_settings_policy_file_is_relative_to_the_config(tmp_path: Path) 
     config_file = tmp_path / "synthgate.toml"
     config_file.write_text('policy = "policies/team.yaml"\n')
     settings = resolve_settings(load_config(config_file), {})
-    assert Path(settings["policy"]).resolve() == (tmp_path / "policies" / "team.yaml").resolve()
+    assert settings.policy is not None
+    assert Path(settings.policy).resolve() == (tmp_path / "policies" / "team.yaml").resolve()
     config_file.write_text('policy = "default"\n')
-    assert resolve_settings(load_config(config_file), {})["policy"] == "default"
+    assert resolve_settings(load_config(config_file), {}).policy == "default"
 
 
 @pytest.mark.parametrize(
@@ -219,4 +220,4 @@ def test_readme_configuration_example_is_valid(tmp_path: Path) -> None:
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text(block)
     config = load_config(pyproject)
-    assert set(config.values) == set(resolve_settings(None, {}).values)
+    assert set(config.values) == set(CONFIG_KEYS)

@@ -17,7 +17,19 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
 
 from synthgate.documents import DEFAULT_LIMITS, read_input_bytes
 from synthgate.errors import InputError, Problem, did_you_mean, display_path
@@ -26,6 +38,8 @@ __all__ = [
     "CONFIG_KEYS",
     "DEFAULTS",
     "Config",
+    "ConfigTable",
+    "FailOn",
     "Settings",
     "find_config",
     "glob_match",
@@ -86,19 +100,77 @@ class Config:
         return f"{display_path(self.path)}:{self.lines.get(key, 1)}"
 
 
+FailOn = Literal["warn", "fail", "never"]
+"""The lowest verdict that makes the exit code 1 (``never``: advisory, nothing gates)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """The effective configuration: every key's value and where it came from."""
+    """The effective configuration, typed: every key's value and where it came from.
 
-    values: dict[str, Any]
-    sources: dict[str, str]
+    Attributes are the configuration keys with ``_`` for ``-`` (``fail_on`` is ``fail-on``);
+    :meth:`value` and ``settings["fail-on"]`` give a key's value as the file spells it.
+    """
+
+    policy: str | None = None
+    """A policy file or pack name (None: the built-in default pack)."""
+    include: tuple[str, ...] | None = None
+    """Globs a file found in a directory must match (None: the adapters' globs)."""
+    exclude: tuple[str, ...] = ()
+    fail_on: FailOn = "fail"
+    format: tuple[str, ...] = ("text",)
+    """Output formats, ``NAME`` or ``NAME=PATH``."""
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    per_path_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(glob, rule selectors) pairs, in the file's order."""
+    max_file_size: int = 10 * 1024 * 1024
+    jobs: int | None = None
+    """Worker processes (None: one per CPU)."""
+    waivers: str | None = None
+    """The central waivers file (None: the one found next to the configuration)."""
+    measure: bool = False
+    sources: Mapping[str, str] = field(default_factory=dict)
     """``default``, ``file:line`` or ``command line`` for each key."""
     config: Config | None = None
     base: Path = field(default_factory=Path)
     """The directory ``include``, ``exclude`` and ``per-path-ignores`` globs are relative to."""
 
+    @classmethod
+    def of(
+        cls,
+        values: Mapping[str, Any],
+        sources: Mapping[str, str] | None = None,
+        config: Config | None = None,
+        base: Path | None = None,
+    ) -> Settings:
+        """Settings from values by configuration key (missing keys: their defaults)."""
+        fields: dict[str, Any] = {}
+        for key, value in values.items():
+            if key not in DEFAULTS:
+                raise KeyError(key)
+            if value is None:
+                fields[_attribute(key)] = None
+            elif key == "per-path-ignores":
+                fields["per_path_ignores"] = tuple((g, tuple(s)) for g, s in value.items())
+            elif isinstance(value, list | tuple):
+                fields[_attribute(key)] = tuple(value)
+            else:
+                fields[_attribute(key)] = value
+        known = {key: (sources or {}).get(key, "default") for key in CONFIG_KEYS}
+        return cls(**fields, sources=known, config=config, base=base or Path.cwd())
+
+    def value(self, key: str) -> Any:
+        """The value of configuration key ``key`` as the file spells it (lists, a table)."""
+        if key not in DEFAULTS:
+            raise KeyError(key)
+        value = getattr(self, _attribute(key))
+        if key == "per-path-ignores":
+            return {glob: list(selectors) for glob, selectors in value}
+        return list(value) if isinstance(value, tuple) else value
+
     def __getitem__(self, key: str) -> Any:
-        return self.values[key]
+        return self.value(key)
 
     def as_json(self) -> dict[str, Any]:
         """The settings for ``synthgate config --format json``."""
@@ -106,7 +178,7 @@ class Settings:
             "config": str(self.config.path) if self.config else None,
             "base": str(self.base),
             "settings": {
-                key: {"value": self.values[key], "source": self.sources[key]} for key in CONFIG_KEYS
+                key: {"value": self.value(key), "source": self.sources[key]} for key in CONFIG_KEYS
             },
         }
 
@@ -118,10 +190,14 @@ class Settings:
         lines = [head]
         width = max(len(key) for key in CONFIG_KEYS)
         for key in CONFIG_KEYS:
-            value = self.values[key]
+            value = self.value(key)
             shown = json.dumps(value) if value is not None else f"({_DEFAULT_NOTES[key]})"
             lines.append(f"{key:<{width}} = {shown}  # {self.sources[key]}")
         return "\n".join(lines) + "\n"
+
+
+def _attribute(key: str) -> str:
+    return key.replace("-", "_")
 
 
 # --------------------------------------------------------------------------- finding the file
@@ -155,6 +231,42 @@ def _has_table(pyproject: Path) -> bool:
         return True  # report the syntax error rather than silently skip the file
     tool = data.get("tool")
     return isinstance(tool, dict) and "synthgate" in tool
+
+
+# --------------------------------------------------------------------------- the file's model
+
+
+def _selector(value: str) -> str:
+    """A well-formed rule selector (see :func:`selector_error`)."""
+    if selector_error(value) is not None:
+        raise PydanticCustomError("selector", "malformed rule selector")
+    return value
+
+
+_Selector = Annotated[StrictStr, AfterValidator(_selector)]
+_Name = Annotated[StrictStr, Field(min_length=1)]
+
+
+class ConfigTable(BaseModel):
+    """``[tool.synthgate]`` (or ``synthgate.toml``) as checked: unknown keys are errors, and
+    no value is coerced (``jobs = "4"`` is wrong, not 4). Keys are spelt as in the file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    policy: _Name | None = None
+    include: list[StrictStr] | None = None
+    exclude: list[StrictStr] = Field(default_factory=list)
+    fail_on: FailOn = Field("fail", alias="fail-on")
+    format: list[StrictStr] = Field(default_factory=lambda: ["text"])
+    select: list[_Selector] = Field(default_factory=list)
+    ignore: list[_Selector] = Field(default_factory=list)
+    per_path_ignores: dict[StrictStr, list[_Selector]] = Field(
+        default_factory=dict, alias="per-path-ignores"
+    )
+    max_file_size: StrictInt = Field(10 * 1024 * 1024, ge=1, alias="max-file-size")
+    jobs: StrictInt | None = Field(None, ge=1, le=MAX_JOBS)
+    waivers: _Name | None = None
+    measure: StrictBool = False
 
 
 # --------------------------------------------------------------------------- reading the file
@@ -200,26 +312,80 @@ def load_config(path: Path) -> Config:
     if not isinstance(table, dict):
         line, column = locate(None)
         raise InputError.at(shown, line, column, f"'{table_name}' must be a table")
+    problems = _table_problems(table, shown, text, table_name)
+    if problems:
+        raise InputError(problems)
+    checked = ConfigTable.model_validate(table)
+    lines = {key: locate(key)[0] for key in table}
+    return Config(path, checked.model_dump(by_alias=True, exclude_unset=True), lines)
+
+
+def _table_problems(
+    table: dict[str, Any], shown: str, text: str, table_name: str
+) -> list[Problem]:
+    """What is wrong with the configuration table, one problem per key in the file's order,
+    at the key's line (see :class:`ConfigTable`)."""
+    try:
+        ConfigTable.model_validate(table)
+    except ValidationError as exc:
+        errors = exc.errors()
+    else:
+        return []
+    by_key: dict[str, list[Any]] = {}
+    for error in errors:
+        by_key.setdefault(str(error["loc"][0]), []).append(error)
     problems: list[Problem] = []
-    values: dict[str, Any] = {}
-    lines: dict[str, int] = {}
-    for key, value in table.items():
-        line, column = locate(key)
+    lines = text.splitlines()
+    for key in table:
+        if key not in by_key:
+            continue
+        line, column = _locate(lines, table_name, key)
         if key not in DEFAULTS:
             hint = did_you_mean(key.replace("_", "-"), CONFIG_KEYS)
             problems.append(Problem(shown, line, column, f"unknown key '{key}'", hint))
             continue
-        error = _check(key, value)
-        if error:
-            if key == "per-path-ignores":  # at the glob's own line when it has one
-                line, column = _entry_place(text, table_name, value, (line, column))
-            problems.append(Problem(shown, line, column, f"'{key}': {error[0]}", error[1]))
-            continue
-        values[key] = value
-        lines[key] = line
-    if problems:
-        raise InputError(problems)
-    return Config(path, values, lines)
+        message, hint = _complaint(key, table[key], by_key[key])
+        if key == "per-path-ignores":  # at the glob's own line when it has one
+            line, column = _entry_place(text, table_name, table[key], (line, column))
+        problems.append(Problem(shown, line, column, f"'{key}': {message}", hint))
+    return problems
+
+
+def _complaint(key: str, value: Any, errors: Sequence[Any]) -> tuple[str, str]:
+    """(message, hint) for the validation errors of one configuration key: a malformed rule
+    selector or too many jobs when that is all that is wrong, else what the key expects."""
+    if all(e["type"] == "selector" for e in errors):
+        found = selector_error(errors[0]["input"])
+        assert found is not None
+        return found
+    if key == "jobs" and errors[0]["type"] == "less_than_equal":
+        return (
+            f"expected at most {MAX_JOBS} worker processes, got {value}",
+            "leave 'jobs' out to use one per CPU (more than the CPUs are never used)",
+        )
+    if key == "fail-on":
+        hint = did_you_mean(value, _FAIL_ON) if isinstance(value, str) else ""
+        return f"expected one of {', '.join(_FAIL_ON)}, got {value!r}", hint
+    if key in ("max-file-size", "jobs"):
+        return f"expected a whole number of at least 1, got {value!r}", ""
+    if key == "measure":
+        return f"expected true or false, got {value!r}", "measure = true"
+    return _EXPECTED[key]
+
+
+_EXPECTED = {
+    "waivers": ("expected a string", "a waivers file relative to this file"),
+    "policy": ("expected a string", "a policy file relative to this file, or a pack name"),
+    **{
+        key: ("expected a list of strings", f'for example {key} = ["..."]')
+        for key in ("include", "exclude", "select", "ignore", "format")
+    },
+    "per-path-ignores": (
+        "expected a table of glob = [rule codes, code prefixes or rule names]",
+        '[tool.synthgate.per-path-ignores] "legacy/**" = ["SG301"]',
+    ),
+}
+"""(message, hint) for a value of the wrong type or shape, by key."""
 
 
 def _entry_place(text: str, table: str, value: Any, fallback: tuple[int, int]) -> tuple[int, int]:
@@ -235,48 +401,6 @@ def _entry_place(text: str, table: str, value: Any, fallback: tuple[int, int]) -
 
 def _is_str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-
-def _check(key: str, value: Any) -> tuple[str, str] | None:
-    """(message, hint) if ``value`` is wrong for ``key``."""
-    if key == "measure":
-        if not isinstance(value, bool):
-            return f"expected true or false, got {value!r}", "measure = true"
-    elif key == "waivers":
-        if not isinstance(value, str) or not value:
-            return "expected a string", "a waivers file relative to this file"
-    elif key == "policy":
-        if not isinstance(value, str) or not value:
-            return "expected a string", "a policy file relative to this file, or a pack name"
-    elif key in ("include", "exclude", "select", "ignore", "format"):
-        if not _is_str_list(value):
-            return "expected a list of strings", f'for example {key} = ["..."]'
-        if key in ("select", "ignore"):
-            return _selectors_error(value)
-    elif key == "fail-on":
-        if value not in _FAIL_ON:
-            hint = did_you_mean(value, _FAIL_ON) if isinstance(value, str) else ""
-            return f"expected one of {', '.join(_FAIL_ON)}, got {value!r}", hint
-    elif key == "per-path-ignores":
-        if not isinstance(value, dict) or not all(_is_str_list(v) for v in value.values()):
-            return (
-                "expected a table of glob = [rule codes, code prefixes or rule names]",
-                '[tool.synthgate.per-path-ignores] "legacy/**" = ["SG301"]',
-            )
-        for selectors in value.values():
-            error = _selectors_error(selectors)
-            if error:
-                return error
-    elif key in ("max-file-size", "jobs") and (
-        isinstance(value, bool) or not isinstance(value, int) or value < 1
-    ):
-        return f"expected a whole number of at least 1, got {value!r}", ""
-    elif key == "jobs" and value > MAX_JOBS:
-        return (
-            f"expected at most {MAX_JOBS} worker processes, got {value}",
-            "leave 'jobs' out to use one per CPU (more than the CPUs are never used)",
-        )
-    return None
 
 
 def _selectors_error(selectors: list[str]) -> tuple[str, str] | None:
@@ -321,7 +445,8 @@ def _join(table: str, key: str) -> str:
 
 
 def resolve_settings(config: Config | None, cli: Mapping[str, Any]) -> Settings:
-    """Defaults, then the file, then the command line (``cli`` values that are not None).
+    """Defaults, then the file, then the command line (``cli`` values that are not None,
+    by configuration key).
 
     Paths in the file are made relative to the current directory: ``policy`` when it names a
     file, and the ``PATH`` of ``format`` entries ``NAME=PATH``.
@@ -337,7 +462,7 @@ def resolve_settings(config: Config | None, cli: Mapping[str, Any]) -> Settings:
         else:
             values[key], sources[key] = default, "default"
     base = config.directory if config is not None else Path.cwd()
-    return Settings(values, sources, config, base)
+    return Settings.of(values, sources, config, base)
 
 
 def _from_file(key: str, value: Any, config: Config) -> Any:

@@ -144,9 +144,10 @@ def test_config_paths_inside_the_project_and_pack_names_are_kept(project: Path) 
     config_file = project / "synthgate.toml"
     config_file.write_text('policy = "policies/team.yaml"\nwaivers = "w.yaml"\n', "utf-8")
     settings = resolve_settings(load_config(config_file), {})
-    assert Path(settings["policy"]).resolve() == project / "policies" / "team.yaml"
+    assert settings.policy is not None
+    assert Path(settings.policy).resolve() == project / "policies" / "team.yaml"
     config_file.write_text('policy = "strict"\n', "utf-8")
-    assert resolve_settings(load_config(config_file), {})["policy"] == "strict"
+    assert resolve_settings(load_config(config_file), {}).policy == "strict"
 
 
 def test_the_command_line_may_name_a_policy_outside_the_project(
