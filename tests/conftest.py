@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from synthgate.plugins import PluginHost
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
@@ -34,17 +38,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _hermetic(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Never load third-party plugins that happen to be installed; a fresh CLI plugin host
-    for every test, so that environment changes made by one test reach its CLI runs."""
-    from synthgate.cli import _host
-
+def _hermetic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never load third-party plugins that happen to be installed (every CLI run loads its
+    own plugin host, so environment changes made by a test reach its CLI runs)."""
     monkeypatch.setenv("SYNTHGATE_BUILTIN_PLUGINS_ONLY", "1")
     monkeypatch.delenv("SYNTHGATE_DISABLED_PLUGINS", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
-    _host.cache_clear()
-    yield
-    _host.cache_clear()
 
 
 def git(repo: Path, *args: str) -> None:
@@ -68,13 +67,14 @@ class CliResult:
 
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
-    """Run ``synthgate ARGS`` in-process through the real entry point."""
+    """Run ``synthgate ARGS`` in-process through the real entry point (``host=``: with these
+    plugins instead of the installed ones)."""
     from synthgate.cli import main
 
-    def run(*args: str) -> CliResult:
+    def run(*args: str, host: PluginHost | None = None) -> CliResult:
         capsys.readouterr()
         try:
-            main(list(args))
+            main(list(args), host=host)
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
         else:  # pragma: no cover - main always exits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import stat
@@ -94,16 +95,29 @@ def _builtin_plugins() -> list[tuple[str, object]]:
 
 
 @pytest.fixture
-def plugin(monkeypatch: pytest.MonkeyPatch) -> CommandsPlugin:
-    """The built-in plugins plus the two above, as the CLI's host; the group is restored."""
-    commands = CommandsPlugin()
+def plugin_host(monkeypatch: pytest.MonkeyPatch) -> PluginHost:
+    """The built-in plugins plus the two above; the command group is restored afterwards."""
     host = PluginHost.from_plugins(
-        [*_builtin_plugins(), ("cmds", commands), ("broken-cmds", BrokenCommandsPlugin())]
+        [*_builtin_plugins(), ("cmds", CommandsPlugin()), ("broken-cmds", BrokenCommandsPlugin())]
     )
-    monkeypatch.setattr(synthgate.cli, "_host", lambda: host)
     monkeypatch.setattr(synthgate.cli.cli, "_plugins_added", False)
     monkeypatch.setattr(synthgate.cli.cli, "commands", dict(synthgate.cli.cli.commands))
+    return host
+
+
+@pytest.fixture
+def plugin(plugin_host: PluginHost) -> CommandsPlugin:
+    """The commands plugin of ``plugin_host``."""
+    commands = plugin_host.pm.get_plugin("cmds")
+    assert isinstance(commands, CommandsPlugin)
     return commands
+
+
+@pytest.fixture
+def plugin_cli(run_cli: Run, plugin_host: PluginHost) -> Run:
+    """``run_cli`` with ``plugin_host`` as the invocation's plugins (given to the entry point,
+    as an embedding program would, not patched in)."""
+    return functools.partial(run_cli, host=plugin_host)
 
 
 BROKEN_WARNING = (
@@ -115,37 +129,37 @@ BROKEN_WARNING = (
 # --------------------------------------------------------------------------- exit codes of main
 
 
-def test_a_commands_exit_code_and_return_value_are_kept(run_cli: Run, plugin: object) -> None:
-    assert run_cli("exit-one").code == 1
-    assert run_cli("returns-two").code == 2
+def test_a_commands_exit_code_and_return_value_are_kept(plugin_cli: Run, plugin: object) -> None:
+    assert plugin_cli("exit-one").code == 1
+    assert plugin_cli("returns-two").code == 2
 
 
-def test_click_errors_are_usage_errors(run_cli: Run, plugin: object) -> None:
-    result = run_cli("click-error")
+def test_click_errors_are_usage_errors(plugin_cli: Run, plugin: object) -> None:
+    result = plugin_cli("click-error")
     assert result.code == 2
     assert "Error: no good" in result.err
-    unknown = run_cli("audti")
+    unknown = plugin_cli("audti")
     assert unknown.code == 2
     assert "No such command 'audti'" in unknown.err
 
 
-def test_ctrl_c_exits_130_without_traceback(run_cli: Run, plugin: object) -> None:
-    result = run_cli("interrupt")
+def test_ctrl_c_exits_130_without_traceback(plugin_cli: Run, plugin: object) -> None:
+    result = plugin_cli("interrupt")
     assert result.code == 130
     assert "synthgate: interrupted" in result.err
     assert "Traceback" not in result.err
     assert "Abort" not in result.err
 
 
-def test_a_crash_in_a_command_exits_3_without_traceback(run_cli: Run, plugin: object) -> None:
-    result = run_cli("boom")
+def test_a_crash_in_a_command_exits_3_without_traceback(plugin_cli: Run, plugin: object) -> None:
+    result = plugin_cli("boom")
     assert result.code == 3
     assert "internal error: RuntimeError: kaput" in result.err
     assert "Traceback" not in result.err
 
 
-def test_a_broken_pipe_in_a_command_exits_0_quietly(run_cli: Run, plugin: object) -> None:
-    result = run_cli("pipe")
+def test_a_broken_pipe_in_a_command_exits_0_quietly(plugin_cli: Run, plugin: object) -> None:
+    result = plugin_cli("pipe")
     assert result.code == 0
     assert result.err.replace(BROKEN_WARNING + " (left out; see 'synthgate plugins')\n", "") == ""
 
@@ -195,18 +209,18 @@ def test_ctrl_c_during_an_audit_exits_130(run_cli: Run, monkeypatch: pytest.Monk
 
 
 def test_crashed_checks_exit_3_unless_fail_on_never(
-    run_cli: Run, plugin: object, tmp_path: Path
+    plugin_cli: Run, plugin: object, tmp_path: Path
 ) -> None:
     policy = str(CLI / "crash-policy.yaml")
     manifest = str(CLI / "warn.synthgate.yaml")
     for fail_on in ("warn", "fail", "never"):
-        result = run_cli("audit", manifest, "--policy", policy, "--fail-on", fail_on)
+        result = plugin_cli("audit", manifest, "--policy", policy, "--fail-on", fail_on)
         assert result.code == (0 if fail_on == "never" else 3), (fail_on, result.err)
         assert "synthgate: 1 check crashed: each 'error' finding names the plugin" in result.err
         assert "ERROR: 1 manifest (1 error);" in result.out
         assert "crashed: RuntimeError: out of fuel" in result.out
     out = tmp_path / "report.json"
-    written = run_cli("audit", manifest, "-p", policy, "-f", "json", "-o", str(out))
+    written = plugin_cli("audit", manifest, "-p", policy, "-f", "json", "-o", str(out))
     assert written.code == 3
     assert json.loads(out.read_text())["totals"]["findings"]["error"] == 1  # the report stays
 
@@ -271,40 +285,44 @@ def test_a_report_file_gets_the_mode_of_a_new_file(
 # --------------------------------------------------------------------------- plugins and commands
 
 
-def test_plugin_command_errors_are_shown(run_cli: Run, plugin: CommandsPlugin) -> None:
-    result = run_cli("returns-two")
+def test_plugin_command_errors_are_shown(plugin_cli: Run, plugin: CommandsPlugin) -> None:
+    result = plugin_cli("returns-two")
     assert result.code == 2
     assert BROKEN_WARNING in result.err
 
 
 def test_help_lists_plugin_commands_and_warns_about_plugin_errors(
-    run_cli: Run, plugin: CommandsPlugin
+    plugin_cli: Run, plugin: CommandsPlugin
 ) -> None:
-    result = run_cli("--help")
+    result = plugin_cli("--help")
     assert result.code == 0
     assert "exit-one" in result.out
     assert BROKEN_WARNING in result.err
 
 
 def test_plugins_lists_errors_of_synthgate_add_commands(
-    run_cli: Run, plugin: CommandsPlugin
+    plugin_cli: Run, plugin: CommandsPlugin
 ) -> None:
-    result = run_cli("plugins")
+    result = plugin_cli("plugins")
     assert result.code == 0
     assert "error: failed in synthgate_add_commands: RuntimeError: no commands today" in result.out
     assert result.err == ""  # listed, not warned twice
 
 
 def test_built_in_commands_never_ask_plugins_for_commands(
-    run_cli: Run, plugin: CommandsPlugin
+    plugin_cli: Run, plugin: CommandsPlugin
 ) -> None:
-    result = run_cli("audit", str(CLI / "pass.synthgate.yaml"))
+    result = plugin_cli("audit", str(CLI / "pass.synthgate.yaml"))
     assert result.code == 0
     assert plugin.calls == 0
     assert result.err == ""
 
 
-def test_plugins_are_loaded_once_per_process(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_plugins_are_loaded_once_per_invocation(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every part of one invocation (command lookup, the command, its warnings) shares the host
+    # kept on the click context; a real process runs one invocation.
     import synthgate.plugins
 
     real = synthgate.plugins.load_plugins
@@ -315,15 +333,23 @@ def test_plugins_are_loaded_once_per_process(run_cli: Run, monkeypatch: pytest.M
         return real(**kwargs)
 
     monkeypatch.setattr(synthgate.plugins, "load_plugins", counting)
-    synthgate.cli._host.cache_clear()
-    try:
-        assert run_cli("audit", str(CLI / "pass.synthgate.yaml")).code == 0
-        assert run_cli("rules").code == 0
-        assert run_cli("plugins").code == 0
-        assert run_cli("--help").code == 0
-    finally:
-        synthgate.cli._host.cache_clear()
-    assert len(calls) == 1
+    for args in (["audit", str(CLI / "pass.synthgate.yaml")], ["rules"], ["plugins"], ["--help"]):
+        before = len(calls)
+        assert run_cli(*args).code == 0
+        # --help asks only if the group has not listed the plugins' commands in this process
+        assert len(calls) - before == (0 if args == ["--help"] and before else 1), args
+
+
+def test_a_host_given_to_the_entry_point_is_used_and_nothing_is_loaded(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import synthgate.plugins
+
+    host = PluginHost.from_plugins(_builtin_plugins())
+    monkeypatch.setattr(synthgate.plugins, "load_plugins", lambda **kwargs: pytest.fail("loaded"))
+    result = run_cli("plugins", "--format", "json", host=host)
+    assert result.code == 0, result.err
+    assert [row["name"] for row in json.loads(result.out)] == [r.name for r in host.records]
 
 
 def test_python_dash_m_uses_the_same_entry_point() -> None:

@@ -115,12 +115,12 @@ def test_the_command_line_bound_on_jobs_is_the_configuration_bound() -> None:
 
 
 def test_never_more_workers_than_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
-    from synthgate import cli
+    from synthgate import run
 
     monkeypatch.setattr("os.cpu_count", lambda: 2)
-    assert cli._jobs(64) == 2
-    assert cli._jobs(None) == 2
-    assert cli._jobs(1) == 1
+    assert run._jobs(64) == 2
+    assert run._jobs(None) == 2
+    assert run._jobs(1) == 1
 
 
 def test_the_command_line_and_the_configuration_bound_jobs_alike() -> None:

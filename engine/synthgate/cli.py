@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 import click
 
@@ -20,13 +21,12 @@ from synthgate import __version__
 if TYPE_CHECKING:
     import datetime
 
-    from synthgate.audit import Audit, ManifestFile
-    from synthgate.config import Settings
+    from synthgate.config import FailOn, Settings
     from synthgate.plugins import PluginHost
     from synthgate.policy import LoadedPolicy
-    from synthgate.reporters import Reporter, ReporterSpec, RunInfo
+    from synthgate.run import Overrides, RunOutcome
 
-__all__ = ["cli", "main"]
+__all__ = ["Invocation", "cli", "main"]
 
 ISSUES_URL = "https://github.com/synthgate/synthgate/issues"
 _MAX_JOBS = 64  # synthgate.config.MAX_JOBS, not imported here to keep 'synthgate --help' light
@@ -102,12 +102,25 @@ def cli() -> None:
     """
 
 
-@functools.cache
-def _host() -> PluginHost:
-    """The plugins of this process, loaded once by whichever part of the CLI asks first."""
-    from synthgate.plugins import load_plugins
+@dataclass
+class Invocation:
+    """What the commands of one ``synthgate`` invocation share, kept as the root
+    ``click.Context.obj``: the plugin host, loaded by whichever part of the CLI asks first
+    (unless given, as a test or an embedding program may)."""
 
-    return load_plugins()
+    host: PluginHost | None = None
+
+
+def _host() -> PluginHost:
+    """The plugins of this invocation (see :class:`Invocation`); outside a command, freshly
+    loaded."""
+    ctx = click.get_current_context(silent=True)
+    invocation = ctx.find_root().ensure_object(Invocation) if ctx is not None else Invocation()
+    if invocation.host is None:
+        from synthgate.plugins import load_plugins
+
+        invocation.host = load_plugins()
+    return invocation.host
 
 
 def _warn_plugin_errors(host: PluginHost) -> None:
@@ -181,24 +194,21 @@ def _config_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def _settings(config_file: str | None, no_config: bool, cli_values: dict[str, Any]) -> Settings:
-    """The effective settings: command line over the configuration file over defaults."""
-    from synthgate.config import find_config, load_config, resolve_settings
+def _settings(
+    config_file: str | None,
+    no_config: bool,
+    overrides: Overrides | Mapping[str, Any] | None = None,
+) -> Settings:
+    """The effective settings: command line over the configuration file over defaults
+    (``overrides`` typed, or by configuration key)."""
+    from synthgate.run import Overrides, resolve
 
-    config = None
-    if config_file is not None and no_config:
-        from synthgate.errors import UsageError
-
-        raise UsageError("--config and --no-config exclude each other")
-    if config_file is not None:
-        config = load_config(Path(config_file))
-    elif not no_config:
-        found = find_config()
-        config = load_config(found) if found is not None else None
-    return resolve_settings(config, cli_values)
+    if overrides is not None and not isinstance(overrides, Overrides):
+        overrides = Overrides(**{key.replace("-", "_"): v for key, v in overrides.items()})
+    return resolve(config_file, no_config, overrides)
 
 
-def _cli_values(
+def _overrides(
     policy: str | None,
     fail_on: str | None,
     select: tuple[str, ...],
@@ -207,19 +217,21 @@ def _cli_values(
     max_file_size: int | None,
     formats: tuple[str, ...] = (),
     waivers: str | None = None,
-) -> dict[str, Any]:
+) -> Overrides:
+    """The flags that override configuration keys."""
     from synthgate.config import split_selectors
+    from synthgate.run import Overrides
 
-    return {
-        "policy": policy,
-        "fail-on": fail_on,
-        "select": split_selectors(select, "--select") or None,
-        "ignore": split_selectors(ignore, "--ignore") or None,
-        "jobs": jobs,
-        "max-file-size": max_file_size,
-        "format": list(formats) or None,
-        "waivers": waivers,
-    }
+    return Overrides(
+        policy=policy,
+        fail_on=cast("FailOn | None", fail_on),
+        select=tuple(split_selectors(select, "--select")) or None,
+        ignore=tuple(split_selectors(ignore, "--ignore")) or None,
+        jobs=jobs,
+        max_file_size=max_file_size,
+        format=formats or None,
+        waivers=waivers,
+    )
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -333,153 +345,56 @@ def audit(
     progress: bool | None = None,
 ) -> None:
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
-    from synthgate.audit import Audit, Tally, changed_files
-    from synthgate.baseline import Baseline, baseline_entries, render_baseline
-    from synthgate.documents import Limits, missing
-    from synthgate.errors import InputError, UsageError
-    from synthgate.escaping import printable
-    from synthgate.models import ManifestResult, verdict_rank
-    from synthgate.outputs import clean_exit_on_signals
+    from synthgate.run import Run, RunSettings
 
-    day = _parse_today(today)
-    if baseline_file is not None and (why := missing(baseline_file)) is not None:
-        raise UsageError(
-            f"baseline '{baseline_file}' {why}",
-            "write one first with --write-baseline FILE",
-        )
-    baseline = Baseline.load(Path(baseline_file)) if baseline_file is not None else None
-    recorded: list[ManifestResult] = []  # what --write-baseline records, before --baseline
-    values = _cli_values(
-        policy, fail_on, select, ignore, jobs, max_file_size, formats, waivers_file
-    )
-    values["measure"] = measure_data
-    settings = _settings(config_file, no_config, values)
-    waivers_path = _waivers_path(settings, ignore_waivers)
-    fail_level: str = settings["fail-on"]
-    host = _host()
-    outputs = _plan_outputs(settings["format"], output, host)
-    _check_baseline_output(write_baseline_file, outputs)
-    reporter_classes = [spec.load() for spec, _path in outputs]
-    wants_passes = any(cls.wants_passes for cls in reporter_classes)
-    runner = Audit.create(
-        settings["policy"],
-        host=host,
-        limits=Limits(max_bytes=settings["max-file-size"]),
-        keep_passes=show_passes or wants_passes,
-        select=settings["select"],
-        ignore=settings["ignore"],
-        include=settings["include"],
-        exclude=settings["exclude"],
-        base=settings.base,
-        per_path_ignores=settings["per-path-ignores"].items(),
-        today=day,
-        waivers=waivers_path,
+    run = RunSettings(
+        paths=paths,
+        config_file=config_file,
+        no_config=no_config,
+        overrides=_overrides(
+            policy, fail_on, select, ignore, jobs, max_file_size, formats, waivers_file
+        ).replace(measure=measure_data),
+        output=output,
+        changed_since=changed_since,
+        context=not no_context,
+        show_passes=show_passes,
+        verbose=verbose,
+        color=color,
         ignore_waivers=ignore_waivers,
-        project="count" if no_context else "read",
+        baseline=baseline_file,
+        write_baseline=write_baseline_file,
+        today=_parse_today(today),
+        cache=not no_cache,
+        progress=progress,
     )
-    _warn_plugin_errors(host)
-    items = runner.discover(list(paths) or ["."])
-    if verbose:
-        for note in runner.skipped:
-            click.echo(f"note: {note.render()}", err=True)
-    if not items:
-        globs = ", ".join(settings["include"] or (g for a in runner.adapters for g in a.globs))
-        raise UsageError(
-            "no manifests found in " + ", ".join(paths or (".",)),
-            f"name manifest files, or put manifests named like {globs} in the directories",
-        )
-    if changed_since is not None:
-        changed = changed_files(changed_since)
-        items = [item for item in items if item.path.resolve() in changed]
-        if not items:
-            click.echo(f"synthgate: no manifest changed since {changed_since}", err=True)
-    if settings["measure"] and items:
-        from synthgate.measure.command import measure_files
+    outcome = Run(run, _host(), notify=functools.partial(click.echo, err=True)).execute()
+    sys.exit(_exit_code(outcome))
 
-        runner.measurements = measure_files(runner, items, cache=not no_cache, progress=progress)
-    tally = Tally()
-    succeeded = False
-    inputs = _run_inputs(runner, settings, items, waivers_path, baseline_file)
-    opened: list[tuple[TextIO, Callable[[bool], None]]] = []
-    reporters: list[tuple[Reporter, type[Reporter]]] = []
-    baseline_out: tuple[TextIO, Callable[[bool], None]] | None = None
-    with clean_exit_on_signals():  # SIGTERM and SIGHUP, like Ctrl-C, leave no temporary file
-        try:
-            for _spec, path in outputs:
-                opened.append(_open_output(path, inputs))
-            if write_baseline_file is not None:
-                refreshed = {k: v for k, v in inputs.items() if v != "baseline"}
-                baseline_out = _open_output(
-                    None if write_baseline_file == "-" else write_baseline_file,
-                    refreshed,  # refreshing the baseline this run reads is what it is for
-                    label="--write-baseline",
-                )
-            for cls, (out, _finish) in zip(reporter_classes, opened, strict=True):
-                use_color = (
-                    color if color is not None else out.isatty() and "NO_COLOR" not in os.environ
-                )
-                info = _run_info(runner, use_color, show_passes, fail_level, facts=verbose)
-                reporters.append((cls(out, info), cls))
-            for reporter, _cls in reporters:
-                reporter.start()
-            for result in runner.results(items, _jobs(settings["jobs"])):
-                if isinstance(result, ManifestResult):
-                    if write_baseline_file is not None:
-                        recorded.append(result)
-                    if baseline is not None:
-                        result = baseline.filter(result)
-                tally.add(result)
-                if isinstance(result, InputError):
-                    click.echo(result.render(), err=True)
-                    continue
-                without_passes = result
-                if not show_passes and runner.keep_passes:
-                    without_passes = result.model_copy(
-                        update={"findings": [f for f in result.findings if f.verdict != "pass"]}
-                    )
-                for reporter, cls in reporters:
-                    reporter.add(result if show_passes or cls.wants_passes else without_passes)
-            for reporter, _cls in reporters:
-                reporter.finish(tally.totals(), tally.verdict())
-            succeeded = not tally.unreadable and (tally.manifests > 0 or changed_since is not None)
-            if succeeded and baseline_out is not None:
-                baseline_out[0].write(render_baseline(baseline_entries(recorded)))
-        finally:  # every output is written whole or not at all, even on Ctrl-C or SIGTERM
-            broken = [getattr(reporter, "failed", False) for reporter, _cls in reporters]
-            finishing = [
-                (finish, succeeded and not (i < len(broken) and broken[i]))
-                for i, (_out, finish) in enumerate(opened)
-            ]
-            if baseline_out is not None:
-                finishing.append((baseline_out[1], succeeded))
-            _finish_outputs(finishing)
-    if succeeded and write_baseline_file is not None:
-        click.echo(f"synthgate: wrote baseline {printable(write_baseline_file)}", err=True)
-    for message in host.reporter_failures():
+
+def _exit_code(outcome: RunOutcome) -> int:
+    """The exit code of an audit, after the closing messages on stderr (see EXIT_CODES)."""
+    from synthgate.errors import UsageError
+    from synthgate.escaping import printable
+
+    if outcome.wrote_baseline is not None:
+        click.echo(f"synthgate: wrote baseline {printable(outcome.wrote_baseline)}", err=True)
+    for message in outcome.reporter_failures:
         click.echo(f"synthgate: {printable(message)}; its output was not written", err=True)
-    if tally.unreadable:
-        noun = "file" if tally.unreadable == 1 else "files"
-        click.echo(
-            f"synthgate: {tally.unreadable} {noun} could not be audited (see above)", err=True
-        )
-        sys.exit(2)
-    if not tally.manifests and changed_since is None:  # never a pass when nothing was audited
+    if outcome.errors:
+        count = len(outcome.errors)
+        noun = "file" if count == 1 else "files"
+        click.echo(f"synthgate: {count} {noun} could not be audited (see above)", err=True)
+    elif outcome.nothing_audited:  # never a pass when nothing was audited
         raise UsageError("no manifest was audited", "name manifest files or directories")
-    if host.reporter_failures():
-        sys.exit(3)
-    crashed = tally.findings["error"]
-    if crashed:
-        noun = "check" if crashed == 1 else "checks"
+    elif outcome.crashed and not outcome.reporter_failures:
+        noun = "check" if outcome.crashed == 1 else "checks"
         click.echo(
-            f"synthgate: {crashed} {noun} crashed: each 'error' finding names the plugin to "
-            f"blame (report a crash of synthgate's own plugins at {ISSUES_URL})",
+            f"synthgate: {outcome.crashed} {noun} crashed: each 'error' finding names the plugin "
+            f"to blame (report a crash of synthgate's own plugins at {ISSUES_URL})",
             err=True,
         )
         # --fail-on never is advisory: crashes are shown but, like every finding, never gate.
-        sys.exit(0 if fail_level == "never" else 3)
-    if fail_level != "never" and verdict_rank(tally.verdict()) >= verdict_rank(fail_level):
-        sys.exit(1)
-    sys.exit(0)
+    return outcome.exit_code
 
 
 def _parse_today(text: str | None) -> datetime.date:
@@ -502,85 +417,6 @@ def _parse_today(text: str | None) -> datetime.date:
         ) from None
 
 
-def _waivers_path(settings: Settings, ignore_waivers: bool) -> Path | None:
-    """The central waivers file: --waivers, else the 'waivers' key, else one found."""
-    from synthgate.documents import missing
-    from synthgate.errors import UsageError
-    from synthgate.waivers import find_waivers_file
-
-    if ignore_waivers:
-        return None
-    named = settings["waivers"]
-    if named is not None:
-        path = Path(named)
-        # Reading one that is there but not a regular file says what it is.
-        if (why := missing(path)) is not None:
-            raise UsageError(
-                f"waivers file '{named}' {why} ({settings.sources['waivers']})",
-                "name an existing file, or leave the option out",
-            )
-        return path
-    return find_waivers_file(settings.config.directory if settings.config else None)
-
-
-def _run_info(
-    runner: Audit, color: bool, verbose: bool, fail_on: str, *, facts: bool = False
-) -> RunInfo:
-    from synthgate.reporters import RunInfo
-
-    return RunInfo(
-        version=__version__,
-        policies=runner.policy.packs,
-        plugins=runner.plugin_infos(),
-        color=color,
-        verbose=verbose,
-        fail_on=fail_on,
-        rules=tuple(compiled.rule for compiled in runner.policy.rules),
-        audit=runner,
-        facts=facts,
-    )
-
-
-def _plan_outputs(
-    formats: list[str], output: str | None, host: PluginHost
-) -> list[tuple[ReporterSpec, str | None]]:
-    """Each format's reporter and destination (None: standard output), checked before the
-    audit starts: known names, at most one format on standard output, no file twice."""
-    from synthgate.errors import UsageError, did_you_mean
-
-    specs = host.guarded_reporters()  # a crashing format is named, the others go on
-    plan: list[tuple[ReporterSpec, str | None]] = []
-    for entry in formats:
-        name, sep, target = entry.partition("=")
-        name = name.strip()
-        if name not in specs:
-            raise UsageError(f"unknown output format '{name}'", did_you_mean(name, specs))
-        if sep and not target:
-            raise UsageError(f"'--format {entry}' names no file", f"write '{name}=PATH'")
-        plan.append((specs[name], target if sep and target != "-" else None))
-    to_stdout = [spec.name for spec, path in plan if path is None]
-    if len(to_stdout) > 1:
-        raise UsageError(
-            f"formats {', '.join(to_stdout)} would all go to standard output",
-            "send all but one to files with NAME=PATH, e.g. '--format json=report.json'",
-        )
-    if output is not None and output != "-":
-        if not to_stdout:
-            raise UsageError(
-                "--output names a file but every format already has its own",
-                "leave out --output, or give one format without =PATH",
-            )
-        plan = [(spec, path if path is not None else output) for spec, path in plan]
-    seen: set[Path] = set()
-    for _spec, path in plan:
-        if path is not None:
-            key = Path(path).resolve()
-            if key in seen:
-                raise UsageError(f"two formats would be written to '{path}'")
-            seen.add(key)
-    return plan
-
-
 @cli.command("config")
 @_config_options
 @click.option(
@@ -598,100 +434,14 @@ def config_command(
     fmt: str,
 ) -> None:
     """Print the effective configuration and where each value comes from."""
-    settings = _settings(
-        config_file, no_config, _cli_values(policy, fail_on, select, ignore, jobs, max_file_size)
-    )
+    overrides = _overrides(policy, fail_on, select, ignore, jobs, max_file_size)
+    settings = _settings(config_file, no_config, overrides)
     if fmt == "json":
         import json
 
         click.echo(json.dumps(settings.as_json(), indent=2))
     else:
         click.echo(settings.as_text(), nl=False)
-
-
-def _open_output(
-    output: str | None, inputs: Mapping[Path, str], label: str = "output"
-) -> tuple[TextIO, Callable[[bool], None]]:
-    """Where an output goes, and ``finish(ok)`` to call once done, in a ``finally``.
-
-    None is standard output. A file is written whole or not at all, never over one of the
-    run's ``inputs`` (see :mod:`synthgate.outputs`): ``finish(True)`` puts it in place and
-    ``finish(False)`` drops it.
-    """
-    if output is None:
-        return sys.stdout, lambda ok: sys.stdout.flush()
-    from synthgate.outputs import OutputFile
-
-    file = OutputFile(output, inputs=inputs, label=label)
-
-    def finish(ok: bool) -> None:
-        if ok:
-            file.commit()
-        else:
-            file.discard()
-
-    return file.stream, finish
-
-
-def _finish_outputs(finishing: list[tuple[Callable[[bool], None], bool]]) -> None:
-    """Commit (or drop) every output; once one cannot be written, the rest are dropped and
-    its error is raised (exit code 2)."""
-    from synthgate.errors import UsageError
-
-    error: UsageError | None = None
-    for finish, ok in finishing:
-        try:
-            finish(ok and error is None)
-        except UsageError as exc:
-            error = exc
-    if error is not None:
-        raise error
-
-
-def _check_baseline_output(
-    path: str | None, outputs: Sequence[tuple[ReporterSpec, str | None]]
-) -> None:
-    """--write-baseline neither shares standard output nor a file with a format."""
-    from synthgate.errors import UsageError
-
-    if path is None:
-        return
-    for spec, target in outputs:
-        if path == "-" and target is None:
-            raise UsageError(
-                f"--write-baseline - and format {spec.name} would both go to standard output",
-                "send the format to a file with NAME=PATH, or the baseline to a file",
-            )
-        if path != "-" and target is not None and Path(target).resolve() == Path(path).resolve():
-            raise UsageError(f"--write-baseline and format {spec.name} would both write '{path}'")
-
-
-def _jobs(configured: int | None) -> int:
-    """Worker processes: as configured, but never more than the CPUs (more are never faster
-    for this CPU-bound work, only heavier)."""
-    cpus = os.cpu_count() or 1
-    return min(configured or cpus, cpus)
-
-
-def _run_inputs(
-    runner: Audit,
-    settings: Settings,
-    items: Sequence[ManifestFile],
-    waivers: Path | None,
-    baseline: str | None,
-) -> dict[Path, str]:
-    """Every file this audit reads, and what it is: no output may be written over one."""
-    inputs: dict[Path, str] = {item.path: "manifest" for item in items}
-    for pack in runner.policy.packs:
-        if not pack.origin.startswith("pack:"):
-            inputs.setdefault(Path(pack.origin), "policy")
-    if settings.config is not None:
-        inputs.setdefault(settings.config.path, "configuration")
-    if waivers is not None:
-        inputs.setdefault(waivers, "waivers file")
-    if baseline is not None:
-        inputs.setdefault(Path(baseline), "baseline")
-    return inputs
 
 
 # --------------------------------------------------------------------------- test
@@ -1015,7 +765,7 @@ def _add_measure_command() -> None:
 _add_measure_command()
 
 
-def main(argv: list[str] | None = None) -> NoReturn:
+def main(argv: list[str] | None = None, *, host: PluginHost | None = None) -> NoReturn:
     """Entry point: errors become messages and exit codes, never tracebacks.
 
     Besides the documented exit codes: a command's integer return value or ``ctx.exit(n)``
@@ -1027,7 +777,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
 
     code: int | str | None
     try:
-        returned = cli.main(args=argv, prog_name="synthgate", standalone_mode=False)
+        returned = cli.main(
+            args=argv, prog_name="synthgate", standalone_mode=False, obj=Invocation(host)
+        )
         code = returned if isinstance(returned, int) else 0  # ctx.exit(n) returns n too
     except SystemExit as exc:
         code = exc.code

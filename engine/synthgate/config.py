@@ -320,9 +320,7 @@ def load_config(path: Path) -> Config:
     return Config(path, checked.model_dump(by_alias=True, exclude_unset=True), lines)
 
 
-def _table_problems(
-    table: dict[str, Any], shown: str, text: str, table_name: str
-) -> list[Problem]:
+def _table_problems(table: dict[str, Any], shown: str, text: str, table_name: str) -> list[Problem]:
     """What is wrong with the configuration table, one problem per key in the file's order,
     at the key's line (see :class:`ConfigTable`)."""
     try:

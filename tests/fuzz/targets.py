@@ -59,7 +59,7 @@ class Outcome:
 
 def run(case: Case) -> Outcome:
     """Create the files in a temporary directory and run ``synthgate ARGS`` there."""
-    from synthgate.cli import _host, main
+    from synthgate.cli import main
 
     with tempfile.TemporaryDirectory(prefix="synthgate-fuzz-") as directory:
         root = Path(directory)
@@ -72,7 +72,6 @@ def run(case: Case) -> Outcome:
         out, err = io.StringIO(), io.StringIO()
         previous = Path.cwd()
         os.chdir(root)
-        _host.cache_clear()
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 try:
