@@ -111,9 +111,9 @@ def test_a_misspelt_manifest_in_a_directory_is_an_error_not_a_silent_pass(
 
 
 def test_nothing_audited_is_never_exit_0(run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    import synthgate.audit
+    from synthgate.audit import Audit
 
-    monkeypatch.setattr(synthgate.audit.Audit, "results", lambda self, items, jobs=1: iter(()))
+    monkeypatch.setattr(Audit, "results", lambda self, items, jobs=1: iter(()))
     result = run_cli("audit", str(CLI / "pass.synthgate.yaml"))
     assert result.code == 2
     assert "no manifest was audited" in result.err
@@ -200,12 +200,12 @@ def test_help_lists_exit_codes(run_cli: Run) -> None:
 def test_internal_error_is_exit_3_without_traceback(
     run_cli: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import synthgate.audit
+    from synthgate.audit import Audit
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(synthgate.audit.Audit, "discover", explode)
+    monkeypatch.setattr(Audit, "discover", explode)
     result = run_cli("audit", str(CLI / "pass.synthgate.yaml"))
     assert result.code == 3
     assert "internal error: RuntimeError: boom" in result.err

@@ -176,6 +176,7 @@ __all__ = [
     "WaiverScope",
     "WholeReportReporter",
     "__version__",
+    "audit",
     "audit_paths",
     "builtin_policy",
     "did_you_mean",
@@ -219,6 +220,8 @@ def __dir__() -> list[str]:
 
 
 def __getattr__(name: str) -> Any:
+    if name == "audit":  # the module synthgate.audit, which called is synthgate.run.audit
+        return importlib.import_module("synthgate.audit")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'synthgate' has no attribute {name!r}")
@@ -319,4 +322,5 @@ if TYPE_CHECKING:
     from synthgate.plugins import PluginHost, load_plugins
     from synthgate.policy import LoadedPolicy, load_policy
     from synthgate.reporters import Reporter, ReporterSpec, RunInfo, WholeReportReporter
+    from synthgate.run import audit
     from synthgate.validation import field_names_at

@@ -8,11 +8,12 @@ import fnmatch
 import gc
 import os
 import sys
+import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from synthgate.adapters import ManifestAdapter, choose_task_type
 from synthgate.checks import CheckContext, Corpus, CorpusEntry
@@ -763,35 +764,29 @@ def audit_paths(
     waivers: Path | None = None,
     ignore_waivers: bool = False,
 ) -> Report:
-    """Audit manifests in-process and return the whole report (library use and tests).
+    """Audit exactly these manifests in-process and return the whole report, through the
+    same :class:`synthgate.run.Run` as ``synthgate audit``, but with no configuration file and
+    without the project's other manifests as context.
 
-    Raises :class:`InputError` for the first manifest that cannot be read.
+    Raises :class:`InputError` for the first manifest that cannot be read. :func:`synthgate.audit`
+    is the library entry point with the command line's semantics.
     """
-    from synthgate import __version__
+    from synthgate.run import Run, library_settings
 
-    audit = Audit.create(
-        policy,
-        host=host,
-        keep_passes=keep_passes,
+    settings = library_settings(
+        list(paths),
+        config=False,
+        policy=policy,
+        show_passes=keep_passes,
         today=today,
         waivers=waivers,
         ignore_waivers=ignore_waivers,
     )
-    results: list[ManifestResult] = []
-    tally = Tally()
-    for result in audit.results(audit.discover(list(paths))):
-        if isinstance(result, InputError):
-            raise result
-        tally.add(result)
-        results.append(result)
-    return Report(
-        synthgate=__version__,
-        policies=audit.policy.packs,
-        plugins=audit.plugin_infos(),
-        manifests=results,
-        totals=tally.totals(),
-        verdict=tally.verdict(),
-    )
+    outcome = Run(dataclasses.replace(settings, context="none"), host).execute(keep_report=True)
+    if outcome.errors:
+        raise outcome.errors[0]
+    assert outcome.report is not None
+    return outcome.report
 
 
 def changed_files(ref: str, cwd: Path | None = None) -> set[Path]:
@@ -845,3 +840,16 @@ def changed_files(ref: str, cwd: Path | None = None) -> set[Path]:
 
 class _GitFailed(Exception):
     """A git command exited non-zero (its message is git's standard error)."""
+
+
+class _CallableModule(types.ModuleType):
+    """``synthgate.audit`` is this module and, once imported, the package attribute too: called,
+    it is :func:`synthgate.run.audit`, so that ``synthgate.audit(paths)`` means one thing."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Report:
+        from synthgate.run import audit
+
+        return audit(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -356,7 +356,7 @@ def audit(
         ).replace(measure=measure_data),
         output=output,
         changed_since=changed_since,
-        context=not no_context,
+        context="count" if no_context else "read",
         show_passes=show_passes,
         verbose=verbose,
         color=color,

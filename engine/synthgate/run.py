@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO
 from synthgate.errors import InputError, UsageError
 
 if TYPE_CHECKING:
-    from synthgate.audit import Audit, ManifestFile, Tally
+    from synthgate.audit import Audit, ManifestFile, ProjectContext, Tally
     from synthgate.baseline import Baseline
     from synthgate.config import FailOn, Settings
     from synthgate.models import ManifestResult, Report, Totals, Verdict
@@ -96,9 +96,9 @@ class RunSettings:
     """Where the one format without ``=PATH`` goes instead of standard output."""
     changed_since: str | None = None
     """Audit only manifests changed since this git revision."""
-    context: bool = True
-    """Read the project's other manifests as context for cross-manifest rules (else they are
-    only counted)."""
+    context: ProjectContext = "read"
+    """What cross-manifest rules learn of the project's other manifests: ``read`` them,
+    only ``count`` them (``--no-context``), or ``none`` (see :attr:`Audit.project`)."""
     show_passes: bool = False
     verbose: bool = False
     """Skip notes for files found in directories, and the facts each manifest was judged on."""
@@ -261,7 +261,7 @@ class Run:
             today=today,
             waivers=waivers,
             ignore_waivers=self.settings.ignore_waivers,
-            project="read" if self.settings.context else "count",
+            project=self.settings.context,
         )
         from synthgate.escaping import printable
 
@@ -718,7 +718,7 @@ def library_settings(
             waivers=os.fspath(waivers) if waivers is not None else None,
         ),
         changed_since=changed_since,
-        context=context,
+        context="read" if context else "count",
         show_passes=show_passes,
         ignore_waivers=ignore_waivers,
         baseline=os.fspath(baseline) if baseline is not None else None,
