@@ -25,13 +25,24 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictInt, StrictStr, ValidationError
+from pydantic_core import PydanticCustomError
 
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, escape_pointer, read_document
 from synthgate.errors import InputError, Problem, did_you_mean
 from synthgate.models import Finding, ManifestResult, Verdict, verdict_rank, worst_verdict
 
-__all__ = ["BASELINE_VERSION", "Baseline", "BaselineEntry", "write_baseline"]
+__all__ = [
+    "BASELINE_VERSION",
+    "Baseline",
+    "BaselineEntry",
+    "BaselineFile",
+    "BaselineFinding",
+    "BaselineHeader",
+    "write_baseline",
+]
 
 BASELINE_VERSION = 1
 """The version of the baseline file format this module reads and writes."""
@@ -214,151 +225,178 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "empty fingerprint")
+    return value
+
+
+def _recorded_verdict(value: str) -> str:
+    if value not in _BASELINED:
+        raise PydanticCustomError("verdict", "verdict not recorded in a baseline")
+    return value
+
+
+def _supported_version(value: int) -> int:
+    if value != BASELINE_VERSION:
+        raise PydanticCustomError("version", "unsupported baseline version")
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class BaselineHeader(BaseModel):
+    """What decides how the rest of a baseline file is read: its format version."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+
+    synthgate_baseline: Annotated[StrictInt, AfterValidator(_supported_version)]
+
+
+class BaselineFinding(_Strict):
+    """One recorded finding as the file holds it. Files written before verdicts were
+    compared may lack one: such an entry covers only the mildest verdict, so that it can never
+    hide a failure."""
+
+    fingerprint: Annotated[StrictStr, AfterValidator(_not_blank)]
+    rule: StrictStr = ""
+    file: StrictStr = ""
+    pointer: StrictStr = ""
+    verdict: Annotated[StrictStr, AfterValidator(_recorded_verdict)] = "warn"
+
+
+class BaselineFile(_Strict):
+    """A baseline file of this version (see :data:`BASELINE_VERSION`)."""
+
+    synthgate_baseline: StrictInt
+    findings: list[BaselineFinding]
+
+
 def _parse(doc: Document) -> list[BaselineEntry]:
     data = doc.data
-    if not isinstance(data, dict):
-        raise InputError(
-            [
-                _problem(
-                    doc,
-                    "",
-                    f"a baseline is an object with '{_VERSION_KEY}' and 'findings', "
-                    f"not {_type_name(data)}",
-                    _REGENERATE,
-                )
-            ]
-        )
-    if _VERSION_KEY not in data:
-        raise InputError(
-            [
-                _problem(
-                    doc,
-                    "",
-                    f"not a synthgate baseline: no '{_VERSION_KEY}' key",
-                    f"pass a file written by --write-baseline, or {_REGENERATE}",
-                )
-            ]
-        )
-    version = data[_VERSION_KEY]
-    if type(version) is not int or version != BASELINE_VERSION:
-        raise InputError(
-            [
-                _problem(
-                    doc,
-                    f"/{_VERSION_KEY}",
-                    f"unsupported baseline version {json.dumps(version)}; "
-                    f"this synthgate reads version {BASELINE_VERSION}",
-                    _REGENERATE,
-                )
-            ]
-        )
-    problems = [_unknown_key(doc, "", str(k), _TOP_KEYS) for k in data if k not in _TOP_KEYS]
-    if "findings" not in data:
-        problems.append(
-            _problem(doc, "", "missing key 'findings'", "add 'findings': [] or " + _REGENERATE)
-        )
-        raise InputError(problems)
-    findings = data["findings"]
-    if not isinstance(findings, list):
-        problems.append(
-            _problem(
-                doc,
-                "/findings",
-                f"'findings' must be a list, not {_type_name(findings)}",
-                _REGENERATE,
-            )
-        )
-        raise InputError(problems)
+    try:
+        BaselineHeader.model_validate(data)
+    except ValidationError as exc:  # nothing else is read in a file of another version
+        raise InputError([_header_problem(doc, exc.errors()[0])]) from None
+    try:
+        checked = BaselineFile.model_validate(data)
+    except ValidationError as exc:
+        ordered = sorted(exc.errors(), key=lambda error: _order(data, error))
+        raise InputError([_problem_of(doc, error) for error in ordered]) from None
+    problems: list[Problem] = []
     entries: list[BaselineEntry] = []
     first_seen: dict[str, int] = {}
-    for index, item in enumerate(findings):
-        entry = _parse_entry(doc, f"/findings/{index}", item, problems)
-        if entry is None:
-            continue
-        earlier = first_seen.setdefault(entry.fingerprint, index)
+    for index, item in enumerate(checked.findings):
+        earlier = first_seen.setdefault(item.fingerprint, index)
         if earlier != index:
             line, _ = doc.locate(f"/findings/{earlier}/fingerprint")
             problems.append(
                 _problem(
                     doc,
                     f"/findings/{index}/fingerprint",
-                    f"duplicate fingerprint '{entry.fingerprint}' (also at /findings/{earlier}, "
+                    f"duplicate fingerprint '{item.fingerprint}' (also at /findings/{earlier}, "
                     f"line {line})",
                     "remove one of them: each finding is recorded once",
                 )
             )
             continue
-        entries.append(entry)
+        entries.append(
+            BaselineEntry(
+                item.fingerprint, item.rule, item.file, item.pointer, _BASELINED[item.verdict]
+            )
+        )
     if problems:
         raise InputError(problems)
     return entries
 
 
-def _parse_entry(
-    doc: Document, pointer: str, item: Any, problems: list[Problem]
-) -> BaselineEntry | None:
-    if not isinstance(item, dict):
-        problems.append(
-            _problem(
-                doc,
-                pointer,
-                f"a baseline finding is an object, not {_type_name(item)}",
-                'write {"fingerprint": "sha256:...", ...} or ' + _REGENERATE,
-            )
+def _header_problem(doc: Document, error: Any) -> Problem:
+    data = doc.data
+    if error["type"] == "model_type" or not isinstance(data, dict):
+        return _problem(
+            doc,
+            "",
+            f"a baseline is an object with '{_VERSION_KEY}' and 'findings', not {_type_name(data)}",
+            _REGENERATE,
         )
-        return None
-    before = len(problems)
-    problems.extend(
-        _unknown_key(doc, pointer, str(k), _ENTRY_KEYS) for k in item if k not in _ENTRY_KEYS
+    if error["type"] == "missing":
+        return _problem(
+            doc,
+            "",
+            f"not a synthgate baseline: no '{_VERSION_KEY}' key",
+            f"pass a file written by --write-baseline, or {_REGENERATE}",
+        )
+    return _problem(
+        doc,
+        f"/{_VERSION_KEY}",
+        f"unsupported baseline version {json.dumps(data[_VERSION_KEY])}; "
+        f"this synthgate reads version {BASELINE_VERSION}",
+        _REGENERATE,
     )
-    values: dict[str, str] = {}
-    for key in _ENTRY_KEYS:
-        if key not in item:
-            continue
-        value = item[key]
-        if not isinstance(value, str):
-            problems.append(
-                _problem(
-                    doc,
-                    f"{pointer}/{key}",
-                    f"'{key}' must be text, not {_type_name(value)}",
-                    _REGENERATE,
-                )
+
+
+def _order(data: Any, error: Any) -> tuple[int, int, int]:
+    """Where a problem is listed: the file's own keys first, then finding by finding, each
+    with unknown keys (in the file's order), values of the wrong type, then missing and wrong
+    values."""
+    loc = error["loc"]
+    if loc[0] != "findings" or len(loc) < 2:
+        return (-1, 0 if error["type"] == "extra_forbidden" else 1, _key_index(data, loc[0]))
+    index = int(loc[1])
+    if len(loc) == 2:
+        return (index, 0, 0)
+    key = str(loc[2])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return (index, 0, _key_index(data["findings"][index], key))
+    if kind.endswith("_type"):
+        return (index, 1, _ENTRY_KEYS.index(key))
+    return (index, {"missing": 2, "blank": 3}.get(kind, 4), 0)
+
+
+def _key_index(mapping: Any, key: Any) -> int:
+    keys = list(mapping) if isinstance(mapping, dict) else []
+    return keys.index(key) if key in keys else len(keys)
+
+
+def _problem_of(doc: Document, error: Any) -> Problem:
+    """The located problem a validation error of :class:`BaselineFile` is."""
+    loc = error["loc"]
+    kind = error["type"]
+    value = error["input"]
+    pointer = "".join(f"/{escape_pointer(str(part))}" for part in loc)
+    if kind == "extra_forbidden":
+        parent = pointer.rsplit("/", 1)[0]
+        allowed = _TOP_KEYS if len(loc) == 1 else _ENTRY_KEYS
+        return _unknown_key(doc, parent, str(loc[-1]), allowed)
+    if loc == ("findings",):
+        if kind == "missing":
+            return _problem(
+                doc, "", "missing key 'findings'", "add 'findings': [] or " + _REGENERATE
             )
-            continue
-        values[key] = value
-    fingerprint = values.get("fingerprint", "")
-    if "fingerprint" not in item:
-        problems.append(
-            _problem(doc, pointer, "missing key 'fingerprint'", "add it, or " + _REGENERATE)
+        return _problem(
+            doc, pointer, f"'findings' must be a list, not {_type_name(value)}", _REGENERATE
         )
-    elif "fingerprint" in values and not fingerprint.strip():
-        problems.append(
-            _problem(
-                doc,
-                f"{pointer}/fingerprint",
-                "empty fingerprint",
-                "remove this finding, or " + _REGENERATE,
-            )
+    if len(loc) == 2:
+        return _problem(
+            doc,
+            pointer,
+            f"a baseline finding is an object, not {_type_name(value)}",
+            'write {"fingerprint": "sha256:...", ...} or ' + _REGENERATE,
         )
-    # Files written before verdicts were compared may lack one: such an entry covers only
-    # the mildest verdict, so that it can never hide a failure.
-    verdict = values.get("verdict", "warn")
-    if verdict not in _BASELINED:
-        problems.append(
-            _problem(
-                doc,
-                f"{pointer}/verdict",
-                f"verdict '{verdict}' is not recorded in a baseline",
-                "expected one of: warn, fail, error",
-            )
+    key = str(loc[2])
+    if kind == "missing":
+        entry = pointer.rsplit("/", 1)[0]
+        return _problem(doc, entry, f"missing key '{key}'", "add it, or " + _REGENERATE)
+    if kind == "blank":
+        return _problem(doc, pointer, "empty fingerprint", "remove this finding, or " + _REGENERATE)
+    if kind == "verdict":
+        return _problem(
+            doc,
+            pointer,
+            f"verdict '{value}' is not recorded in a baseline",
+            "expected one of: warn, fail, error",
         )
-    if len(problems) > before:
-        return None
-    return BaselineEntry(
-        fingerprint=fingerprint,
-        rule=values.get("rule", ""),
-        file=values.get("file", ""),
-        pointer=values.get("pointer", ""),
-        verdict=_BASELINED[verdict],
-    )
+    return _problem(doc, pointer, f"'{key}' must be text, not {_type_name(value)}", _REGENERATE)
