@@ -691,18 +691,9 @@ def select_rules(
     no-op (``option`` names where the selector came from in that message)."""
     if not select and not ignore:
         return policy
-    rules = [(c.rule.code, c.rule.name) for c in policy.rules]
-    for label, selectors in (("select", select), ("ignore", ignore)):
-        for selector in selectors if strict else ():
-            malformed = selector_error(selector)
-            if malformed:
-                raise UsageError(f"{option or label}: {malformed[0]}", malformed[1])
-            if not any(_rule_matches(selector, code, name) for code, name in rules):
-                choices = [code for code, _ in rules] + [name for _, name in rules]
-                raise UsageError(
-                    f"{option or label} '{selector}' names no rule of policy '{policy.name}'",
-                    did_you_mean(selector, choices) or "list the rules with 'synthgate rules'",
-                )
+    if strict:
+        _check_selectors(policy, "select", select, option)
+        _check_selectors(policy, "ignore", ignore, option)
     kept = [
         compiled
         for compiled in policy.rules
@@ -713,6 +704,23 @@ def select_rules(
         and not any(_rule_matches(s, compiled.rule.code, compiled.rule.name) for s in ignore)
     ]
     return dataclasses.replace(policy, rules=kept)
+
+
+def _check_selectors(
+    policy: LoadedPolicy, label: str, selectors: Sequence[str], option: str
+) -> None:
+    """A :class:`UsageError` for the first selector that is malformed or names no rule."""
+    rules = [(c.rule.code, c.rule.name) for c in policy.rules]
+    for selector in selectors:
+        malformed = selector_error(selector)
+        if malformed:
+            raise UsageError(f"{option or label}: {malformed[0]}", malformed[1])
+        if not any(_rule_matches(selector, code, name) for code, name in rules):
+            choices = [code for code, _ in rules] + [name for _, name in rules]
+            raise UsageError(
+                f"{option or label} '{selector}' names no rule of policy '{policy.name}'",
+                did_you_mean(selector, choices) or "list the rules with 'synthgate rules'",
+            )
 
 
 class Tally:
