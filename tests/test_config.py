@@ -221,3 +221,95 @@ def test_readme_configuration_example_is_valid(tmp_path: Path) -> None:
     pyproject.write_text(block)
     config = load_config(pyproject)
     assert set(config.values) == set(CONFIG_KEYS)
+
+
+# --------------------------------------------------------------------------- every command
+
+
+TEAM_POLICY = """\
+name: my-team
+extends: [default]
+rules:
+  - code: TEAM001
+    name: tokens-declared
+    summary: Every source records its token count.
+    applies: {scope: source}
+    check: {kind: required, facts: [tokens], verdict: warn}
+"""
+
+
+@pytest.fixture
+def team_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project whose configuration names a policy with a rule of its own."""
+    (tmp_path / "team.yaml").write_text(TEAM_POLICY, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.synthgate]\npolicy = "team.yaml"\n', encoding="utf-8"
+    )
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")  # found from a subdirectory, as audit finds it
+    return tmp_path
+
+
+def test_explain_uses_the_configured_policy(run_cli: Run, team_project: Path) -> None:
+    result = run_cli("explain", "TEAM001")
+    assert result.code == 0, result.err
+    assert "tokens-declared" in result.out
+    assert "Every source records its token count." in result.out
+    without = run_cli("explain", "TEAM001", "--no-config")
+    assert without.code == 2
+    assert "no rule 'TEAM001' in policy 'default'" in without.err
+    named = run_cli("explain", "TEAM001", "--policy", "strict")
+    assert named.code == 2  # --policy overrides the configuration, as in audit
+    assert "no rule 'TEAM001' in policy 'strict'" in named.err
+
+
+def test_rules_uses_the_configured_policy(run_cli: Run, team_project: Path) -> None:
+    listed = run_cli("rules")
+    assert listed.code == 0, listed.err
+    assert listed.out.startswith("policy my-team ")
+    assert any(line.startswith("TEAM001 ") for line in listed.out.splitlines())
+    codes = [rule["code"] for rule in json.loads(run_cli("rules", "--format", "json").out)]
+    assert "TEAM001" in codes
+    default = run_cli("rules", "--no-config")
+    assert default.code == 0
+    assert "TEAM001" not in default.out
+    other = team_project / "other.toml"
+    other.write_text('policy = "strict"\n', encoding="utf-8")
+    assert run_cli("rules", "--config", str(other)).out.startswith("policy strict ")
+
+
+def test_explain_and_rules_report_a_broken_configuration(run_cli: Run, team_project: Path) -> None:
+    (team_project / "pyproject.toml").write_text(
+        '[tool.synthgate]\npolicy = "team.yaml"\nfial-on = "warn"\n', encoding="utf-8"
+    )
+    for args in (["explain", "TEAM001"], ["rules"]):
+        result = run_cli(*args)
+        assert result.code == 2, args
+        assert "pyproject.toml:3:1: unknown key 'fial-on'" in result.err
+
+
+def test_every_mistake_of_a_configuration_is_reported_at_once(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (tmp_path / "outside.yaml").write_text(TEAM_POLICY, encoding="utf-8")
+    (tmp_path / "waivers.yaml").write_text("waivers: []\n", encoding="utf-8")
+    (project / "synthgate.toml").write_text(
+        'policy = "../outside.yaml"\njobs = 0\nwaivers = "../waivers.yaml"\nfial-on = "warn"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(project)
+    for command in ("audit", "config", "rules"):
+        result = run_cli(command)
+        assert result.code == 2, command
+        located = [line.split(": ", 1)[0] for line in result.err.splitlines() if ": " in line]
+        located = [place for place in located if place.startswith("synthgate.toml:")]
+        assert located == [
+            "synthgate.toml:1:1",
+            "synthgate.toml:2:1",
+            "synthgate.toml:3:1",
+            "synthgate.toml:4:1",
+        ], (command, result.err)
+        assert "'policy': '../outside.yaml' is outside the project" in result.err
+        assert "'waivers': '../waivers.yaml' is outside the project" in result.err

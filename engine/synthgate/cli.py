@@ -137,6 +137,43 @@ def _policy(host: PluginHost, ref: str | None) -> LoadedPolicy:
     return load_policy(ref, host)
 
 
+def _policy_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--policy, and the configuration whose 'policy' it overrides ('explain' and 'rules')."""
+    options = [
+        click.option(
+            "--policy",
+            "-p",
+            metavar="FILE|PACK",
+            help="Policy file or pack name [default: the configuration's 'policy', else the "
+            "default pack].",
+        ),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(dir_okay=False),
+            help="Configuration file [default: found as 'synthgate audit' finds it].",
+        ),
+        click.option("--no-config", is_flag=True, help="Ignore configuration files."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _configured_policy(
+    host: PluginHost, policy: str | None, config_file: str | None, no_config: bool
+) -> LoadedPolicy:
+    """The policy an audit with these options would use: --policy, else the configuration's,
+    else the default pack; loaded as the audit loads it."""
+    from synthgate.documents import Limits
+    from synthgate.policy import load_policy
+    from synthgate.run import Overrides
+
+    settings = _settings(config_file, no_config, Overrides(policy=policy))
+    limits = Limits(max_bytes=settings.max_file_size)
+    return load_policy(settings.policy, host, limits=limits, root=settings.base)
+
+
 # --------------------------------------------------------------------------- audit
 
 
@@ -347,6 +384,7 @@ def audit(
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
     from synthgate.run import Run, RunSettings
 
+    day = _parse_today(today)  # the first flag checked
     run = RunSettings(
         paths=paths,
         config_file=config_file,
@@ -363,7 +401,7 @@ def audit(
         ignore_waivers=ignore_waivers,
         baseline=baseline_file,
         write_baseline=write_baseline_file,
-        today=_parse_today(today),
+        today=day,
         cache=not no_cache,
         progress=progress,
     )
@@ -526,15 +564,13 @@ def test_command(paths: tuple[str, ...], require_tests: bool, verbose: bool) -> 
 
 @cli.command()
 @click.argument("code")
-@click.option(
-    "--policy", "-p", metavar="FILE|PACK", help="Policy file or pack name [default pack]."
-)
-def explain(code: str, policy: str | None) -> None:
+@_policy_options
+def explain(code: str, policy: str | None, config_file: str | None, no_config: bool) -> None:
     """Print the card of rule CODE (or name): what it checks, why, and what to do."""
     from synthgate.errors import UsageError, did_you_mean
 
     host = _host()
-    loaded = _policy(host, policy)
+    loaded = _configured_policy(host, policy, config_file, no_config)
     _warn_plugin_errors(host)
     compiled = loaded.rule(code) or loaded.rule(code.upper())
     if compiled is None:
@@ -553,9 +589,7 @@ def explain(code: str, policy: str | None) -> None:
 
 
 @cli.command()
-@click.option(
-    "--policy", "-p", metavar="FILE|PACK", help="Policy file or pack name [default pack]."
-)
+@_policy_options
 @click.option(
     "--pack",
     metavar="NAME",
@@ -570,7 +604,14 @@ def explain(code: str, policy: str | None) -> None:
     help="markdown: every rule card, as in docs/rules.md.",
 )
 @click.option("--taxonomy", is_flag=True, help="List the task taxonomy instead of the rules.")
-def rules(policy: str | None, pack: str | None, fmt: str, taxonomy: bool) -> None:
+def rules(
+    policy: str | None,
+    config_file: str | None,
+    no_config: bool,
+    pack: str | None,
+    fmt: str,
+    taxonomy: bool,
+) -> None:
     """List the rules (or the task taxonomy) of a policy."""
     import json
 
@@ -588,7 +629,7 @@ def rules(policy: str | None, pack: str | None, fmt: str, taxonomy: bool) -> Non
                 did_you_mean(pack, registered) or "list the packs with 'synthgate plugins'",
             )
         policy = pack
-    loaded = _policy(host, policy)
+    loaded = _configured_policy(host, policy, config_file, no_config)
     _warn_plugin_errors(host)
     if fmt == "markdown":
         from synthgate.cards import policy_document

@@ -313,11 +313,32 @@ def load_config(path: Path) -> Config:
         line, column = locate(None)
         raise InputError.at(shown, line, column, f"'{table_name}' must be a table")
     problems = _table_problems(table, shown, text, table_name)
-    if problems:
-        raise InputError(problems)
-    checked = ConfigTable.model_validate(table)
     lines = {key: locate(key)[0] for key in table}
+    wrong = {problem.line for problem in problems}
+    valid = {key: value for key, value in table.items() if lines[key] not in wrong}
+    problems += _path_problems(Config(path, valid, lines))
+    if problems:  # every mistake of the file at once, in the file's order
+        order = {key: index for index, key in enumerate(table)}
+        line_order = {lines[key]: order[key] for key in table}
+        raise InputError(sorted(problems, key=lambda p: line_order.get(p.line, len(order))))
+    checked = ConfigTable.model_validate(table)
     return Config(path, checked.model_dump(by_alias=True, exclude_unset=True), lines)
+
+
+def _path_problems(config: Config) -> list[Problem]:
+    """Files the configuration names outside its directory, or by a path that cannot name a
+    file (see :func:`_in_project`)."""
+    problems: list[Problem] = []
+    for key in ("policy", "waivers"):
+        value = config.values.get(key)
+        if not isinstance(value, str) or not value:
+            continue
+        try:
+            if key == "waivers" or _looks_like_path(value) or _exists(config, key, value):
+                _in_project(config, key, value)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return problems
 
 
 def _table_problems(table: dict[str, Any], shown: str, text: str, table_name: str) -> list[Problem]:
