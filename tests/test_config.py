@@ -313,3 +313,40 @@ def test_every_mistake_of_a_configuration_is_reported_at_once(
         ], (command, result.err)
         assert "'policy': '../outside.yaml' is outside the project" in result.err
         assert "'waivers': '../waivers.yaml' is outside the project" in result.err
+
+
+def test_rules_shows_the_strongest_verdict_a_rule_can_give(
+    run_cli: Run, team_project: Path
+) -> None:
+    listed = {line.split()[0]: line.split()[1] for line in run_cli("rules").out.splitlines()[1:]}
+    assert listed["TEAM001"] == "warn"  # 'verdict: warn': it never fails
+
+
+def _strongest_from_yaml(rule: dict[str, object]) -> str | None:
+    """The worst verdict a default-pack rule can give, read from the YAML alone, for the
+    check kinds whose verdicts are all written there; None for the others."""
+    check = rule["check"]
+    assert isinstance(check, dict)
+    if rule.get("severity") is not None:
+        return str(rule["severity"])
+    if check["kind"] in ("required", "json-schema"):
+        return str(check.get("verdict", "fail"))
+    if check["kind"] == "threshold":
+        outcomes = {check.get("when_unknown", "warn"), check.get("when_undefined")}
+        return "fail" if "fail" in check or "fail" in outcomes else "warn"
+    return None
+
+
+def test_the_rules_table_of_the_default_pack_agrees_with_its_yaml(run_cli: Run) -> None:
+    import yaml
+
+    from tests.conftest import REPO_ROOT
+
+    pack = yaml.safe_load((REPO_ROOT / "policies" / "default.yaml").read_text("utf-8"))
+    result = run_cli("rules", "--no-config")
+    listed = {line.split()[0]: line.split()[1] for line in result.out.splitlines()[1:]}
+    expected = {r["code"]: _strongest_from_yaml(r) for r in pack["rules"]}
+    judged = {code: verdict for code, verdict in expected.items() if verdict is not None}
+    assert len(judged) > 20
+    assert {"warn", "fail"} <= set(judged.values())
+    assert {code: listed[code] for code in judged} == judged

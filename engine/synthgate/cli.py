@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from synthgate.config import FailOn, Settings
     from synthgate.plugins import PluginHost
-    from synthgate.policy import LoadedPolicy
+    from synthgate.policy import CompiledRule, LoadedPolicy
     from synthgate.run import Overrides, RunOutcome
 
 __all__ = ["Invocation", "cli", "main"]
@@ -663,11 +663,29 @@ def rules(
     for compiled in loaded.rules:
         rule = compiled.rule
         kind = compiled.kind.name
-        line = f"{rule.code:<7} {rule.severity:<5} {kind:<23} {rule.name}: {rule.summary}"
+        strongest = _strongest_verdict(compiled)
+        line = f"{rule.code:<7} {strongest:<5} {kind:<23} {rule.name}: {rule.summary}"
         click.echo(printable(line))
         expected = constraint(compiled)
         if expected:  # the bands, so that a pack's tightened thresholds show
             click.echo(f"{'':<7} {printable(expected)}")
+
+
+def _strongest_verdict(compiled: CompiledRule) -> str:
+    """The worst verdict a rule can give: its severity, or ``warn`` when the parameters of
+    its check name verdicts and none is ``fail`` (a warn band only, ``verdict: warn``)."""
+    severity = compiled.rule.severity
+    if severity != "fail":
+        return severity
+    params = compiled.params
+    named: list[str] = []
+    for name in type(params).model_fields:
+        value = getattr(params, name)
+        if name in ("warn", "fail"):  # the bands of a threshold
+            named += [name] if value is not None else []
+        elif isinstance(value, str) and value in ("pass", "warn", "fail"):
+            named.append(value)
+    return "warn" if named and "fail" not in named else severity
 
 
 @cli.command()
