@@ -21,6 +21,7 @@ from synthgate import __version__
 if TYPE_CHECKING:
     import datetime
 
+    from synthgate.casetests import Coverage
     from synthgate.config import FailOn, Settings
     from synthgate.plugins import PluginHost
     from synthgate.policy import CompiledRule, LoadedPolicy
@@ -540,6 +541,21 @@ def test_command(paths: tuple[str, ...], require_tests: bool, verbose: bool) -> 
                 click.echo("    " + printable(line))
     if problems:
         raise InputError(problems)
+    gaps = _show_coverage(coverage, require_tests)
+    rules_count = len(coverage.rules)
+    click.echo(
+        f"{total} cases in {len(files)} file{'s' if len(files) != 1 else ''}: "
+        f"{total - failed} passed, {failed} failed; "
+        f"{rules_count - len(gaps)} of {rules_count} rules have passing and failing cases"
+    )
+    return 1 if failed or (require_tests and gaps) else 0
+
+
+def _show_coverage(coverage: Coverage, require_tests: bool) -> list[tuple[str, str, str, str]]:
+    """Print the rules no case reaches and (with --require-tests) those without the cases it
+    asks for; return the latter."""
+    from synthgate.escaping import printable
+
     gaps = coverage.gaps()
     unreached = coverage.unreached()
     if unreached:
@@ -550,13 +566,7 @@ def test_command(paths: tuple[str, ...], require_tests: bool, verbose: bool) -> 
         click.echo("rules without the cases --require-tests asks for:")
         for policy, code, name, missing in gaps:
             click.echo(printable(f"    {code} {name} ({policy}): {missing}"))
-    rules_count = len(coverage.rules)
-    click.echo(
-        f"{total} cases in {len(files)} file{'s' if len(files) != 1 else ''}: "
-        f"{total - failed} passed, {failed} failed; "
-        f"{rules_count - len(gaps)} of {rules_count} rules have passing and failing cases"
-    )
-    return 1 if failed or (require_tests and gaps) else 0
+    return gaps
 
 
 # --------------------------------------------------------------------------- rules and explain
