@@ -21,7 +21,7 @@ from synthgate.checks import (
     Related,
     ScopeView,
 )
-from synthgate.documents import Document, escape_pointer
+from synthgate.documents import Document
 from synthgate.errors import InputError
 from synthgate.fingerprints import fingerprint, logical_pointer
 from synthgate.languages import infer_resource_level
@@ -42,6 +42,7 @@ from synthgate.models import (
     split_role,
     worst_verdict,
 )
+from synthgate.pointers import escape_pointer
 from synthgate.policy import CompiledRule, LoadedPolicy
 
 if TYPE_CHECKING:

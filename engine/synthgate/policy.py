@@ -13,17 +13,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from synthgate.checks import CheckKind, PolicyContext
-from synthgate.documents import (
-    DEFAULT_LIMITS,
-    Document,
-    Limits,
-    escape_pointer,
-    parse_bytes,
-    read_document,
-)
+from synthgate.documents import DEFAULT_LIMITS, Document, Limits, parse_bytes, read_document
 from synthgate.errors import PolicyError, Problem, UsageError, did_you_mean
 from synthgate.models import Policy, PolicyInfo, Rule, Selector, TaskType, Verifiability
 from synthgate.plugins import PluginHost
+from synthgate.pointers import escape_pointer
 from synthgate.validation import validate_model, validation_problems
 
 __all__ = ["DEFAULT_PACK", "CompiledRule", "LoadedPolicy", "load_policy"]
