@@ -30,17 +30,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from synthgate.documents import (
-    DEFAULT_LIMITS,
-    Document,
-    Limits,
-    escape_pointer,
-    read_document,
-    unescape_pointer,
-)
+from synthgate.documents import DEFAULT_LIMITS, Document, Limits, read_document
 from synthgate.errors import InputError, Problem, did_you_mean
 from synthgate.models import Finding, ManifestResult, worst_verdict
 from synthgate.plugins import PluginHost
+from synthgate.pointers import escape_pointer, unescape_pointer
 from synthgate.validation import validate_model
 
 if TYPE_CHECKING:

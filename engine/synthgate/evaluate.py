@@ -21,7 +21,7 @@ from synthgate.checks import (
     Related,
     ScopeView,
 )
-from synthgate.documents import Document, escape_pointer
+from synthgate.documents import Document
 from synthgate.errors import InputError
 from synthgate.fingerprints import fingerprint, logical_pointer
 from synthgate.languages import infer_resource_level
@@ -42,6 +42,7 @@ from synthgate.models import (
     split_role,
     worst_verdict,
 )
+from synthgate.pointers import escape_pointer
 from synthgate.policy import CompiledRule, LoadedPolicy
 
 if TYPE_CHECKING:
@@ -334,13 +335,7 @@ def evaluate(
                 )
                 keyed.append((rule.code, pointer_key(pointer), len(keyed), finding))
     keyed.sort(key=lambda item: item[:3])
-    extra: dict[str, Any] = {}
-    if measurement is not None:  # only then: reports of unmeasured runs stay as they were
-        extra = {
-            "measured": measurement.measured_block(),
-            "contamination": measurement.contamination_block(),
-            "measurement": measurement.evidence,
-        }
+    extra = _measurement_fields(measurement)
     result = ManifestResult(
         path=doc.path,
         dataset=manifest.dataset.name,
@@ -357,6 +352,18 @@ def evaluate(
     from synthgate.waivers import apply_waivers
 
     return apply_waivers(result, waivers, today, ran_rules(policy))
+
+
+def _measurement_fields(measurement: ManifestMeasurement | None) -> dict[str, Any]:
+    """The measured blocks of a result: only for a measured run, so that reports of unmeasured
+    runs stay as they were."""
+    if measurement is None:
+        return {}
+    return {
+        "measured": measurement.measured_block(),
+        "contamination": measurement.contamination_block(),
+        "measurement": measurement.evidence,
+    }
 
 
 def _with_measured(outcome: Outcome, scope: ScopeView, measured: Measured, path: str) -> Outcome:

@@ -13,8 +13,8 @@ import hashlib
 import json
 from pathlib import PurePath
 
-from synthgate.documents import escape_pointer, unescape_pointer
 from synthgate.models import Manifest
+from synthgate.pointers import escape_pointer, unescape_pointer
 
 __all__ = ["fingerprint", "logical_pointer"]
 

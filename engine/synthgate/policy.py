@@ -13,17 +13,19 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from synthgate.checks import CheckKind, PolicyContext
-from synthgate.documents import (
-    DEFAULT_LIMITS,
-    Document,
-    Limits,
-    escape_pointer,
-    parse_bytes,
-    read_document,
-)
+from synthgate.documents import DEFAULT_LIMITS, Document, Limits, parse_bytes, read_document
 from synthgate.errors import PolicyError, Problem, UsageError, did_you_mean
-from synthgate.models import Policy, PolicyInfo, Rule, Selector, TaskType, Verifiability
+from synthgate.models import (
+    Policy,
+    PolicyInfo,
+    Rule,
+    RuleOverride,
+    Selector,
+    TaskType,
+    Verifiability,
+)
 from synthgate.plugins import PluginHost
+from synthgate.pointers import escape_pointer
 from synthgate.validation import validate_model, validation_problems
 
 __all__ = ["DEFAULT_PACK", "CompiledRule", "LoadedPolicy", "load_policy"]
@@ -361,88 +363,33 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
     definitions: list[tuple[str, TaskType, _Layer | None]] = [
         (name, task, None) for name, task in taxonomy.items()
     ]
-    drafts: dict[str, _Draft] = {}
-    by_name: dict[str, str] = {}
-    order: list[str] = []
-    problems: list[Problem] = []
+    drafts = _Drafts(host)
     for layer in layers:
-        policy, doc = layer.policy, layer.doc
-        taxonomy.update(policy.taxonomy)
-        definitions.extend((name, task, layer) for name, task in policy.taxonomy.items())
-        for index, rule in enumerate(policy.rules):
-            pointer = f"/rules/{index}"
-            clash = drafts.get(rule.code) or (
-                drafts[by_name[rule.name]] if rule.name in by_name else None
-            )
-            if clash is not None:
-                problems.append(_duplicate_rule(rule, pointer, layer, clash, host))
-                continue
-            drafts[rule.code] = _Draft(rule, doc, pointer, layer.trusted, layer_key=layer.key)
-            by_name[rule.name] = rule.code
-            order.append(rule.code)
-        for key, override in policy.overrides.items():
-            pointer = f"/overrides/{escape_pointer(key)}"
-            code = key if key in drafts else by_name.get(key)
-            if code is None:
-                problems.append(
-                    Problem(
-                        doc.path,
-                        *doc.locate(pointer),
-                        f"override names no inherited rule: '{key}'",
-                        did_you_mean(key, [*drafts, *by_name]),
-                        pointer,
-                    )
-                )
-                continue
-            draft = drafts[code]
-            if override.severity is not None:
-                draft.edit()["severity"] = override.severity
-            if override.waivable is not None:
-                draft.edit()["waivable"] = override.waivable
-            if "enforce_from" in override.model_fields_set:
-                draft.edit()["enforce_from"] = override.enforce_from
-            if override.applies is not None:
-                # Merged key by key, like check parameters: the inherited scope stays unless
-                # the override names one (an explicit null clears an inherited condition).
-                applies = draft.edit().setdefault("applies", {})
-                for name, value in override.applies.model_dump(exclude_unset=True).items():
-                    applies[name] = value
-                    draft.applies_sources[name] = (doc, f"{pointer}/applies/{name}")
-            if override.check is not None:
-                try:
-                    _merge_check(draft, override.check, layer, f"{pointer}/check")
-                except PolicyError as exc:
-                    problems.extend(exc.problems)
+        taxonomy.update(layer.policy.taxonomy)
+        definitions.extend((name, task, layer) for name, task in layer.policy.taxonomy.items())
+        drafts.add_rules(layer)
+        drafts.apply_overrides(layer)
+    problems = drafts.problems
     aliases = _aliases(definitions, host, problems)
     # Go on to compile the rules, so that one run reports every problem of the policy.
-
     kinds = host.check_kinds()
     metrics = host.metrics()
-    compiled: list[CompiledRule] = []
-    for code in order:
-        draft = drafts[code]
-        try:
-            result = _compile_rule(draft, kinds, host, metrics, taxonomy, aliases)
-        except PolicyError as exc:
-            problems.extend(exc.problems)
-            continue
-        if result is not None:
-            compiled.append(result)
+    compiled = drafts.compile(kinds, metrics, taxonomy, aliases)
     if problems:
         raise PolicyError(problems)
-    top = layers[-1]
+    top = layers[-1].policy
     return LoadedPolicy(
-        name=top.policy.name,
-        version=top.policy.version,
-        description=top.policy.description,
+        name=top.name,
+        version=top.version,
+        description=top.description,
         packs=[layer.info for layer in layers],
         taxonomy=taxonomy,
         rules=compiled,
         aliases=aliases,
         metric_owners={name: host.owner("metrics", name) for name in metrics},
         own_rules=frozenset(
-            [rule.code for rule in top.policy.rules]
-            + [key if key in drafts else by_name.get(key, key) for key in top.policy.overrides]
+            [rule.code for rule in top.rules]
+            + [drafts.code_of(key) or key for key in top.overrides]
         ),
         waiver_horizon_days=next(
             (
@@ -453,6 +400,101 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
             180,
         ),
     )
+
+
+class _Drafts:
+    """The rules of every layer, merged in order: a draft per rule code, found by code or name,
+    with each layer's overrides applied; problems are collected, not raised, so that one load
+    reports them all."""
+
+    def __init__(self, host: PluginHost) -> None:
+        self.host = host
+        self.by_code: dict[str, _Draft] = {}
+        self.by_name: dict[str, str] = {}
+        self.order: list[str] = []
+        self.problems: list[Problem] = []
+
+    def code_of(self, key: str) -> str | None:
+        """The code of the rule ``key`` names (a code or a name), or None."""
+        return key if key in self.by_code else self.by_name.get(key)
+
+    def add_rules(self, layer: _Layer) -> None:
+        """Draft each rule of ``layer``; one whose code or name is taken is a problem."""
+        for index, rule in enumerate(layer.policy.rules):
+            pointer = f"/rules/{index}"
+            clash = self.by_code.get(rule.code) or (
+                self.by_code[self.by_name[rule.name]] if rule.name in self.by_name else None
+            )
+            if clash is not None:
+                self.problems.append(_duplicate_rule(rule, pointer, layer, clash, self.host))
+                continue
+            self.by_code[rule.code] = _Draft(
+                rule, layer.doc, pointer, layer.trusted, layer_key=layer.key
+            )
+            self.by_name[rule.name] = rule.code
+            self.order.append(rule.code)
+
+    def apply_overrides(self, layer: _Layer) -> None:
+        """Change the inherited rules as the overrides of ``layer`` say."""
+        doc = layer.doc
+        for key, override in layer.policy.overrides.items():
+            pointer = f"/overrides/{escape_pointer(key)}"
+            code = self.code_of(key)
+            if code is None:
+                self.problems.append(
+                    Problem(
+                        doc.path,
+                        *doc.locate(pointer),
+                        f"override names no inherited rule: '{key}'",
+                        did_you_mean(key, [*self.by_code, *self.by_name]),
+                        pointer,
+                    )
+                )
+                continue
+            try:
+                _override(self.by_code[code], override, layer, pointer)
+            except PolicyError as exc:
+                self.problems.extend(exc.problems)
+
+    def compile(
+        self,
+        kinds: dict[str, CheckKind],
+        metrics: dict[str, Any],
+        taxonomy: dict[str, TaskType],
+        aliases: dict[str, str],
+    ) -> list[CompiledRule]:
+        """Each rule compiled in the order written (a rule switched off is left out)."""
+        compiled: list[CompiledRule] = []
+        for code in self.order:
+            try:
+                result = _compile_rule(
+                    self.by_code[code], kinds, self.host, metrics, taxonomy, aliases
+                )
+            except PolicyError as exc:
+                self.problems.extend(exc.problems)
+                continue
+            if result is not None:
+                compiled.append(result)
+        return compiled
+
+
+def _override(draft: _Draft, override: RuleOverride, layer: _Layer, pointer: str) -> None:
+    """Apply one override (written at ``pointer`` of ``layer``) to an inherited rule."""
+    if override.severity is not None:
+        draft.edit()["severity"] = override.severity
+    if override.waivable is not None:
+        draft.edit()["waivable"] = override.waivable
+    if "enforce_from" in override.model_fields_set:
+        draft.edit()["enforce_from"] = override.enforce_from
+    if override.applies is not None:
+        # Merged key by key, like check parameters: the inherited scope stays unless the
+        # override names one (an explicit null clears an inherited condition).
+        applies = draft.edit().setdefault("applies", {})
+        for name, value in override.applies.model_dump(exclude_unset=True).items():
+            applies[name] = value
+            draft.applies_sources[name] = (layer.doc, f"{pointer}/applies/{name}")
+    if override.check is not None:
+        _merge_check(draft, override.check, layer, f"{pointer}/check")
 
 
 def _duplicate_rule(

@@ -9,8 +9,9 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from synthgate.documents import Document, escape_pointer
+from synthgate.documents import Document
 from synthgate.errors import LocatedValueError, Problem, did_you_mean, excerpt
+from synthgate.pointers import escape_pointer
 
 __all__ = ["MAX_PROBLEMS", "field_names_at", "validate_model", "validation_problems"]
 
