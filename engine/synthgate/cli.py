@@ -892,27 +892,21 @@ def plugins(fmt: str) -> None:
     import json
 
     from synthgate.errors import UsageError
+    from synthgate.plugins import REGISTRIES
 
     host = _host()
     cli._add_plugin_commands(warn=False)  # records plugins whose synthgate_add_commands raises
-    registries = {  # calling the hooks records plugins that raise
-        "policy_packs": "policy packs",
-        "check_kinds": "check kinds",
-        "metrics": "metrics",
-        "reporters": "output formats",
-        "adapters": "manifest adapters",
-        "taxonomy": "task types",
-    }
+    registries = {hook.key: hook.plural for hook in REGISTRIES}
     provides: dict[str, dict[str, list[str]]] = {}
     conflicts: list[str] = []
-    for method in registries:
+    for hook in REGISTRIES:  # calling the hooks records plugins that raise
         try:
-            owners = host.owners(method)
+            owners = host.registry(hook).owners()
         except UsageError as exc:  # a clash: listed here rather than stopping the listing
             conflicts.append(exc.message)
             continue
         for name, owner in sorted(owners.items()):
-            provides.setdefault(owner, {}).setdefault(method, []).append(name)
+            provides.setdefault(owner, {}).setdefault(hook.key, []).append(name)
     if fmt == "json":
         rows = [
             {
