@@ -47,7 +47,9 @@ class _PipeClosed(Exception):
 
 
 class _Group(click.Group):
-    """Built-in commands, plus commands from plugins looked up only when asked for."""
+    """The commands of every plugin, the core's own included (they come from the built-in
+    plugin ``synthgate-commands``), added through ``synthgate_add_commands`` when the first
+    command is looked up."""
 
     _plugins_added = False
 
@@ -62,8 +64,18 @@ class _Group(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
         if command is None:
-            self._add_plugin_commands()
+            # The core's commands warn about broken plugins themselves, where it matters.
+            self._add_plugin_commands(warn=cmd_name not in core_commands.commands)
             command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in core_commands.commands:
+            from synthgate.errors import UsageError
+
+            raise UsageError(
+                f"the command '{cmd_name}' comes with synthgate, but its plugin "
+                "synthgate-commands did not add it (see 'synthgate plugins')",
+                "take synthgate-commands out of SYNTHGATE_DISABLED_PLUGINS, or install "
+                "synthgate again: its entry points may be out of date",
+            )
         return command
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -100,6 +112,12 @@ def cli() -> None:
     --policy is given), 'synthgate init' for a manifest skeleton, and 'synthgate explain
     CODE' for why a rule exists.
     """
+
+
+core_commands = click.Group("synthgate")
+"""The core's commands, in the order they are defined; the built-in plugin
+``synthgate-commands`` (:mod:`synthgate.core_commands`) adds them to :data:`cli` through
+``synthgate_add_commands``, as a third party's plugin adds its own."""
 
 
 @functools.cache
@@ -222,7 +240,7 @@ def _cli_values(
     }
 
 
-@cli.command(epilog=EXIT_CODES)
+@core_commands.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
@@ -581,7 +599,7 @@ def _plan_outputs(
     return plan
 
 
-@cli.command("config")
+@core_commands.command("config")
 @_config_options
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -697,7 +715,7 @@ def _run_inputs(
 # --------------------------------------------------------------------------- test
 
 
-@cli.command("test")
+@core_commands.command("test")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--require-tests",
@@ -774,7 +792,7 @@ def test_command(paths: tuple[str, ...], require_tests: bool, verbose: bool) -> 
 # --------------------------------------------------------------------------- rules and explain
 
 
-@cli.command()
+@core_commands.command()
 @click.argument("code")
 @click.option(
     "--policy", "-p", metavar="FILE|PACK", help="Policy file or pack name [default pack]."
@@ -802,7 +820,7 @@ def explain(code: str, policy: str | None) -> None:
     click.echo(printable(card, keep_newlines=True), nl=False)  # a policy's text is data
 
 
-@cli.command()
+@core_commands.command()
 @click.option(
     "--policy", "-p", metavar="FILE|PACK", help="Policy file or pack name [default pack]."
 )
@@ -879,7 +897,7 @@ def rules(policy: str | None, pack: str | None, fmt: str, taxonomy: bool) -> Non
             click.echo(f"{'':<7} {printable(expected)}")
 
 
-@cli.command()
+@core_commands.command()
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -939,7 +957,7 @@ def plugins(fmt: str) -> None:
         sys.exit(2)
 
 
-@cli.command()
+@core_commands.command()
 @click.argument("which", type=click.Choice(["manifest", "policy", "report"]))
 def schema(which: str) -> None:
     """Print the JSON Schema of a manifest, a policy or a report."""
@@ -948,7 +966,7 @@ def schema(which: str) -> None:
     click.echo((files("synthgate.schemas") / f"{which}.schema.json").read_text("utf-8"), nl=False)
 
 
-@cli.command()
+@core_commands.command()
 @click.argument("path", default="synthgate.yaml", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.option(
@@ -1003,7 +1021,7 @@ def init(path: str, force: bool, from_path: str | None, policy: str | None) -> N
 def _add_measure_command() -> None:
     from synthgate.measure.command import measure_command
 
-    cli.add_command(measure_command)
+    core_commands.add_command(measure_command)
 
 
 _add_measure_command()

@@ -525,10 +525,12 @@ class PluginHost:
         return load
 
     def add_commands(self, cli: click.Group) -> None:
-        """Let plugins add sub-commands, in pluggy's call order (the core's own come first:
-        their implementation is ``tryfirst``). One that raises is recorded, and keeps what it
-        added before raising; a command name already added by another plugin is recorded on
-        the plugin that came second, and the first plugin's command stays."""
+        """Let plugins add sub-commands, in pluggy's call order.
+
+        One that raises is recorded, and keeps what it added before raising. A command name
+        that two plugins add goes to the plugin that loaded first (synthgate's own load before
+        any other), and the other is recorded as left out for it.
+        """
         owners: dict[str, str] = {}
         for impl in _call_order(self.pm.hook.synthgate_add_commands):
             before = dict(cli.commands)
@@ -538,26 +540,33 @@ class PluginHost:
                 self._record_failure(
                     impl.plugin_name, f"failed in synthgate_add_commands: {_first_line(exc)}"
                 )
-            self._claim_commands(cli, before, owners, impl.plugin_name)
+            for name, command in list(cli.commands.items()):
+                if name not in before:
+                    owners[name] = impl.plugin_name
+                elif before[name] is not command:
+                    self._command_clash(cli, name, before[name], owners, impl.plugin_name)
 
-    def _claim_commands(
+    def _command_clash(
         self,
         cli: click.Group,
-        before: dict[str, click.Command],
+        name: str,
+        earlier: click.Command,
         owners: dict[str, str],
         plugin_name: str,
     ) -> None:
-        for name, command in list(cli.commands.items()):
-            if name not in before:
-                owners[name] = plugin_name
-            elif before[name] is not command:
-                cli.commands[name] = before[name]
-                first = self.describe(owners[name]) if name in owners else "synthgate"
-                self._record_failure(
-                    plugin_name,
-                    f"synthgate_add_commands: command '{name}' is already added by {first}; "
-                    "left out",
-                )
+        """``plugin_name`` replaced the command ``name`` that an earlier call added."""
+        loaded = [record.name for record in self.records]
+        first = owners.get(name, plugin_name)
+        if loaded.index(plugin_name) < loaded.index(first):
+            owners[name] = plugin_name  # the new command stays; the other one is left out
+            plugin_name, first = first, plugin_name
+        else:
+            cli.commands[name] = earlier
+        self._record_failure(
+            plugin_name,
+            f"synthgate_add_commands: command '{name}' is already added by "
+            f"{self.describe(first)}; left out",
+        )
 
 
 def load_plugins(

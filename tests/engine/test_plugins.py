@@ -28,6 +28,7 @@ POLICIES = Path(__file__).parents[1] / "fixtures" / "policies"
 BUILTINS = {
     "synthgate-adapters": "synthgate_register_adapters",
     "synthgate-checks": "synthgate_register_check_kinds",
+    "synthgate-commands": "synthgate_add_commands",
     "synthgate-metrics": "synthgate_register_metrics",
     "synthgate-packs": "synthgate_register_policy_packs",
     "synthgate-reports": "synthgate_register_reporters",
