@@ -53,23 +53,40 @@ class _BadResult(Exception):
     """A plugin's hook returned something other than its hook's docstring says."""
 
 
-@dataclass(frozen=True)
 class RegistryHook(Generic[_T]):
-    """A hook whose every plugin contributes named items of one type (check kinds, ...)."""
+    """A hook whose every plugin contributes named items of one type (check kinds, ...).
 
-    hook: str
-    """The hook's name, e.g. ``synthgate_register_check_kinds``."""
-    key: str
-    """The key of its items in ``synthgate plugins --format json`` (``check_kinds``)."""
-    label: str
-    """One item in messages (``check kind``)."""
-    plural: str
-    """Its items in ``synthgate plugins`` (``check kinds``)."""
-    verb: str
-    """What a plugin does to an item (``registered``, ``defined``), in the clash message."""
-    entries: Callable[[object], list[tuple[str, _T]]] = field(repr=False)
-    """One plugin's result as (name, item) pairs; raises :class:`_BadResult` when it is not
-    what the hook returns."""
+    A plain class rather than a dataclass: six of these are made when this module is imported,
+    on every command's start.
+    """
+
+    __slots__ = ("entries", "hook", "key", "label", "plural", "verb")
+
+    def __init__(
+        self,
+        hook: str,
+        key: str,
+        label: str,
+        plural: str,
+        verb: str,
+        entries: Callable[[object], list[tuple[str, _T]]],
+    ) -> None:
+        self.hook = hook
+        """The hook's name, e.g. ``synthgate_register_check_kinds``."""
+        self.key = key
+        """The key of its items in ``synthgate plugins --format json`` (``check_kinds``)."""
+        self.label = label
+        """One item in messages (``check kind``)."""
+        self.plural = plural
+        """Its items in ``synthgate plugins`` (``check kinds``)."""
+        self.verb = verb
+        """What a plugin does to an item (``registered``, ``defined``), in the clash message."""
+        self.entries = entries
+        """One plugin's result as (name, item) pairs; raises :class:`_BadResult` when it is
+        not what the hook returns."""
+
+    def __repr__(self) -> str:
+        return f"RegistryHook({self.hook!r})"
 
 
 class Registry(Mapping[str, _T]):
