@@ -138,3 +138,15 @@ def test_blocking_the_core_commands_plugin_is_honoured() -> None:
     assert done.returncode == 2, done.stderr
     assert "plugin synthgate-commands did not add it" in done.stderr
     assert done.stdout == ""
+
+
+def test_the_plugin_is_listed_but_left_out_of_reports() -> None:
+    from synthgate.plugins import PluginRecord, load_plugins
+
+    host = load_plugins(builtin_only=True, disabled=())
+    (record,) = [r for r in host.records if r.name == "synthgate-commands"]
+    assert record.hooks == ["synthgate_add_commands"]
+    assert record.error is None
+    assert not record.in_reports  # a report's plugins stay what they were (golden files)
+    assert all(r.in_reports for r in host.records if r is not record)
+    assert PluginRecord("synthgate-commands", "other", "1", builtin=False).in_reports

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ADAPTERS",
     "CHECK_KINDS",
+    "COMMANDS_PLUGIN",
     "DISTRIBUTION",
     "METRICS",
     "POLICY_PACKS",
@@ -46,6 +47,8 @@ __all__ = [
 ]
 
 DISTRIBUTION = "synthgate"
+COMMANDS_PLUGIN = "synthgate-commands"
+"""The entry-point name of the built-in plugin that adds the core's commands."""
 _T = TypeVar("_T")
 
 
@@ -294,6 +297,13 @@ class PluginRecord:
     error: str | None = None
     disabled: bool = False
     """Blocked by ``SYNTHGATE_DISABLED_PLUGINS`` (or ``disabled=``): listed, never loaded."""
+
+    @property
+    def in_reports(self) -> bool:
+        """False for synthgate's own ``synthgate-commands`` only: the core's commands decide
+        nothing an audit finds, so a report's list of plugins (and the context key) stays what
+        it was before they came through a plugin."""
+        return not (self.builtin and self.name == COMMANDS_PLUGIN)
 
 
 def _disabled_from_env() -> frozenset[str]:
