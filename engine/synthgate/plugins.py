@@ -117,6 +117,9 @@ class Registry(Mapping[str, _T]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def __contains__(self, name: object) -> bool:  # the dict's, not Mapping's try/except
+        return name in self._items
+
     def __repr__(self) -> str:
         return f"Registry({self.hook.key}: {', '.join(self._items)})"
 
