@@ -101,7 +101,7 @@ def plugin_host(monkeypatch: pytest.MonkeyPatch) -> PluginHost:
         [*_builtin_plugins(), ("cmds", CommandsPlugin()), ("broken-cmds", BrokenCommandsPlugin())]
     )
     monkeypatch.setattr(synthgate.cli.cli, "_plugins_added", False)
-    monkeypatch.setattr(synthgate.cli.cli, "commands", dict(synthgate.cli.cli.commands))
+    monkeypatch.setattr(synthgate.cli.cli, "commands", {})  # as in a new process
     return host
 
 
@@ -309,13 +309,15 @@ def test_plugins_lists_errors_of_synthgate_add_commands(
     assert result.err == ""  # listed, not warned twice
 
 
-def test_built_in_commands_never_ask_plugins_for_commands(
-    plugin_cli: Run, plugin: CommandsPlugin
+def test_built_in_commands_ask_every_plugin_for_commands_once(
+    plugin_cli: Run, run_cli: Run, plugin: CommandsPlugin
 ) -> None:
     result = plugin_cli("audit", str(CLI / "pass.synthgate.yaml"))
     assert result.code == 0
-    assert plugin.calls == 0
-    assert result.err == ""
+    assert plugin.calls == 1  # the core's commands come through the same hook
+    assert result.err.count(BROKEN_WARNING) == 1  # warned by audit, not twice
+    assert run_cli("rules").code == 0
+    assert plugin.calls == 1
 
 
 def test_plugins_are_loaded_once_per_invocation(

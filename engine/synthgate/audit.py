@@ -192,7 +192,7 @@ class Audit:
         return [
             PluginInfo(name=r.name, version=r.version)
             for r in self.host.records
-            if r.error is None and not r.disabled
+            if r.error is None and not r.disabled and r.in_reports
         ]
 
     def discover(self, paths: Sequence[str]) -> list[ManifestFile]:
@@ -530,7 +530,9 @@ class Audit:
             f"{name}={spec.verifiability}" for name, spec in self.policy.taxonomy.items()
         )
         aliases = sorted(f"{alias}>{name}" for alias, name in self.policy.aliases.items())
-        plugins = sorted(f"{r.name}={r.version}" for r in self.host.records if r.error is None)
+        plugins = sorted(
+            f"{r.name}={r.version}" for r in self.host.records if r.error is None and r.in_reports
+        )
         limits = [str(self.limits.max_bytes)]
         return context_key([__version__, *plugins, *taxonomy, *aliases, *limits])
 

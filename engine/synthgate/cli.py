@@ -48,7 +48,9 @@ class _PipeClosed(Exception):
 
 
 class _Group(click.Group):
-    """Built-in commands, plus commands from plugins looked up only when asked for."""
+    """The commands of every plugin, the core's own included (they come from the built-in
+    plugin ``synthgate-commands``), added through ``synthgate_add_commands`` when the first
+    command is looked up."""
 
     _plugins_added = False
 
@@ -63,8 +65,18 @@ class _Group(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
         if command is None:
-            self._add_plugin_commands()
+            # The core's commands warn about broken plugins themselves, where it matters.
+            self._add_plugin_commands(warn=cmd_name not in core_commands.commands)
             command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in core_commands.commands:
+            from synthgate.errors import UsageError
+
+            raise UsageError(
+                f"the command '{cmd_name}' comes with synthgate, but its plugin "
+                "synthgate-commands did not add it (see 'synthgate plugins')",
+                "take synthgate-commands out of SYNTHGATE_DISABLED_PLUGINS, or install "
+                "synthgate again: its entry points may be out of date",
+            )
         return command
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -101,6 +113,12 @@ def cli() -> None:
     --policy is given), 'synthgate init' for a manifest skeleton, and 'synthgate explain
     CODE' for why a rule exists.
     """
+
+
+core_commands = click.Group("synthgate")
+"""The core's commands, in the order they are defined; the built-in plugin
+``synthgate-commands`` (:mod:`synthgate.core_commands`) adds them to :data:`cli` through
+``synthgate_add_commands``, as a third party's plugin adds its own."""
 
 
 @dataclass
@@ -272,7 +290,7 @@ def _overrides(
     )
 
 
-@cli.command(epilog=EXIT_CODES)
+@core_commands.command(epilog=EXIT_CODES)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
@@ -456,7 +474,7 @@ def _parse_today(text: str | None) -> datetime.date:
         ) from None
 
 
-@cli.command("config")
+@core_commands.command("config")
 @_config_options
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -486,7 +504,7 @@ def config_command(
 # --------------------------------------------------------------------------- test
 
 
-@cli.command("test")
+@core_commands.command("test")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--require-tests",
@@ -572,7 +590,7 @@ def _show_coverage(coverage: Coverage, require_tests: bool) -> list[tuple[str, s
 # --------------------------------------------------------------------------- rules and explain
 
 
-@cli.command()
+@core_commands.command()
 @click.argument("code")
 @_policy_options
 def explain(code: str, policy: str | None, config_file: str | None, no_config: bool) -> None:
@@ -598,7 +616,7 @@ def explain(code: str, policy: str | None, config_file: str | None, no_config: b
     click.echo(printable(card, keep_newlines=True), nl=False)  # a policy's text is data
 
 
-@cli.command()
+@core_commands.command()
 @_policy_options
 @click.option(
     "--pack",
@@ -698,7 +716,7 @@ def _strongest_verdict(compiled: CompiledRule) -> str:
     return "warn" if named and "fail" not in named else severity
 
 
-@cli.command()
+@core_commands.command()
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -711,27 +729,21 @@ def plugins(fmt: str) -> None:
     import json
 
     from synthgate.errors import UsageError
+    from synthgate.plugins import REGISTRIES
 
     host = _host()
     cli._add_plugin_commands(warn=False)  # records plugins whose synthgate_add_commands raises
-    registries = {  # calling the hooks records plugins that raise
-        "policy_packs": "policy packs",
-        "check_kinds": "check kinds",
-        "metrics": "metrics",
-        "reporters": "output formats",
-        "adapters": "manifest adapters",
-        "taxonomy": "task types",
-    }
+    registries = {hook.key: hook.plural for hook in REGISTRIES}
     provides: dict[str, dict[str, list[str]]] = {}
     conflicts: list[str] = []
-    for method in registries:
+    for hook in REGISTRIES:  # calling the hooks records plugins that raise
         try:
-            owners = host.owners(method)
+            owners = host.registry(hook).owners()
         except UsageError as exc:  # a clash: listed here rather than stopping the listing
             conflicts.append(exc.message)
             continue
         for name, owner in sorted(owners.items()):
-            provides.setdefault(owner, {}).setdefault(method, []).append(name)
+            provides.setdefault(owner, {}).setdefault(hook.key, []).append(name)
     if fmt == "json":
         rows = [
             {
@@ -764,7 +776,7 @@ def plugins(fmt: str) -> None:
         sys.exit(2)
 
 
-@cli.command()
+@core_commands.command()
 @click.argument("which", type=click.Choice(["manifest", "policy", "report"]))
 def schema(which: str) -> None:
     """Print the JSON Schema of a manifest, a policy or a report."""
@@ -773,7 +785,7 @@ def schema(which: str) -> None:
     click.echo((files("synthgate.schemas") / f"{which}.schema.json").read_text("utf-8"), nl=False)
 
 
-@cli.command()
+@core_commands.command()
 @click.argument("path", default="synthgate.yaml", type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @click.option(
@@ -828,7 +840,7 @@ def init(path: str, force: bool, from_path: str | None, policy: str | None) -> N
 def _add_measure_command() -> None:
     from synthgate.measure.command import measure_command
 
-    cli.add_command(measure_command)
+    core_commands.add_command(measure_command)
 
 
 _add_measure_command()

@@ -4,7 +4,11 @@ Each hook is called once per plugin that implements it, through the typed facade
 :mod:`synthgate.plugins`, so that one plugin's failure is reported with its name and version
 and does not stop the others: a hook that raises, or returns something other than what its
 docstring says (say a dict where a list is due, or items of the wrong type), is recorded on its
-plugin and that plugin's result is left out. Hooks evolve only by gaining optional arguments.
+plugin and that plugin's result is left out. The implementations are called in the order
+``pm.hook.NAME()`` would call them (``tryfirst`` ones first, ``trylast`` ones last, the plugin
+registered last first within each), and a plugin that implements a hook as a wrapper
+(``wrapper=True`` or ``hookwrapper=True``) is refused at load. Hooks evolve only by gaining
+optional arguments.
 """
 
 from __future__ import annotations
@@ -67,7 +71,7 @@ def synthgate_register_adapters() -> list[ManifestAdapter]:
     """Return the manifest formats this plugin can read.
 
     Fires once before the first file is read. Every result is kept; adapters are tried in
-    plugin order, and the first whose ``load`` returns a document wins. An adapter name
+    call order, and the first whose ``load`` returns a document wins. An adapter name
     registered by two plugins is an error naming both.
     """
     raise NotImplementedError
@@ -114,7 +118,9 @@ def synthgate_extend_taxonomy() -> dict[str, TaskType]:
 def synthgate_add_commands(cli: click.Group) -> None:
     """Add sub-commands to the ``synthgate`` command group.
 
-    Fires when the command line names a command that is not built in, and for ``--help`` and
-    ``synthgate plugins``, which list every command; built-in commands never fire it.
+    Fires once, when the command line names any command, and for ``--help`` and ``synthgate
+    plugins``, which list every command; synthgate's own commands come through it too, from
+    the built-in plugin ``synthgate-commands`` (``tryfirst``). A command name that two plugins
+    add stays with the plugin loaded first, and the other is recorded.
     """
     raise NotImplementedError

@@ -10,9 +10,9 @@ for tests).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pluggy
 
@@ -21,6 +21,7 @@ from synthgate.errors import UsageError
 
 if TYPE_CHECKING:
     import click
+    from pluggy import HookImpl
 
     from synthgate.adapters import ManifestAdapter
     from synthgate.checks import CheckKind, Metric
@@ -28,20 +29,263 @@ if TYPE_CHECKING:
     from synthgate.packs import PolicyPack
     from synthgate.reporters import Reporter, ReporterSpec
 
-__all__ = ["DISTRIBUTION", "PluginHost", "PluginRecord", "load_plugins"]
+__all__ = [
+    "ADAPTERS",
+    "CHECK_KINDS",
+    "COMMANDS_PLUGIN",
+    "DISTRIBUTION",
+    "METRICS",
+    "POLICY_PACKS",
+    "REGISTRIES",
+    "REPORTERS",
+    "TAXONOMY",
+    "PluginHost",
+    "PluginRecord",
+    "Registry",
+    "RegistryHook",
+    "load_plugins",
+]
 
 DISTRIBUTION = "synthgate"
+COMMANDS_PLUGIN = "synthgate-commands"
+"""The entry-point name of the built-in plugin that adds the core's commands."""
 _T = TypeVar("_T")
 
-_HOOKS = {
-    "check_kinds": "synthgate_register_check_kinds",
-    "metrics": "synthgate_register_metrics",
-    "adapters": "synthgate_register_adapters",
-    "reporters": "synthgate_register_reporters",
-    "policy_packs": "synthgate_register_policy_packs",
-    "taxonomy": "synthgate_extend_taxonomy",
-}
-"""Facade method name -> the hook it calls; :meth:`PluginHost.owner` accepts either."""
+
+class _BadResult(Exception):
+    """A plugin's hook returned something other than its hook's docstring says."""
+
+
+class RegistryHook(Generic[_T]):
+    """A hook whose every plugin contributes named items of one type (check kinds, ...).
+
+    A plain class rather than a dataclass: six of these are made when this module is imported,
+    on every command's start.
+    """
+
+    __slots__ = ("entries", "hook", "key", "label", "plural", "verb")
+
+    def __init__(
+        self,
+        hook: str,
+        key: str,
+        label: str,
+        plural: str,
+        verb: str,
+        entries: Callable[[object], list[tuple[str, _T]]],
+    ) -> None:
+        self.hook = hook
+        """The hook's name, e.g. ``synthgate_register_check_kinds``."""
+        self.key = key
+        """The key of its items in ``synthgate plugins --format json`` (``check_kinds``)."""
+        self.label = label
+        """One item in messages (``check kind``)."""
+        self.plural = plural
+        """Its items in ``synthgate plugins`` (``check kinds``)."""
+        self.verb = verb
+        """What a plugin does to an item (``registered``, ``defined``), in the clash message."""
+        self.entries = entries
+        """One plugin's result as (name, item) pairs; raises :class:`_BadResult` when it is
+        not what the hook returns."""
+
+    def __repr__(self) -> str:
+        return f"RegistryHook({self.hook!r})"
+
+
+class Registry(Mapping[str, _T]):
+    """The items of one :class:`RegistryHook` by name, in pluggy's call order, each with the
+    plugin that contributed it."""
+
+    def __init__(
+        self,
+        hook: RegistryHook[_T],
+        items: dict[str, _T],
+        owners: dict[str, str],
+        describe: Callable[[str], str],
+    ) -> None:
+        self.hook = hook
+        self._items = items
+        self._owners = owners
+        self._describe = describe
+
+    def __getitem__(self, name: str) -> _T:
+        return self._items[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, name: object) -> bool:  # the dict's, not Mapping's try/except
+        return name in self._items
+
+    def __repr__(self) -> str:
+        return f"Registry({self.hook.key}: {', '.join(self._items)})"
+
+    def owner(self, name: str) -> str:
+        """``plugin (distribution version)`` that contributed ``name``, or ``""``."""
+        plugin_name = self._owners.get(name)
+        return self._describe(plugin_name) if plugin_name is not None else ""
+
+    def owners(self) -> dict[str, str]:
+        """Each name -> the entry-point name of the plugin that contributed it (a copy)."""
+        return dict(self._owners)
+
+
+def _type_name(value: object) -> str:
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def _listed(expected: Callable[[], type[_T]]) -> Callable[[object], list[tuple[str, _T]]]:
+    """Entries of a hook that returns a list of ``expected()`` objects with a text ``name``
+    (``expected`` is imported when first called, to keep the import of this module light)."""
+
+    def entries(items: object) -> list[tuple[str, _T]]:
+        cls = expected()
+        if not isinstance(items, list | tuple):
+            raise _BadResult(f"returned {_type_name(items)}, expected a list of {cls.__name__}")
+        out: list[tuple[str, _T]] = []
+        for index, item in enumerate(items):
+            if not isinstance(item, cls):
+                raise _BadResult(
+                    f"returned {_type_name(item)} at [{index}], expected a {cls.__name__}"
+                )
+            name = getattr(item, "name", None)
+            if not isinstance(name, str) or not name:
+                raise _BadResult(f"returned a {cls.__name__} at [{index}] without a name")
+            out.append((name, item))
+        return out
+
+    return entries
+
+
+def _task_types(types: object) -> list[tuple[str, TaskType]]:
+    from synthgate.models import TaskType
+
+    if not isinstance(types, dict):
+        raise _BadResult(f"returned {_type_name(types)}, expected a dict of task types")
+    for key, value in types.items():
+        if not isinstance(key, str) or not key or not isinstance(value, TaskType):
+            raise _BadResult(
+                f"returned {_type_name(value)} under {key!r}, "
+                "expected a TaskType under a non-empty name"
+            )
+    return list(types.items())
+
+
+def _check_kind() -> type[CheckKind]:
+    from synthgate.checks import CheckKind
+
+    return CheckKind
+
+
+def _metric() -> type[Metric]:
+    from synthgate.checks import Metric
+
+    return Metric
+
+
+def _adapter() -> type[ManifestAdapter]:
+    from synthgate.adapters import ManifestAdapter
+
+    return ManifestAdapter
+
+
+def _reporter_spec() -> type[ReporterSpec]:
+    from synthgate.reporters import ReporterSpec
+
+    return ReporterSpec
+
+
+def _policy_pack() -> type[PolicyPack]:
+    from synthgate.packs import PolicyPack
+
+    return PolicyPack
+
+
+CHECK_KINDS: RegistryHook[CheckKind] = RegistryHook(
+    "synthgate_register_check_kinds",
+    "check_kinds",
+    "check kind",
+    "check kinds",
+    "registered",
+    _listed(_check_kind),
+)
+METRICS: RegistryHook[Metric] = RegistryHook(
+    "synthgate_register_metrics", "metrics", "metric", "metrics", "registered", _listed(_metric)
+)
+ADAPTERS: RegistryHook[ManifestAdapter] = RegistryHook(
+    "synthgate_register_adapters",
+    "adapters",
+    "manifest adapter",
+    "manifest adapters",
+    "registered",
+    _listed(_adapter),
+)
+REPORTERS: RegistryHook[ReporterSpec] = RegistryHook(
+    "synthgate_register_reporters",
+    "reporters",
+    "output format",
+    "output formats",
+    "registered",
+    _listed(_reporter_spec),
+)
+POLICY_PACKS: RegistryHook[PolicyPack] = RegistryHook(
+    "synthgate_register_policy_packs",
+    "policy_packs",
+    "policy pack",
+    "policy packs",
+    "registered",
+    _listed(_policy_pack),
+)
+TAXONOMY: RegistryHook[TaskType] = RegistryHook(
+    "synthgate_extend_taxonomy", "taxonomy", "task type", "task types", "defined", _task_types
+)
+REGISTRIES: tuple[RegistryHook[Any], ...] = (
+    POLICY_PACKS,
+    CHECK_KINDS,
+    METRICS,
+    REPORTERS,
+    ADAPTERS,
+    TAXONOMY,
+)
+"""Every registry hook, in the order ``synthgate plugins`` lists what a plugin provides."""
+
+
+def _call_order(caller: pluggy.HookCaller) -> list[HookImpl]:
+    """The implementations of a hook in the order ``pm.hook.NAME()`` calls them.
+
+    pluggy keeps them in :meth:`~pluggy.HookCaller.get_hookimpls` order (trylast first,
+    tryfirst last, registration order within each) and calls that list from its end: the plugin
+    registered last is called first, ``tryfirst`` ones before the others and ``trylast`` ones
+    after them. Wrappers never get here: :func:`_wrapper_error` refuses them at registration.
+    """
+    return list(reversed(caller.get_hookimpls()))
+
+
+def _call(impl: HookImpl, kwargs: Mapping[str, object]) -> object:
+    """Call one implementation as pluggy does: the arguments it names, by position, and the
+    optional ones it names by keyword when the call gives them."""
+    args = [kwargs[name] for name in impl.argnames]
+    optional = {name: kwargs[name] for name in impl.kwargnames if name in kwargs}
+    return impl.function(*args, **optional)
+
+
+def _wrapper_error(pm: pluggy.PluginManager, name: str) -> str | None:
+    """Why the plugin registered as ``name`` is refused, if one of its implementations is a
+    wrapper (``wrapper=True`` or ``hookwrapper=True``)."""
+    plugin = pm.get_plugin(name)
+    for caller in pm.get_hookcallers(plugin) or []:
+        for impl in caller.get_hookimpls():
+            if impl.plugin_name == name and (impl.wrapper or impl.hookwrapper):
+                flag = "wrapper=True" if impl.wrapper else "hookwrapper=True"
+                return (
+                    f"refused: its {caller.name} is a hook wrapper ({flag}); synthgate calls "
+                    "each plugin's implementation on its own, so there is nothing to wrap "
+                    "(drop the flag and return the hook's result)"
+                )
+    return None
 
 
 @dataclass
@@ -57,6 +301,13 @@ class PluginRecord:
     disabled: bool = False
     """Blocked by ``SYNTHGATE_DISABLED_PLUGINS`` (or ``disabled=``): listed, never loaded."""
 
+    @property
+    def in_reports(self) -> bool:
+        """False for synthgate's own ``synthgate-commands`` only: the core's commands decide
+        nothing an audit finds, so a report's list of plugins (and the context key) stays what
+        it was before they came through a plugin."""
+        return not (self.builtin and self.name == COMMANDS_PLUGIN)
+
 
 def _disabled_from_env() -> frozenset[str]:
     raw = os.environ.get("SYNTHGATE_DISABLED_PLUGINS", "")
@@ -70,7 +321,8 @@ def _first_line(exc: BaseException) -> str:
 
 
 class PluginHost:
-    """One typed method per hook; each plugin's implementation is called on its own."""
+    """One typed method per hook; each plugin's implementation is called on its own, in the
+    order pluggy would call it."""
 
     def __init__(self, pm: pluggy.PluginManager, records: list[PluginRecord]) -> None:
         self.pm = pm
@@ -79,18 +331,24 @@ class PluginHost:
         # Under a name taken twice, the first record that is not blocked is the one registered.
         for record in sorted(records, key=lambda r: r.disabled):
             self._by_plugin.setdefault(record.name, record)
-        self._cache: dict[str, Any] = {}
-        self._owners: dict[str, dict[str, str]] = {}
+        self._registries: dict[str, Registry[Any]] = {}
+        self._guarded: dict[str, ReporterSpec] | None = None
         self._reporter_failures: list[str] = []
 
     @classmethod
     def from_plugins(cls, plugins: Iterable[tuple[str, object]]) -> PluginHost:
-        """A host over in-process plugin objects (modules or instances), e.g. for tests."""
+        """A host over in-process plugin objects (modules or instances), e.g. for tests.
+
+        A misspelt hook or a wrapper raises :class:`pluggy.PluginValidationError` at once.
+        """
         pm = pluggy.PluginManager(hookspecs.PROJECT)
         pm.add_hookspecs(hookspecs)
         records = []
         for name, plugin in plugins:
             pm.register(plugin, name=name)
+            refused = _wrapper_error(pm, name)
+            if refused is not None:
+                raise pluggy.PluginValidationError(plugin, f"plugin {name}: {refused}")
             records.append(PluginRecord(name, name, "0", builtin=False))
         pm.check_pending()
         host = cls(pm, records)
@@ -111,35 +369,13 @@ class PluginHost:
             return plugin_name
         return f"{record.name} ({record.distribution} {record.version})"
 
-    def owner(self, what: str, name: str) -> str:
-        """``name (distribution version)`` of the plugin that registered ``name``, or ``""``.
-
-        ``what`` is a facade method (``check_kinds``, ``metrics``, ``adapters``, ``reporters``,
-        ``policy_packs``, ``taxonomy``) or the hook it calls; the hook is called if it was not
-        yet, through the facade, so a failing plugin is recorded as usual.
-        """
-        plugin_name = self.owners(what).get(name)
-        return self.describe(plugin_name) if plugin_name is not None else ""
-
-    def owners(self, what: str) -> dict[str, str]:
-        """Each name registered under ``what`` (as for :meth:`owner`) -> the entry-point name
-        of the plugin that registered it."""
-        hook_name = _HOOKS.get(what, what)
-        method = next((m for m, h in _HOOKS.items() if h == hook_name), None)
-        if method is None:
-            raise ValueError(f"no registry named {what!r}; expected one of: {', '.join(_HOOKS)}")
-        if hook_name not in self._owners:
-            getattr(self, method)()
-        return dict(self._owners.get(hook_name, {}))
-
-    def _call_each(self, hook_name: str) -> list[tuple[str, Any]]:
-        """Each plugin's result, in registration order; a plugin whose hook raises is left
+    def _call_each(self, hook_name: str, **kwargs: object) -> list[tuple[str, object]]:
+        """Each plugin's result, in pluggy's call order; a plugin whose hook raises is left
         out and its record carries the error, so that every other plugin still counts."""
-        caller = getattr(self.pm.hook, hook_name)
-        results: list[tuple[str, Any]] = []
-        for impl in caller.get_hookimpls():  # registration order
+        results: list[tuple[str, object]] = []
+        for impl in _call_order(getattr(self.pm.hook, hook_name)):
             try:
-                value = impl.function()
+                value = _call(impl, kwargs)
             except Exception as exc:  # a plugin's crash must not stop the others
                 self._record_failure(impl.plugin_name, f"failed in {hook_name}: {_first_line(exc)}")
                 continue
@@ -161,69 +397,66 @@ class PluginHost:
             if r.error is not None
         ]
 
-    def _named(self, hook_name: str, what: str, expected: type[_T]) -> dict[str, _T]:
-        """Each plugin's list of ``expected`` items by name; a plugin whose result is not
-        such a list is recorded and left out, and a name given twice is an error naming both."""
-        cached = self._cache.get(hook_name)
+    def registry(self, hook: RegistryHook[_T]) -> Registry[_T]:
+        """Every plugin's items for ``hook``, called once per host.
+
+        A plugin whose result is not what the hook returns is recorded and left out; a name
+        given by two plugins is a :class:`~synthgate.errors.UsageError` naming both (and the
+        hook is called again next time, so every caller meets the clash).
+        """
+        cached = self._registries.get(hook.hook)
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
-        out: dict[str, _T] = {}
-        owner: dict[str, str] = {}
-        for plugin_name, items in self._call_each(hook_name):
-            problem = _not_a_list_of(items, expected)
-            if problem is not None:
-                self._record_failure(plugin_name, f"{hook_name} {problem}")
+            return cached
+        items: dict[str, _T] = {}
+        owners: dict[str, str] = {}
+        for plugin_name, result in self._call_each(hook.hook):
+            try:
+                entries = hook.entries(result)
+            except _BadResult as exc:
+                self._record_failure(plugin_name, f"{hook.hook} {exc}")
                 continue
-            for item in items:
-                self._claim(
-                    out, owner, f"{what} '{item.name}' is registered", item.name, item, plugin_name
-                )
-        self._cache[hook_name] = out
-        self._owners[hook_name] = owner
-        return out
+            for name, item in entries:
+                if name in owners:
+                    raise self._clash(hook, name, owners[name], plugin_name)
+                items[name] = item
+                owners[name] = plugin_name
+        registry = Registry(hook, items, owners, self.describe)
+        self._registries[hook.hook] = registry
+        return registry
 
-    def _claim(
-        self,
-        out: dict[str, Any],
-        owner: dict[str, str],
-        what: str,
-        name: str,
-        item: Any,
-        plugin_name: str,
-    ) -> None:
-        """Register ``item`` under ``name`` for ``plugin_name``; a second claim names both."""
-        if name in out:
-            raise UsageError(
-                f"{what} by two plugins: "
-                f"{self.describe(owner[name])} and {self.describe(plugin_name)}",
-                "uninstall or disable one of them (SYNTHGATE_DISABLED_PLUGINS)",
-            )
-        out[name] = item
-        owner[name] = plugin_name
+    def _clash(self, hook: RegistryHook[Any], name: str, *plugin_names: str) -> UsageError:
+        """The error for ``name`` given by two plugins, named in the order they loaded."""
+        loaded = [record.name for record in self.records]
+        first, second = sorted(plugin_names, key=loaded.index)
+        return UsageError(
+            f"{hook.label} '{name}' is {hook.verb} by two plugins: "
+            f"{self.describe(first)} and {self.describe(second)}",
+            "uninstall or disable one of them (SYNTHGATE_DISABLED_PLUGINS)",
+        )
 
-    def check_kinds(self) -> dict[str, CheckKind]:
+    def check_kinds(self) -> Registry[CheckKind]:
         """All registered check kinds by name."""
-        from synthgate.checks import CheckKind
+        return self.registry(CHECK_KINDS)
 
-        return self._named("synthgate_register_check_kinds", "check kind", CheckKind)
-
-    def metrics(self) -> dict[str, Metric]:
+    def metrics(self) -> Registry[Metric]:
         """All registered metrics by name."""
-        from synthgate.checks import Metric
+        return self.registry(METRICS)
 
-        return self._named("synthgate_register_metrics", "metric", Metric)
+    def adapters(self) -> Registry[ManifestAdapter]:
+        """All registered manifest adapters by name, in call order (the order they are tried)."""
+        return self.registry(ADAPTERS)
 
-    def adapters(self) -> dict[str, ManifestAdapter]:
-        """All registered manifest adapters by name, in plugin order."""
-        from synthgate.adapters import ManifestAdapter
-
-        return self._named("synthgate_register_adapters", "manifest adapter", ManifestAdapter)
-
-    def reporters(self) -> dict[str, ReporterSpec]:
+    def reporters(self) -> Registry[ReporterSpec]:
         """All registered output formats by name."""
-        from synthgate.reporters import ReporterSpec
+        return self.registry(REPORTERS)
 
-        return self._named("synthgate_register_reporters", "output format", ReporterSpec)
+    def policy_packs(self) -> Registry[PolicyPack]:
+        """All registered policy packs by name."""
+        return self.registry(POLICY_PACKS)
+
+    def taxonomy(self) -> Registry[TaskType]:
+        """Task types added by plugins, by name."""
+        return self.registry(TAXONOMY)
 
     def guarded_reporters(self) -> dict[str, ReporterSpec]:
         """:meth:`reporters`, each guarded so that one format's crash spares the others.
@@ -236,17 +469,15 @@ class PluginHost:
         """
         from synthgate.reporters import ReporterSpec
 
-        cached = self._cache.get("guarded reporters")
-        if cached is not None:
-            return cached  # type: ignore[no-any-return]
+        if self._guarded is not None:
+            return self._guarded
         specs = self.reporters()
-        owners = self._owners["synthgate_register_reporters"]
-        guarded = {
+        owners = specs.owners()
+        self._guarded = {
             name: ReporterSpec(spec.name, spec.summary, self._guarded_load(spec, owners[name]))
             for name, spec in specs.items()
         }
-        self._cache["guarded reporters"] = guarded
-        return guarded
+        return self._guarded
 
     def reporter_failures(self) -> list[str]:
         """``output format 'NAME' of plugin name (distribution version) crashed in METHOD:
@@ -323,79 +554,49 @@ class PluginHost:
 
         return load
 
-    def policy_packs(self) -> dict[str, PolicyPack]:
-        """All registered policy packs by name."""
-        from synthgate.packs import PolicyPack
-
-        return self._named("synthgate_register_policy_packs", "policy pack", PolicyPack)
-
-    def taxonomy(self) -> dict[str, TaskType]:
-        """Task types added by plugins; a task type defined by two plugins is an error naming
-        both, and a plugin whose result is not a mapping of names to task types is recorded
-        and left out."""
-        from synthgate.models import TaskType
-
-        hook_name = "synthgate_extend_taxonomy"
-        cached = self._cache.get(hook_name)
-        if cached is not None:
-            return cached  # type: ignore[no-any-return]
-        out: dict[str, TaskType] = {}
-        owner: dict[str, str] = {}
-        for plugin_name, types in self._call_each(hook_name):
-            if not isinstance(types, dict):
-                self._record_failure(
-                    plugin_name,
-                    f"{hook_name} returned {_type_name(types)}, expected a dict of task types",
-                )
-                continue
-            bad = next(
-                (
-                    (k, v)
-                    for k, v in types.items()
-                    if not isinstance(k, str) or not k or not isinstance(v, TaskType)
-                ),
-                None,
-            )
-            if bad is not None:
-                self._record_failure(
-                    plugin_name,
-                    f"{hook_name} returned {_type_name(bad[1])} under {bad[0]!r}, "
-                    "expected a TaskType under a non-empty name",
-                )
-                continue
-            for name, task in types.items():
-                self._claim(out, owner, f"task type '{name}' is defined", name, task, plugin_name)
-        self._cache[hook_name] = out
-        self._owners[hook_name] = owner
-        return out
-
     def add_commands(self, cli: click.Group) -> None:
-        """Let plugins add sub-commands; one that raises is recorded and left out."""
-        caller = self.pm.hook.synthgate_add_commands
-        for impl in caller.get_hookimpls():
+        """Let plugins add sub-commands, in pluggy's call order.
+
+        One that raises is recorded, and keeps what it added before raising. A command name
+        that two plugins add goes to the plugin that loaded first (synthgate's own load before
+        any other), and the other is recorded as left out for it.
+        """
+        owners: dict[str, str] = {}
+        for impl in _call_order(self.pm.hook.synthgate_add_commands):
+            before = dict(cli.commands)
             try:
-                impl.function(cli=cli)
+                _call(impl, {"cli": cli})
             except Exception as exc:
                 self._record_failure(
                     impl.plugin_name, f"failed in synthgate_add_commands: {_first_line(exc)}"
                 )
+            for name, command in list(cli.commands.items()):
+                if name not in before:
+                    owners[name] = impl.plugin_name
+                elif before[name] is not command:
+                    self._command_clash(cli, name, before[name], owners, impl.plugin_name)
 
-
-def _type_name(value: object) -> str:
-    return "None" if value is None else f"a {type(value).__name__}"
-
-
-def _not_a_list_of(items: object, expected: type) -> str | None:
-    """Why ``items`` is not a list of ``expected`` objects with a non-empty text name, or None."""
-    if not isinstance(items, list | tuple):
-        return f"returned {_type_name(items)}, expected a list of {expected.__name__}"
-    for index, item in enumerate(items):
-        if not isinstance(item, expected):
-            return f"returned {_type_name(item)} at [{index}], expected a {expected.__name__}"
-        name = getattr(item, "name", None)
-        if not isinstance(name, str) or not name:
-            return f"returned a {expected.__name__} at [{index}] without a name"
-    return None
+    def _command_clash(
+        self,
+        cli: click.Group,
+        name: str,
+        earlier: click.Command,
+        owners: dict[str, str],
+        plugin_name: str,
+    ) -> None:
+        """``plugin_name`` replaced the command ``name`` that an earlier call added."""
+        loaded = [record.name for record in self.records]
+        first = owners.get(name, plugin_name)
+        if loaded.index(plugin_name) < loaded.index(first):
+            owners[name] = plugin_name  # the new command stays; the other one is left out
+            plugin_name, first = first, plugin_name
+        else:
+            cli.commands[name] = earlier
+        self._record_failure(
+            plugin_name,
+            f"synthgate_add_commands: command '{name}' is already added by "
+            f"{self.describe(first)}; left out",
+        )
 
 
 def load_plugins(
@@ -405,9 +606,10 @@ def load_plugins(
 ) -> PluginHost:
     """Load every plugin of the ``synthgate`` entry-point group into a :class:`PluginHost`.
 
-    A plugin that fails to import, implements a hook that does not exist, or comes under an
-    entry-point name already taken is recorded with its error (``synthgate plugins`` shows it)
-    and left out; the others load. A blocked plugin is recorded with ``disabled=True``.
+    A plugin that fails to import, implements a hook that does not exist, implements one as a
+    wrapper, or comes under an entry-point name already taken is recorded with its error
+    (``synthgate plugins`` shows it) and left out; the others load. A blocked plugin is
+    recorded with ``disabled=True``.
     """
     from importlib.metadata import entry_points
 
@@ -437,20 +639,29 @@ def load_plugins(
             )
             continue
         taken[ep.name] = record
-        try:
-            plugin = ep.load()
-            pm.register(plugin, name=ep.name)
-        except Exception as exc:
-            record.error = f"failed to load: {_first_line(exc)}"
-            continue
-        try:
-            pm.check_pending()
-        except pluggy.PluginValidationError as exc:
-            pm.unregister(name=ep.name)
-            record.error = f"invalid hook implementation: {exc}"
+        record.error = _register(pm, ep)
     host = PluginHost(pm, records)
     host._fill_hooks()
     return host
+
+
+def _register(pm: pluggy.PluginManager, ep: Any) -> str | None:
+    """Load and register one entry point; why it is left out, if it is."""
+    try:
+        plugin = ep.load()
+        pm.register(plugin, name=ep.name)
+    except Exception as exc:
+        return f"failed to load: {_first_line(exc)}"
+    refused = _wrapper_error(pm, ep.name)
+    if refused is not None:
+        pm.unregister(name=ep.name)
+        return refused
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        pm.unregister(name=ep.name)
+        return f"invalid hook implementation: {exc}"
+    return None
 
 
 def _entry_point_order(ep: Any) -> tuple[int, str]:

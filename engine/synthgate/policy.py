@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from synthgate.checks import CheckKind, PolicyContext
+from synthgate.checks import CheckKind, Metric, PolicyContext
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, parse_bytes, read_document
 from synthgate.errors import PolicyError, Problem, UsageError, did_you_mean
 from synthgate.models import (
@@ -24,7 +24,7 @@ from synthgate.models import (
     TaskType,
     Verifiability,
 )
-from synthgate.plugins import PluginHost
+from synthgate.plugins import PluginHost, Registry
 from synthgate.pointers import escape_pointer
 from synthgate.validation import validate_model, validation_problems
 
@@ -386,7 +386,7 @@ def _compile(layers: list[_Layer], host: PluginHost) -> LoadedPolicy:
         taxonomy=taxonomy,
         rules=compiled,
         aliases=aliases,
-        metric_owners={name: host.owner("metrics", name) for name in metrics},
+        metric_owners={name: metrics.owner(name) for name in metrics},
         own_rules=frozenset(
             [rule.code for rule in top.rules]
             + [drafts.code_of(key) or key for key in top.overrides]
@@ -458,8 +458,8 @@ class _Drafts:
 
     def compile(
         self,
-        kinds: dict[str, CheckKind],
-        metrics: dict[str, Any],
+        kinds: Registry[CheckKind],
+        metrics: Registry[Metric],
         taxonomy: dict[str, TaskType],
         aliases: dict[str, str],
     ) -> list[CompiledRule]:
@@ -521,7 +521,7 @@ def _pack_of(layer_key: str, host: PluginHost) -> str:
     if not layer_key.startswith("pack:"):
         return ""
     name = layer_key.removeprefix("pack:")
-    owner = host.owner("policy_packs", name)
+    owner = host.policy_packs().owner(name)
     return f"pack '{name}' of plugin {owner}" if owner else f"pack '{name}'"
 
 
@@ -544,7 +544,7 @@ def _aliases(
 
     def where(name: str, layer: _Layer | None, pointer: str) -> str:
         if layer is None:
-            return f"plugin {host.owner('taxonomy', name)}"
+            return f"plugin {host.taxonomy().owner(name)}"
         return f"{layer.doc.path}:{layer.doc.locate(pointer)[0]}"
 
     def claim(word: str, name: str, layer: _Layer | None, pointer: str, what: str) -> None:
@@ -565,7 +565,7 @@ def _aliases(
         message += f" ({other_where})"
         hint = "give each task type names and aliases of its own"
         if layer is None:
-            raise UsageError(f"plugin {host.owner('taxonomy', name)}: {message}", hint)
+            raise UsageError(f"plugin {host.taxonomy().owner(name)}: {message}", hint)
         line, column = layer.doc.locate(pointer)
         problems.append(Problem(layer.doc.path, line, column, message, hint, pointer))
 
@@ -580,9 +580,9 @@ def _aliases(
 
 def _compile_rule(
     draft: _Draft,
-    kinds: dict[str, CheckKind],
+    kinds: Registry[CheckKind],
     host: PluginHost,
-    metrics: dict[str, Any],
+    metrics: Registry[Metric],
     taxonomy: dict[str, TaskType],
     aliases: dict[str, str],
 ) -> CompiledRule | None:
@@ -655,9 +655,7 @@ def _compile_rule(
         if selector.task_types is not None
         else None
     )
-    return CompiledRule(
-        rule, kind, params, task_types, doc.path, host.owner("check_kinds", kind_name)
-    )
+    return CompiledRule(rule, kind, params, task_types, doc.path, kinds.owner(kind_name))
 
 
 def _broken_by_override(draft: _Draft, kind: CheckKind) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
+import click
 import pluggy
 import pytest
 from pydantic import BaseModel, ConfigDict
@@ -20,13 +21,14 @@ import synthgate_plugins.packs
 from synthgate.checks import CheckContext, CheckKind, Metric, Outcome, ScopeView
 from synthgate.errors import UsageError
 from synthgate.models import TaskType
-from synthgate.plugins import PluginHost, load_plugins
+from synthgate.plugins import CHECK_KINDS, METRICS, PluginHost, load_plugins
 from synthgate.policy import load_policy
 
 POLICIES = Path(__file__).parents[1] / "fixtures" / "policies"
 BUILTINS = {
     "synthgate-adapters": "synthgate_register_adapters",
     "synthgate-checks": "synthgate_register_check_kinds",
+    "synthgate-commands": "synthgate_add_commands",
     "synthgate-metrics": "synthgate_register_metrics",
     "synthgate-packs": "synthgate_register_policy_packs",
     "synthgate-reports": "synthgate_register_reporters",
@@ -324,7 +326,7 @@ def test_a_third_party_plugin_takes_a_blocked_builtins_name(
     assert (third.error, third.disabled) == (None, False)
     assert host.describe("synthgate-checks") == "synthgate-checks (copycat-dist 1.2.3)"
     assert host.check_kinds()["threshold"].summary == "A second threshold."
-    assert host.owner("check_kinds", "threshold") == "synthgate-checks (copycat-dist 1.2.3)"
+    assert host.check_kinds().owner("threshold") == "synthgate-checks (copycat-dist 1.2.3)"
 
 
 def test_a_clash_between_installed_plugins_names_both_with_versions(
@@ -456,15 +458,13 @@ def test_results_are_computed_once_per_host() -> None:
 
 def test_owner_names_the_plugin_that_registered_each_name() -> None:
     host = PluginHost.from_plugins([*BUILTIN_MODULES, ("haiku", HaikuPlugin())])
-    assert host.owner("check_kinds", "threshold") == "synthgate-checks (synthgate-checks 0)"
-    assert host.owner("synthgate_register_check_kinds", "always-warn") == "haiku (haiku 0)"
-    assert host.owner("metrics", "syllables") == "haiku (haiku 0)"
-    assert host.owner("metrics", "audited_items") == "synthgate-metrics (synthgate-metrics 0)"
-    assert host.owner("policy_packs", "default") == "synthgate-packs (synthgate-packs 0)"
-    assert host.owner("taxonomy", "haiku") == "haiku (haiku 0)"
-    assert host.owner("metrics", "no-such-metric") == ""
-    with pytest.raises(ValueError, match="no registry named 'kinds'"):
-        host.owner("kinds", "threshold")
+    assert host.check_kinds().owner("threshold") == "synthgate-checks (synthgate-checks 0)"
+    assert host.registry(CHECK_KINDS).owner("always-warn") == "haiku (haiku 0)"
+    assert host.metrics().owner("syllables") == "haiku (haiku 0)"
+    assert host.metrics().owner("audited_items") == "synthgate-metrics (synthgate-metrics 0)"
+    assert host.policy_packs().owner("default") == "synthgate-packs (synthgate-packs 0)"
+    assert host.taxonomy().owner("haiku") == "haiku (haiku 0)"
+    assert host.metrics().owner("no-such-metric") == ""
 
 
 def test_owner_calls_each_hook_once_through_the_facade() -> None:
@@ -477,8 +477,8 @@ def test_owner_calls_each_hook_once_through_the_facade() -> None:
             return [Metric("one", "One.", _syllables)]
 
     host = PluginHost.from_plugins([("counting", Counting())])
-    assert host.owner("metrics", "one") == "counting (counting 0)"
-    assert host.owner("metrics", "one") == "counting (counting 0)"
+    assert host.metrics().owner("one") == "counting (counting 0)"
+    assert host.registry(METRICS).owner("one") == "counting (counting 0)"
     assert list(host.metrics()) == ["one"]
     assert calls == ["metrics"]
 
@@ -733,13 +733,11 @@ def test_two_plugins_registering_one_output_format_are_both_named() -> None:
 
 def test_owners_maps_each_name_to_its_plugin() -> None:
     host = PluginHost.from_plugins([*BUILTIN_MODULES, ("haiku", HaikuPlugin())])
-    owners = host.owners("check_kinds")
+    owners = host.check_kinds().owners()
     assert owners["always-warn"] == "haiku"
     assert owners["threshold"] == "synthgate-checks"
     owners["threshold"] = "changed"  # a copy: the host's record is unchanged
-    assert host.owner("check_kinds", "threshold") == "synthgate-checks (synthgate-checks 0)"
-    with pytest.raises(ValueError, match="no registry named"):
-        host.owners("kinds")
+    assert host.check_kinds().owner("threshold") == "synthgate-checks (synthgate-checks 0)"
 
 
 # --------------------------------------------------------------------------- packs
@@ -831,3 +829,140 @@ def test_two_plugins_registering_one_pack_or_adapter_are_both_named(
     assert caught.value.message.endswith(
         "is registered by two plugins: first (first 0) and second (second 0)"
     )
+
+
+# --------------------------------------------------------------------------- pluggy's order
+
+
+def _named_metric(name: str, *, tryfirst: bool = False, trylast: bool = False) -> object:
+    """A plugin that registers one metric called after the plugin."""
+
+    class Plugin:
+        @synthgate.hookimpl(tryfirst=tryfirst, trylast=trylast)
+        def synthgate_register_metrics(self) -> list[Metric]:
+            return [Metric(name, f"{name}.", _syllables)]
+
+    return Plugin()
+
+
+def _raising_metrics(*, tryfirst: bool = False) -> object:
+    class Plugin:
+        @synthgate.hookimpl(tryfirst=tryfirst)
+        def synthgate_register_metrics(self) -> list[Metric]:
+            raise RuntimeError("no metrics today")
+
+    return Plugin()
+
+
+ORDERED = [
+    ("early", _named_metric("early")),
+    ("last", _named_metric("last", trylast=True)),
+    ("first", _named_metric("first", tryfirst=True)),
+    ("late", _named_metric("late")),
+    ("also-first", _named_metric("also-first", tryfirst=True)),
+]
+
+
+def test_results_come_in_pluggys_call_order() -> None:
+    host = PluginHost.from_plugins(ORDERED)
+    # What pluggy's documentation says: tryfirst ones first, trylast ones last, and within
+    # each group the plugin registered last is called first (LIFO).
+    assert list(host.metrics()) == ["also-first", "first", "late", "early", "last"]
+    # What pluggy itself does with the same plugins, called the ordinary way.
+    by_pluggy = [m.name for result in host.pm.hook.synthgate_register_metrics() for m in result]
+    assert list(host.metrics()) == by_pluggy
+
+
+def test_a_crash_keeps_the_others_in_order() -> None:
+    host = PluginHost.from_plugins([*ORDERED, ("broken", _raising_metrics(tryfirst=True))])
+    assert list(host.metrics()) == ["also-first", "first", "late", "early", "last"]
+    assert host.errors() == [
+        "plugin broken (broken 0): failed in synthgate_register_metrics: "
+        "RuntimeError: no metrics today"
+    ]
+
+
+def test_adapters_are_tried_in_call_order(installed: Callable[..., None]) -> None:
+    class CardAdapter:
+        @synthgate.hookimpl(trylast=True)
+        def synthgate_register_adapters(self) -> list[synthgate.ManifestAdapter]:
+            return [synthgate.ManifestAdapter("card", "Cards.", ("*.card",), lambda *a: None)]
+
+    class EarlyAdapter:
+        @synthgate.hookimpl
+        def synthgate_register_adapters(self) -> list[synthgate.ManifestAdapter]:
+            return [synthgate.ManifestAdapter("early", "Early.", ("*.e",), lambda *a: None)]
+
+    installed(third_party("cards", CardAdapter), third_party("early", EarlyAdapter))
+    host = load_plugins(builtin_only=False, disabled=())
+    names = list(host.adapters())
+    # third-party plugins load after synthgate's own, so pluggy calls them first; trylast
+    # puts the card adapter behind the built-in ones.
+    assert names[0] == "early"
+    assert names[-1] == "card"
+    builtin = [n for n in names if host.adapters().owner(n).startswith("synthgate-adapters ")]
+    assert builtin
+    assert names == ["early", *builtin, "card"]
+
+
+class NewStyleWrapper:
+    @synthgate.hookimpl(wrapper=True)
+    def synthgate_register_metrics(self) -> Any:
+        result = yield
+        return result
+
+
+class OldStyleWrapper:
+    @synthgate.hookimpl(hookwrapper=True)
+    def synthgate_register_check_kinds(self) -> Any:
+        yield
+
+
+@pytest.mark.parametrize(
+    ("plugin", "hook", "flag"),
+    [
+        (NewStyleWrapper, "synthgate_register_metrics", "wrapper=True"),
+        (OldStyleWrapper, "synthgate_register_check_kinds", "hookwrapper=True"),
+    ],
+)
+def test_a_wrapper_is_refused_at_load_naming_plugin_and_hook(
+    installed: Callable[..., None], plugin: type, hook: str, flag: str
+) -> None:
+    installed(third_party("wrapping", plugin))
+    host = load_plugins(builtin_only=False, disabled=())
+    (record,) = [r for r in host.records if r.name == "wrapping"]
+    message = (
+        f"refused: its {hook} is a hook wrapper ({flag}); synthgate calls each plugin's "
+        "implementation on its own, so there is nothing to wrap (drop the flag and return "
+        "the hook's result)"
+    )
+    assert record.error == message
+    assert record.hooks == []
+    assert host.pm.get_plugin("wrapping") is None
+    assert host.errors() == [f"plugin wrapping (haiku 1.2.3): {message}"]
+    assert "threshold" in host.check_kinds()  # the others load, and their hooks run
+    assert "audited_items" in host.metrics()
+
+
+def test_from_plugins_refuses_a_wrapper_at_once() -> None:
+    with pytest.raises(pluggy.PluginValidationError) as caught:
+        PluginHost.from_plugins([*BUILTIN_MODULES, ("wrapping", NewStyleWrapper())])
+    assert str(caught.value) == (
+        "plugin wrapping: refused: its synthgate_register_metrics is a hook wrapper "
+        "(wrapper=True); synthgate calls each plugin's implementation on its own, so there is "
+        "nothing to wrap (drop the flag and return the hook's result)"
+    )
+
+
+def test_an_optional_argument_is_passed_as_pluggy_passes_it() -> None:
+    seen: list[object] = []
+
+    class Commands:
+        @synthgate.hookimpl
+        def synthgate_add_commands(self, cli: click.Group, extra: object = "default") -> None:
+            seen.append((cli, extra))
+
+    host = PluginHost.from_plugins([("commands", Commands())])
+    group = click.Group()
+    host.add_commands(group)
+    assert seen == [(group, "default")]  # a keyword the call does not give keeps its default

@@ -637,8 +637,9 @@ class _PoemPlugin:
                 ("odes", _PoemPlugin("ode", ["poem"])),
                 ("limericks", _PoemPlugin("limerick", ["poem"])),
             ],
-            "plugin limericks (limericks 0): alias 'poem' of task type 'limerick' is already "
-            "taken by task type 'ode' (plugin odes (odes 0))",
+            # pluggy calls the plugin registered last first: limericks claims 'poem' first
+            "plugin odes (odes 0): alias 'poem' of task type 'ode' is already "
+            "taken by task type 'limerick' (plugin limericks (limericks 0))",
             id="two-plugins",
         ),
         pytest.param(
