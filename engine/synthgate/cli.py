@@ -306,6 +306,11 @@ def _cli_values(
     default=None,
     help="With --measure: show progress on standard error [default: when it is a terminal].",
 )
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=True,
+    help="Skip what git ignores in directory searches [default: on].",
+)
 def audit(
     paths: tuple[str, ...],
     formats: tuple[str, ...],
@@ -331,6 +336,7 @@ def audit(
     measure_data: bool | None = None,
     no_cache: bool = False,
     progress: bool | None = None,
+    respect_gitignore: bool = True,
 ) -> None:
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
     from synthgate.audit import Audit, Tally, changed_files
@@ -377,6 +383,7 @@ def audit(
         ignore_waivers=ignore_waivers,
         project="count" if no_context else "read",
     )
+    runner.respect_gitignore = respect_gitignore
     _warn_plugin_errors(host)
     items = runner.discover(list(paths) or ["."])
     if verbose:
