@@ -205,7 +205,7 @@ class Audit:
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                excluded = self._excluded
+                excluded: Callable[[Path], bool] = self._excluded
                 if self.respect_gitignore:
                     excluded = _or_gitignored(excluded, path)
                 for file in _walk(path, globs, self._wanted, excluded):
