@@ -341,6 +341,7 @@ def audit(
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
     from synthgate.audit import Audit, Tally, changed_files
     from synthgate.baseline import Baseline, baseline_entries, render_baseline
+    from synthgate.color import wants_color
     from synthgate.documents import Limits, missing
     from synthgate.errors import InputError, UsageError
     from synthgate.escaping import printable
@@ -422,9 +423,7 @@ def audit(
                     label="--write-baseline",
                 )
             for cls, (out, _finish) in zip(reporter_classes, opened, strict=True):
-                use_color = (
-                    color if color is not None else out.isatty() and "NO_COLOR" not in os.environ
-                )
+                use_color = wants_color(out, color)
                 info = _run_info(runner, use_color, show_passes, fail_level, facts=verbose)
                 reporters.append((cls(out, info), cls))
             for reporter, _cls in reporters:

@@ -6,12 +6,38 @@ import json
 import re
 from typing import Any
 
-from synthgate import AppliedWaiver, Rule
+from synthgate import AppliedWaiver, ManifestFacts, Rule
 
-__all__ = ["extra_counts", "observed", "reason", "waiver_note"]
+__all__ = ["extra_counts", "observed", "reason", "subject", "waiver_note"]
 
 # A sentence ends at a full stop before a space, except after "et al." and the like.
 _SENTENCE_END = re.compile(r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)\.\s")
+
+
+_PLACE = re.compile(r"/splits/(\d+)(?:/sources/(\d+))?(?:/|$)")
+
+
+def subject(pointer: str, facts: ManifestFacts | None) -> str:
+    """``split train, source web-qa``: the split and source a finding's pointer is in, by name
+    (``split train`` for a split; empty for the dataset or without the facts to name them).
+
+    Findings on a dataset card or a Croissant file all point at the same line; the names say
+    which of its splits and sources each one is about."""
+    match = _PLACE.match(pointer)
+    if match is None or facts is None:
+        return ""
+    splits: list[tuple[str, list[str]]] = []
+    for source in facts.sources:  # in manifest order, split by split (each has a source)
+        if not splits or splits[-1][0] != source.split:
+            splits.append((source.split, []))
+        splits[-1][1].append(source.id)
+    split, index = int(match.group(1)), match.group(2)
+    if split >= len(splits):
+        return ""
+    name, sources = splits[split]
+    if index is not None and int(index) < len(sources):
+        return f"split {name}, source {sources[int(index)]}"
+    return f"split {name}"
 
 
 def observed(value: Any) -> str:
