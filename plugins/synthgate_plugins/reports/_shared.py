@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import json
+import os
+import posixpath
 import re
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from synthgate import AppliedWaiver, ManifestFacts, Rule
 
-__all__ = ["extra_counts", "observed", "reason", "subject", "waiver_note"]
+__all__ = [
+    "extra_counts",
+    "observed",
+    "reason",
+    "repository_path",
+    "repository_root",
+    "subject",
+    "waiver_note",
+]
 
 # A sentence ends at a full stop before a space, except after "et al." and the like.
 _SENTENCE_END = re.compile(r"(?<!\bal)(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)\.\s")
@@ -87,3 +98,22 @@ def reason(rule: Rule) -> str:
     sentence = text[: match.start() + 1] if match else text
     cite = _cite(rule)
     return f"{sentence} [{cite}]" if cite else sentence
+
+
+def repository_root(start: Path) -> Path:
+    """The top of the git work tree holding ``start`` (a directory with ``.git``), or
+    ``start`` itself outside a repository."""
+    start = Path(os.path.abspath(start))
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return start
+
+
+def repository_path(path: str, cwd: Path, root: Path) -> str:
+    """``path`` (relative to ``cwd``, or absolute) relative to ``root``, ``/``-separated, when
+    it is inside ``root``; ``path`` unchanged otherwise."""
+    if PureWindowsPath(path).is_absolute() and not posixpath.isabs(path):
+        return path
+    absolute = Path(os.path.normpath(os.path.join(cwd, path.replace("\\", "/"))))
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else path

@@ -37,7 +37,7 @@ from synthgate import (
     Totals,
     Verdict,
 )
-from synthgate_plugins.reports._shared import observed
+from synthgate_plugins.reports._shared import observed, repository_root
 
 __all__ = [
     "DOCS_URL",
@@ -67,16 +67,6 @@ def fingerprint(rule: str, dataset: str, pointer: str) -> str:
     """A finding's identity, independent of the manifest's layout (lines, key order)."""
     key = json.dumps([rule, dataset, pointer], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def repository_root(start: Path) -> Path:
-    """The top of the git work tree holding ``start`` (a directory with ``.git``), or
-    ``start`` itself outside a repository."""
-    start = Path(os.path.abspath(start))
-    for candidate in (start, *start.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return start
 
 
 def artifact_location(
