@@ -147,6 +147,8 @@ def _step_env(tmp_path: Path, python: str, inputs: dict[str, str] | None) -> dic
         "SUMMARY": values["summary"],
         "SUMMARY_FILE": str(tmp_path / "summary.md"),
         "SYNTHGATE_PYTHON": python,
+        "SYNTHGATE_MARKDOWN_MAX_BYTES": "1000000",
+        "SYNTHGATE_REPORT_ARTIFACT": values["sarif-file"],
         "GITHUB_OUTPUT": str(tmp_path / "github-output"),
         "GITHUB_STEP_SUMMARY": str(tmp_path / "step-summary"),
     }
