@@ -10,6 +10,7 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from synthgate import AppliedWaiver, ManifestFacts, Rule
+from synthgate.models import Reference
 
 __all__ = [
     "extra_counts",
@@ -77,26 +78,50 @@ def waiver_note(waiver: AppliedWaiver) -> str:
     return f"{text} ({note})" if note else text
 
 
-def _cite(rule: Rule) -> str:
-    """``Li et al. 2023``: the first reference, short."""
-    if not rule.references:
-        return ""
-    ref = rule.references[0]
+def _short(ref: Reference) -> str:
+    """``Li et al. 2023``: a reference, short."""
     first = ref.authors.split(",")[0].strip()
     if "," in ref.authors and not first.endswith("et al."):
         first += " et al."
     return f"{first} {ref.year}"
 
 
+def _mentioned(ref: Reference, sentence: str) -> int | None:
+    """Where ``sentence`` first names ``ref``: by a name of its first author, or by the head of
+    its title (``Self-Instruct``); None if it does not."""
+    first = ref.authors.split(",")[0].replace("et al.", "")
+    names = [word for word in re.findall(r"[^\W\d_][\w'-]*", first) if word[0].isupper()]
+    head = ref.title.split(":")[0].strip()
+    found = (re.search(rf"\b{re.escape(name)}\b", sentence) for name in names)
+    places = [match.start() for match in found if match]
+    if len(head) >= 6 and head in sentence:
+        places.append(sentence.index(head))
+    return min(places, default=None)
+
+
+def _cite(rule: Rule, sentence: str) -> str:
+    """The reference behind ``sentence``: the one it names first (an author or a title), else
+    the rule's first reference; empty without references."""
+    if not rule.references:
+        return ""
+    named = [
+        (at, k)
+        for k, ref in enumerate(rule.references)
+        if (at := _mentioned(ref, sentence)) is not None
+    ]
+    return _short(rule.references[min(named)[1]] if named else rule.references[0])
+
+
 def reason(rule: Rule) -> str:
-    """Why a rule matters, in one line: the first sentence of its rationale and its first
-    reference; empty when the rule gives no rationale."""
+    """Why a rule matters, in one line: the first sentence of its rationale and, in brackets,
+    the reference that sentence's claim comes from (the one it names, else the rule's first);
+    empty when the rule gives no rationale."""
     text = " ".join(rule.rationale.split())
     if not text:
         return ""
     match = _SENTENCE_END.search(text)
     sentence = text[: match.start() + 1] if match else text
-    cite = _cite(rule)
+    cite = _cite(rule, sentence)
     return f"{sentence} [{cite}]" if cite else sentence
 
 
