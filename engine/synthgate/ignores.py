@@ -4,15 +4,17 @@ and the repository's ``.git/info/exclude``.
 Patterns are matched by :mod:`pathspec` (git's own rules: negation, anchoring, ``**``,
 directory-only patterns). A deeper ``.gitignore`` overrides a shallower one, and
 ``info/exclude`` is the weakest, as in git. Files are read once per directory, when the search
-first reaches it. Git's global ``core.excludesFile`` is not read: what a search skips depends
-only on files in the project.
+first reaches it, and :mod:`pathspec` is imported only when there is one. Git's global
+``core.excludesFile`` is not read: what a search skips depends only on files in the project.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 __all__ = ["GitIgnores"]
 
@@ -71,9 +73,28 @@ class GitIgnores:
             spec = None
             try:
                 if file.is_file() and file.stat().st_size <= _MAX_BYTES:
+                    import pathspec  # only for a project that has ignore files (cold start)
+
                     lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
-                    spec = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+                    spec = _compiled(pathspec, lines)
             except OSError:  # unreadable: git would not apply it either
                 spec = None
             self._specs[file] = spec
         return self._specs[file]
+
+
+def _compiled(module: Any, lines: list[str]) -> pathspec.GitIgnoreSpec | None:
+    """The patterns of an ignore file; a line git would not read as a pattern (``!`` or ``/``
+    alone) is left out, as git leaves it out, instead of failing the search."""
+    try:
+        spec: pathspec.GitIgnoreSpec = module.GitIgnoreSpec.from_lines(lines)
+    except ValueError:
+        kept = []
+        for line in lines:
+            try:
+                module.GitIgnoreSpec.from_lines([line])
+            except ValueError:
+                continue
+            kept.append(line)
+        spec = module.GitIgnoreSpec.from_lines(kept)
+    return spec if lines else None

@@ -144,3 +144,37 @@ def _audited(run_cli: Callable[..., CliResult], *args: str) -> set[str]:
     result = run_cli("audit", *args, "--format", "json")
     assert result.code == 0, result.err
     return {m["path"].removeprefix("./") for m in json.loads(result.out)["manifests"]}
+
+
+def test_pathspec_is_imported_only_for_a_project_with_ignore_files(tmp_path: Path) -> None:
+    """A directory search costs no pathspec import where nothing is ignored (cold start)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "plain").mkdir()
+    shutil.copy(MANIFEST, tmp_path / "plain" / "a.synthgate.yaml")
+    ignored = _repo(tmp_path / "repo")
+    probe = (
+        "import sys\n"
+        "from synthgate.cli import main\n"
+        "try:\n    main(['audit', '.', '--no-context', '-f', 'json'])\n"
+        "except SystemExit:\n    pass\n"
+        "sys.stderr.write('pathspec' if 'pathspec' in sys.modules else 'none')\n"
+    )
+    for where, expected in ((tmp_path / "plain", "none"), (ignored, "pathspec")):
+        done = subprocess.run(
+            [sys.executable, "-c", probe], cwd=where, capture_output=True, text=True, check=False
+        )
+        assert done.stderr.endswith(expected), done.stderr
+
+
+def test_lines_git_does_not_read_as_patterns_are_left_out(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / ".gitignore").write_text("!\n/\n*.tmp.yaml\n", encoding="utf-8")
+    for name in ("a.tmp.yaml", "b.yaml"):
+        (repo / name).write_text("x", encoding="utf-8")
+    ignores = GitIgnores()
+    ours = {n for n in ("a.tmp.yaml", "b.yaml") if ignores.ignored(repo / n, top=repo)}
+    assert ours == _git_ignored(repo, ["a.tmp.yaml", "b.yaml"]) == {"a.tmp.yaml"}
