@@ -10,7 +10,6 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from synthgate import AppliedWaiver, ManifestFacts, Rule
-from synthgate.models import Reference
 
 __all__ = [
     "extra_counts",
@@ -78,15 +77,15 @@ def waiver_note(waiver: AppliedWaiver) -> str:
     return f"{text} ({note})" if note else text
 
 
-def _short(ref: Reference) -> str:
-    """``Li et al. 2023``: a reference, short."""
+def _short(ref: Any) -> str:
+    """``Li et al. 2023``: a reference (a rule's ``references`` item), short."""
     first = ref.authors.split(",")[0].strip()
     if "," in ref.authors and not first.endswith("et al."):
         first += " et al."
     return f"{first} {ref.year}"
 
 
-def _mentioned(ref: Reference, sentence: str) -> int | None:
+def _mentioned(ref: Any, sentence: str) -> int | None:
     """Where ``sentence`` first names ``ref``: by a name of its first author, or by the head of
     its title (``Self-Instruct``); None if it does not."""
     first = ref.authors.split(",")[0].replace("et al.", "")
