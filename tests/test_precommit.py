@@ -9,6 +9,7 @@ reuses the environment: two pip installs in all.
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 import os
 import re
@@ -22,7 +23,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synthgate_plugins.adapters.native import GLOBS
 from tests.conftest import FIXTURES, REPO_ROOT
 
 HOOKS_FILE = REPO_ROOT / ".pre-commit-hooks.yaml"
@@ -55,7 +55,7 @@ def _hook() -> dict[str, object]:
 def test_hook_definition() -> None:
     hook = _hook()
     assert hook["name"] == "synthgate"
-    assert hook["entry"] == "synthgate audit"
+    assert hook["entry"] == "python -m synthgate.precommit"
     assert hook["language"] == "python"
     assert hook["pass_filenames"] is True
     assert hook["require_serial"] is True  # staged manifests are related in one process
@@ -84,6 +84,20 @@ MATCHING = [
     "data/synthgate.yaml",
     "data/sub/code-sft.synthgate.json",
     "data.d/x.synthgate.yml",
+    "README.md",
+    "datasets/squad/README.md",
+    "croissant.json",
+    "data/x.croissant.json",
+    "data/metadata.json",
+]
+PROJECT_FILES = [
+    "synthgate.toml",
+    "pyproject.toml",
+    "synthgate-waivers.yaml",
+    "policy.yaml",
+    "ops/my-policy.yaml",
+    "strict.policy.yml",
+    "synthgate-baseline.json",
 ]
 NOT_MATCHING = [
     "xsynthgate.yaml",
@@ -93,15 +107,20 @@ NOT_MATCHING = [
     "synthgate.txt",
     "synthgate.YAML",
     "synthgate_yaml",
-    "synthgate.yaml/README.md",
+    "synthgate.yaml/README.txt",
     "x.synthgate.yaml.orig",
     "synthgate.yaml~",
-    "synthgate.toml",
     "notes/synthgate-yaml.md",
+    "readme.md",
+    "README.md.bak",
+    "xREADME.md",
+    "mypolicy.yaml",
+    "croissant.jsonl",
+    "metadata.yaml",
 ]
 
 
-@pytest.mark.parametrize("path", MATCHING)
+@pytest.mark.parametrize("path", MATCHING + PROJECT_FILES)
 def test_files_regex_matches(path: str) -> None:
     # pre-commit applies `files` with re.search to repository-relative paths using "/".
     assert re.search(str(_hook()["files"]), path)
@@ -114,9 +133,13 @@ def test_files_regex_rejects(path: str) -> None:
 
 @pytest.mark.parametrize("path", MATCHING + NOT_MATCHING)
 def test_files_regex_agrees_with_discovery_globs(path: str) -> None:
-    """The hook picks exactly the files ``synthgate audit DIR`` would discover."""
+    """Of the manifest names, the hook picks exactly those ``synthgate audit DIR`` would look
+    at: every installed adapter's globs."""
+    from synthgate.plugins import load_plugins
+
+    globs = [g for a in load_plugins().adapters().values() for g in a.globs]
     basename = path.rsplit("/", 1)[-1]
-    by_glob = any(fnmatch.fnmatchcase(basename, glob) for glob in GLOBS)
+    by_glob = any(fnmatch.fnmatchcase(basename, glob) for glob in globs)
     assert bool(re.search(str(_hook()["files"]), path)) == by_glob
 
 
@@ -290,3 +313,83 @@ def test_run_skips_files_that_are_not_manifests(hooked: HookRepo) -> None:
     # A hook whose `files` match nothing is reported as skipped, and synthgate never runs.
     assert done.returncode == 0, output
     assert _hook_line(done.stdout, "(no files to check)Skipped"), output
+
+
+@_INSTALLS
+def test_run_leaves_out_a_readme_that_is_not_a_dataset_card(hooked: HookRepo) -> None:
+    notes = hooked.project / "docs" / "README.md"
+    notes.parent.mkdir(exist_ok=True)
+    notes.write_text("# Notes\n\nHow we label data; not a dataset card.\n", encoding="utf-8")
+    done = hooked.run("docs/README.md", "data/pass.synthgate.yaml")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert _hook_line(done.stdout, "Passed"), output
+    assert "docs/README.md" not in output
+    alone = hooked.run("docs/README.md")  # nothing to audit: the hook passes
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert _hook_line(alone.stdout, "Passed"), alone.stdout
+
+
+@_INSTALLS
+def test_run_audits_a_dataset_card(hooked: HookRepo) -> None:
+    card = hooked.project / "cards" / "mt" / "README.md"
+    card.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURES / "formats" / "machine-translated" / "README.md", card)
+    done = hooked.run("cards/mt/README.md")
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "FAIL cards/mt/README.md (Machine-Translated NLI)" in done.stdout, output
+
+
+def _waivers(*rules: str) -> str:
+    expires = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    entries = "".join(
+        f"  - rule: {rule}\n    manifests: [data/fail.synthgate.yaml]\n"
+        f"    reason: being fixed\n    owner: data@example.com\n    expires: {expires}\n"
+        for rule in rules
+    )
+    return "waivers:\n" + entries
+
+
+@_INSTALLS
+def test_a_changed_waivers_file_or_configuration_audits_every_manifest(
+    hooked: HookRepo, tmp_path: Path
+) -> None:
+    """Removing a waiver, or making the configuration stricter, can fail a manifest that is not
+    staged: the hook then audits the whole project."""
+    config = yaml.safe_load((hooked.project / ".pre-commit-config.yaml").read_text("utf-8"))
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    for name in ("pass.synthgate.yaml", "fail.synthgate.yaml"):
+        shutil.copy(FIXTURES / "cli" / name, project / "data" / name)
+    (project / "synthgate-waivers.yaml").write_text(_waivers("SG301", "SG303"), "utf-8")
+    (project / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    _git(project, hooked.env, "init", "-q")
+    _git(project, hooked.env, "add", "-A")
+    _git(project, hooked.env, "commit", "-q", "-m", "waived")
+    other = HookRepo(hooked.hook_repo, project, hooked.env)
+
+    before = other.run("synthgate-waivers.yaml")
+    assert before.returncode == 0, before.stdout + before.stderr  # every finding waived
+
+    (project / "synthgate-waivers.yaml").write_text(_waivers("SG301"), encoding="utf-8")
+    assert other.run("data/pass.synthgate.yaml").returncode == 0  # the pass manifest alone
+    after = other.run("synthgate-waivers.yaml")
+    output = after.stdout + after.stderr
+    assert after.returncode == 1, output
+    assert "synthgate: synthgate-waivers.yaml changed: auditing the whole project" in output
+    assert "data/fail.synthgate.yaml:17:9: SG303 fail" in after.stdout, output
+
+    (project / "synthgate-waivers.yaml").write_text(_waivers("SG301", "SG303"), "utf-8")
+    (project / "synthgate.toml").write_text('fail-on = "warn"\n', encoding="utf-8")
+    stricter = other.run("synthgate.toml")
+    assert stricter.returncode == 1, stricter.stdout + stricter.stderr
+    assert "synthgate.toml changed: auditing the whole project" in stricter.stdout
+    assert "(fail-on: warn)" in stricter.stdout
+
+    # A pyproject.toml without a synthgate table is not the configuration: nothing to audit.
+    (project / "synthgate.toml").unlink()
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    unrelated = other.run("pyproject.toml")
+    assert unrelated.returncode == 0, unrelated.stdout + unrelated.stderr
+    assert "auditing" not in unrelated.stdout

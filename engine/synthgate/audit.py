@@ -114,6 +114,8 @@ class Audit:
     """A checked central waivers file."""
     ignore_waivers: bool = False
     """Audit as if no waiver were written (in manifests or a central file)."""
+    respect_gitignore: bool = True
+    """Leave out of directory searches what git ignores (see :mod:`synthgate.ignores`)."""
     full_policy: LoadedPolicy | None = None
     """The policy before --select/--ignore: waivers may name any of its rules."""
     measurements: Mapping[str, ManifestMeasurement] | None = None
@@ -204,7 +206,10 @@ class Audit:
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                for file in _walk(path, globs, self._wanted, self._excluded):
+                excluded: Callable[[Path], bool] = self._excluded
+                if self.respect_gitignore:
+                    excluded = _or_gitignored(excluded, path)
+                for file in _walk(path, globs, self._wanted, excluded):
                     key = file.resolve()
                     if key not in seen:
                         seen.add(key)
@@ -652,6 +657,14 @@ def _walk(
                 take = any(fnmatch.fnmatch(name, pattern) for pattern in globs)
             if take and not excluded(file):
                 yield file
+
+
+def _or_gitignored(excluded: Callable[[Path], bool], top: Path) -> Callable[[Path], bool]:
+    """``excluded``, and also what git ignores in a search of ``top``."""
+    from synthgate.ignores import GitIgnores
+
+    ignores = GitIgnores()
+    return lambda path: excluded(path) or ignores.ignored(path, top=top)
 
 
 def _not_a_file(path: Path, raw: str) -> tuple[str, str]:

@@ -374,6 +374,11 @@ def _overrides(
     default=None,
     help="With --measure: show progress on standard error [default: when it is a terminal].",
 )
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=True,
+    help="Skip what git ignores in directory searches [default: on].",
+)
 def audit(
     paths: tuple[str, ...],
     formats: tuple[str, ...],
@@ -399,6 +404,7 @@ def audit(
     measure_data: bool | None = None,
     no_cache: bool = False,
     progress: bool | None = None,
+    respect_gitignore: bool = True,
 ) -> None:
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
     from synthgate.run import Run, RunSettings
@@ -423,6 +429,7 @@ def audit(
         today=day,
         cache=not no_cache,
         progress=progress,
+        respect_gitignore=respect_gitignore,
     )
     outcome = Run(run, _host(), notify=functools.partial(click.echo, err=True)).execute()
     sys.exit(_exit_code(outcome))

@@ -115,6 +115,8 @@ class RunSettings:
     """With ``measure``: use the measurement cache."""
     progress: bool | None = None
     """With ``measure``: show progress (None: on a terminal)."""
+    respect_gitignore: bool = True
+    """Leave out of directory searches what git ignores."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +265,7 @@ class Run:
             ignore_waivers=self.settings.ignore_waivers,
             project=self.settings.context,
         )
+        audit.respect_gitignore = self.settings.respect_gitignore
         from synthgate.escaping import printable
 
         for message in self.host.errors():
@@ -355,14 +358,13 @@ class _Stream:
 
     def _start(self, opened: Sequence[_Opened]) -> None:
         from synthgate import __version__
+        from synthgate.color import wants_color
         from synthgate.reporters import RunInfo
 
         options = self.owner.settings
         for output, one in zip(self.outputs, opened, strict=True):
             cls = output.spec.load()
-            color = options.color
-            if color is None:
-                color = one.stream.isatty() and "NO_COLOR" not in os.environ
+            color = wants_color(one.stream, options.color)
             info = RunInfo(
                 version=__version__,
                 policies=self.audit.policy.packs,

@@ -13,6 +13,12 @@ def _text() -> type[Reporter]:
     return TextReporter
 
 
+def _concise() -> type[Reporter]:
+    from synthgate_plugins.reports.concise import ConciseReporter
+
+    return ConciseReporter
+
+
 def _json() -> type[Reporter]:
     from synthgate_plugins.reports.json import JsonReporter
 
@@ -54,6 +60,9 @@ def synthgate_register_reporters() -> list[ReporterSpec]:
     """The built-in output formats."""
     return [
         ReporterSpec("text", "Human-readable findings, one block per manifest.", _text),
+        ReporterSpec(
+            "concise", "One line per finding: path:line:col: CODE verdict: message.", _concise
+        ),
         ReporterSpec(
             "json", "The whole report as JSON (schema: 'synthgate schema report').", _json
         ),

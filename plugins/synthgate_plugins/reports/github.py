@@ -12,10 +12,11 @@ summary line. A finding whose waiver lapsed is annotated as usual, with a note o
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict, empty_counts, printable
-from synthgate_plugins.reports._shared import observed
+from synthgate_plugins.reports._shared import observed, repository_path, repository_root
 
 __all__ = ["GithubReporter", "escape_data", "escape_property"]
 
@@ -51,6 +52,8 @@ class GithubReporter(Reporter):
         self._shown = {"error": 0, "warning": 0}
         self._hidden = {"error": 0, "warning": 0}
         self._manifest_verdicts = empty_counts()
+        cwd = Path.cwd()
+        self._place = (cwd, repository_root(cwd))
 
     def add(self, result: ManifestResult) -> None:
         self._manifest_verdicts[result.verdict] += 1
@@ -65,16 +68,18 @@ class GithubReporter(Reporter):
                 self._hidden[level] += 1
                 continue
             self._shown[level] += 1
-            self.out.write(self.annotation(level, finding))
+            file = repository_path(finding.location.file, *self._place)
+            self.out.write(self.annotation(level, finding, file))
 
     @staticmethod
-    def annotation(level: str, finding: Finding) -> str:
-        """The workflow command (with its newline) for one finding."""
+    def annotation(level: str, finding: Finding, file: str | None = None) -> str:
+        """The workflow command (with its newline) for one finding; ``file`` (the finding's
+        file by default) is the path GitHub knows it by, relative to the repository root."""
         loc = finding.location
         props = ",".join(
             f"{key}={escape_property(value)}"
             for key, value in (
-                ("file", loc.file),
+                ("file", loc.file if file is None else file),
                 ("line", str(loc.line)),
                 ("col", str(loc.column)),
                 ("title", f"{finding.rule} {finding.name}"),

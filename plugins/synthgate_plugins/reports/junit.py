@@ -2,7 +2,8 @@
 
 A ``<testsuite>`` per manifest and a ``<testcase>`` per rule and scope. ``fail`` is a
 ``<failure>``, ``error`` an ``<error>``; ``warn`` passes but shows its message in
-``<system-out>``, so that a warning is visible without failing the test run.
+``<system-out>``, so that a warning is visible without failing the test run, except with
+``--fail-on warn``: then a warning fails the audit, and is a ``<failure type="warn">`` too.
 
 A finding covered by an active waiver is accepted, neither failed nor passed: it is
 ``<skipped message="waived: ...">``. A finding whose waiver lapsed is reported as usual, with
@@ -61,9 +62,10 @@ class JunitReporter(Reporter):
 
     def add(self, result: ManifestResult) -> None:
         cases = [self._case(result, finding) for finding in result.findings]
+        failing = ("fail", "warn") if self.run.fail_on == "warn" else ("fail",)
         counts = {
             "tests": len(result.findings),
-            "failures": sum(f.verdict == "fail" and not f.waived for f in result.findings),
+            "failures": sum(f.verdict in failing and not f.waived for f in result.findings),
             "errors": sum(f.verdict == "error" and not f.waived for f in result.findings),
             "skipped": sum(f.waived for f in result.findings),
         }
@@ -94,10 +96,12 @@ class JunitReporter(Reporter):
         if waiver is not None and waiver.status == "active":
             note = f"waived: {waiver.reason.strip()} ({waiver.owner}, until {waiver.expires})"
             ET.SubElement(case, "skipped", message=_clean(note)).text = details
-        elif finding.verdict in ("fail", "error"):
+        elif finding.verdict in ("fail", "error") or (
+            finding.verdict == "warn" and self.run.fail_on == "warn"
+        ):
             if waiver is not None:
                 message = _clean(f"{finding.message} (waiver lapsed on {waiver.expires})")
-            tag = "failure" if finding.verdict == "fail" else "error"
+            tag = "error" if finding.verdict == "error" else "failure"
             ET.SubElement(case, tag, message=message, type=finding.verdict).text = details
         elif finding.verdict == "warn":
             ET.SubElement(case, "system-out").text = "WARNING: " + details

@@ -1,9 +1,16 @@
 """``markdown``: a summary for a GitHub job summary (``$GITHUB_STEP_SUMMARY``) or a PR comment.
 
-A heading with the overall verdict, one sentence of totals, one table of manifests, then every
-warn, fail and error finding with its location, observed and expected values and remediation.
+A heading with the overall verdict and one sentence of totals; the worst findings (errors, then
+fails, then warnings, at most :attr:`MarkdownReporter.WORST`); one table of manifests; then every
+warn, fail and error finding with its location, observed and expected values and remediation,
+folded in a ``<details>`` block per manifest. Rule codes link to their cards in docs/rules.md.
 Verdicts are written as bold words (**PASS**, **WARN**, **FAIL**, **ERROR**), never emoji.
 The verdict heads the output, so this format needs the whole report before it writes.
+
+The output fits where GitHub shows it: at most ``SYNTHGATE_MARKDOWN_MAX_BYTES`` bytes of UTF-8
+(65,536 by default, a PR comment's limit in characters; a job summary takes up to 1 MiB). Past
+it, the rest is left out and a last line says how many findings and manifests are not shown, and
+where the whole report is (``SYNTHGATE_REPORT_ARTIFACT``, say the SARIF file a workflow uploads).
 
 Findings covered by an active waiver are left out of the findings and listed in a section of
 their own, "Waived", with the waiver's owner, expiry and reason; a finding whose waiver lapsed
@@ -12,20 +19,25 @@ is an ordinary finding with a note on the lapse.
 
 from __future__ import annotations
 
+import html
+import os
 import re
 from collections.abc import Mapping
+from typing import ClassVar
 
 from synthgate import (
     VERDICTS,
     AppliedWaiver,
     Finding,
+    ManifestResult,
     Report,
     Verdict,
     WholeReportReporter,
     empty_counts,
     printable,
 )
-from synthgate_plugins.reports._shared import extra_counts, observed
+from synthgate_plugins.reports._shared import extra_counts, observed, subject
+from synthgate_plugins.reports.sarif import DOCS_URL
 
 __all__ = ["MarkdownReporter", "cell", "code", "text"]
 
@@ -76,8 +88,27 @@ def _extras(waived: int, baselined: int) -> str:
     return f"; {joined}" if joined else ""
 
 
+_RANK: dict[str, int] = {"error": 0, "fail": 1, "warn": 2}
+MAX_BYTES = 65_536
+"""The default size limit: a GitHub PR comment holds 65,536 characters, a job summary 1 MiB."""
+
+
+def _limit() -> int:
+    """The size limit in bytes: ``SYNTHGATE_MARKDOWN_MAX_BYTES`` (a positive integer), or
+    :data:`MAX_BYTES`. A value that is not a positive integer is ignored."""
+    raw = os.environ.get("SYNTHGATE_MARKDOWN_MAX_BYTES", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else MAX_BYTES
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line.encode("utf-8")) + 1 for line in lines)
+
+
 class MarkdownReporter(WholeReportReporter):
     """GitHub-flavoured Markdown; the same report always gives the same bytes."""
+
+    WORST: ClassVar[int] = 10
+    """Findings listed first, worst verdict first (then in report order)."""
 
     def render(self, report: Report) -> str:
         manifest_verdicts = empty_counts()
@@ -88,51 +119,117 @@ class MarkdownReporter(WholeReportReporter):
         unreadable = (
             f", {totals.unreadable} could not be read (see the log)" if totals.unreadable else ""
         )
-        lines = [
+        head = [
             f"## synthgate audit: **{_LABELS[report.verdict]}**",
             "",
             f"{totals.manifests} {noun} ({_count(manifest_verdicts)}){unreadable}; "
             f"checks: {_count(totals.findings)}{_extras(totals.waived, totals.baselined)} "
             f"(fail-on: {code(self.run.fail_on)}).",
         ]
+        shown = [
+            (result, f)
+            for result in report.manifests
+            for f in result.findings
+            if f.verdict != "pass" and not f.waived
+        ]
+        # Blocks in the order they are written, each with the findings and manifests it
+        # shows; the output stops before the first block that would not fit.
+        blocks: list[tuple[list[str], int, int]] = []
+        worst = sorted(shown, key=lambda pair: _RANK[pair[1].verdict])[: self.WORST]
+        if worst:
+            blocks.append(([""], 0, 0))
+            title = "### Worst findings" if len(shown) > len(worst) else "### Findings"
+            blocks.append(([title, ""], 0, 0))
+            blocks += [([_finding(f, r)], 0, 0) for r, f in worst]
         if report.manifests:
-            lines += [
-                "",
-                "| Manifest | Dataset | Verdict | Pass | Warn | Fail | Error |",
-                "| --- | --- | --- | ---: | ---: | ---: | ---: |",
-            ]
+            blocks.append(
+                (
+                    [
+                        "",
+                        "| Manifest | Dataset | Verdict | Pass | Warn | Fail | Error |",
+                        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
+                    ],
+                    0,
+                    0,
+                )
+            )
             for result in report.manifests:
                 counts = " | ".join(str(result.counts.get(v, 0)) for v in VERDICTS)
-                lines.append(
+                row = (
                     f"| {cell(code(result.path))} | {cell(text(result.dataset))} | "
                     f"**{_LABELS[result.verdict]}** | {counts} |"
                 )
+                blocks.append(([row], 0, 1))
         flagged = [
             r
             for r in report.manifests
             if any(f.verdict != "pass" and not f.waived for f in r.findings)
         ]
-        if flagged:
-            lines += ["", "### Findings"]
+        if flagged and len(shown) > len(worst):
+            blocks.append((["", "### Findings by manifest"], 0, 0))
             for result in flagged:
-                lines += ["", f"#### {code(result.path)} ({text(result.dataset)})", ""]
-                lines += [
-                    _finding(f) for f in result.findings if f.verdict != "pass" and not f.waived
-                ]
+                findings = [f for f in result.findings if f.verdict != "pass" and not f.waived]
+                tally = empty_counts()
+                for f in findings:
+                    tally[f.verdict] += 1
+                summary = (
+                    f"<code>{html.escape(printable(result.path))}</code> "
+                    f"({html.escape(printable(result.dataset))}): {_count(tally)}"
+                )
+                body = ["", "<details>", f"<summary>{summary}</summary>", ""]
+                body += [_finding(f, result) for f in findings]
+                body += ["", "</details>"]
+                blocks.append((body, len(findings), 0))
         waived = [r for r in report.manifests if any(f.waived for f in r.findings)]
         if waived:
-            lines += ["", "### Waived"]
+            blocks.append((["", "### Waived"], 0, 0))
             for result in waived:
-                lines += ["", f"#### {code(result.path)} ({text(result.dataset)})", ""]
-                lines += [_finding(f) for f in result.findings if f.waived]
-        return "\n".join(lines) + "\n"
+                body = ["", f"#### {code(result.path)} ({text(result.dataset)})", ""]
+                body += [_finding(f, result) for f in result.findings if f.waived]
+                blocks.append((body, 0, 0))
+        return _fit(head, blocks, _limit(), len(report.manifests), len(shown))
 
 
-def _finding(finding: Finding) -> str:
+def _fit(
+    head: list[str], blocks: list[tuple[list[str], int, int]], limit: int, manifests: int,
+    findings: int,
+) -> str:  # fmt: skip
+    """``head`` and as many ``blocks`` as fit in ``limit`` bytes with room for the note that
+    says what was left out."""
+    lines = list(head)
+    if _size(lines) + sum(_size(block) for block, _, _ in blocks) <= limit:
+        return "\n".join(lines + [line for block, _, _ in blocks for line in block]) + "\n"
+    artifact = os.environ.get("SYNTHGATE_REPORT_ARTIFACT", "").strip()
+    where = (
+        f"the whole report is in {code(artifact)}"
+        if artifact
+        else f"run {code('synthgate audit --format json')} for the whole report"
+    )
+    shown_findings = shown_rows = 0
+    reserve = 400 + len(where.encode("utf-8"))
+    for block, found, rows in blocks:
+        if _size(lines) + _size(block) + reserve > limit:
+            break
+        lines += block
+        shown_findings += found
+        shown_rows += rows
+    left = [
+        f"{findings - shown_findings} of {findings} findings" if findings > shown_findings else "",
+        f"{manifests - shown_rows} of {manifests} manifests" if manifests > shown_rows else "",
+    ]
+    gone = " and ".join(part for part in left if part) or "the rest"
+    lines += ["", f"**Cut at {limit:,} bytes:** {gone} are not shown here; {where}."]
+    return "\n".join(lines) + "\n"
+
+
+def _finding(finding: Finding, result: ManifestResult | None = None) -> str:
     loc = finding.location
+    about = subject(loc.pointer, result.facts) if result is not None else ""
+    rule = f"[{code(finding.rule)}]({DOCS_URL}#{finding.rule.lower()})"
     item = (
-        f"- **{_LABELS[finding.verdict]}** {code(finding.rule)} {text(finding.name)} "
-        f"at {code(f'{loc.file}:{loc.line}')}: {text(finding.message)}\n"
+        f"- **{_LABELS[finding.verdict]}** {rule} {text(finding.name)} "
+        f"at {code(f'{loc.file}:{loc.line}')}{' (' + text(about) + ')' if about else ''}: "
+        f"{text(finding.message)}\n"
         f"  - observed: {code(observed(finding.observed))}; expected: {text(finding.expected)}"
     )
     if finding.remediation.strip() and not finding.waived:

@@ -6,17 +6,24 @@ Pointer. ``partialFingerprints`` hash the rule, the dataset and the pointer only
 alert keeps its identity when the manifest is reformatted or its keys are reordered; when the
 engine gives a finding a fingerprint of its own, it is written too, as ``synthgate/v2``.
 
-A finding covered by an active waiver keeps its level and carries an accepted external
-suppression (with the waiver's reason, owner, expiry and place); a finding whose waiver lapsed
-has no suppression, only a ``waiver`` property saying it lapsed.
+Paths are written relative to the repository root (the nearest directory above the working
+directory that holds ``.git``; the working directory outside a repository), against the base
+``SRCROOT`` that ``originalUriBaseIds`` gives as an absolute ``file:`` URI, so that code scanning
+finds the file whichever directory the audit ran in. A path outside the root is a ``file:`` URI.
+
+A finding covered by an active waiver keeps its level and carries an accepted suppression (with
+the waiver's reason, owner, expiry and place): ``inSource`` for a waiver written in the manifest,
+``external`` for one in a central waivers file. A finding whose waiver lapsed has no
+suppression, only a ``waiver`` property saying it lapsed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import posixpath
-from pathlib import PureWindowsPath
+from pathlib import Path, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
@@ -30,7 +37,7 @@ from synthgate import (
     Totals,
     Verdict,
 )
-from synthgate_plugins.reports._shared import observed
+from synthgate_plugins.reports._shared import observed, repository_root
 
 __all__ = [
     "DOCS_URL",
@@ -39,6 +46,7 @@ __all__ = [
     "SarifReporter",
     "artifact_location",
     "fingerprint",
+    "repository_root",
 ]
 
 SCHEMA_URI = (
@@ -49,7 +57,7 @@ DOCS_URL = f"{PROJECT_URL}/blob/main/docs/rules.md"
 FINGERPRINT = "synthgate/v1"
 FINGERPRINT_V2 = "synthgate/v2"
 """The key of the engine's own fingerprint (rule, manifest, split names and source ids)."""
-SRCROOT = "%SRCROOT%"
+SRCROOT = "SRCROOT"
 
 _LEVELS: dict[str, str] = {"fail": "error", "warn": "warning", "error": "error"}
 _DEFAULT_LEVELS: dict[str, str] = {"fail": "error", "warn": "warning", "off": "none"}
@@ -61,17 +69,27 @@ def fingerprint(rule: str, dataset: str, pointer: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-def artifact_location(path: str) -> dict[str, str]:
+def artifact_location(
+    path: str, cwd: Path | None = None, root: Path | None = None
+) -> dict[str, str]:
     """A manifest path as a SARIF artifact location.
 
-    A relative path stays relative (forward slashes, percent-encoded) against ``%SRCROOT%``;
-    an absolute one becomes a ``file:`` URI without a base.
+    Without ``cwd`` and ``root``, a relative path stays as it is (forward slashes,
+    percent-encoded) against ``SRCROOT``. With them, a path (relative to ``cwd``, or absolute)
+    inside ``root`` is made relative to ``root``; anything else becomes a ``file:`` URI without
+    a base.
     """
+    windows = PureWindowsPath(path)
+    if not posixpath.isabs(path) and windows.is_absolute():
+        return {"uri": windows.as_uri()}
+    if cwd is not None and root is not None and not path.startswith("//"):
+        absolute = Path(os.path.normpath(os.path.join(cwd, path.replace("\\", "/"))))
+        if absolute.is_relative_to(root):
+            relative = absolute.relative_to(root).as_posix()
+            return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
+        return {"uri": "file://" + quote(absolute.as_posix(), safe="/")}
     if posixpath.isabs(path) and not path.startswith("//"):
         return {"uri": "file://" + quote(path, safe="/")}
-    windows = PureWindowsPath(path)
-    if windows.is_absolute():
-        return {"uri": windows.as_uri()}
     posix = path.replace("\\", "/")
     return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
 
@@ -138,25 +156,29 @@ def _pointer_name(pointer: str) -> str:
     return last.replace("~1", "/").replace("~0", "~") or "/"
 
 
-def _physical(loc: Location) -> dict[str, Any]:
+def _physical(loc: Location, place: tuple[Path, Path] | None = None) -> dict[str, Any]:
+    cwd, root = place if place is not None else (None, None)
     return {
-        "artifactLocation": artifact_location(loc.file),
+        "artifactLocation": artifact_location(loc.file, cwd, root),
         "region": {"startLine": max(loc.line, 1), "startColumn": max(loc.column, 1)},
     }
 
 
-def _suppression(waiver: AppliedWaiver) -> dict[str, Any]:
-    """An accepted external suppression for an active waiver."""
+def _suppression(
+    waiver: AppliedWaiver, in_source: bool, place: tuple[Path, Path] | None = None
+) -> dict[str, Any]:
+    """An accepted suppression for an active waiver: ``inSource`` when the manifest itself
+    holds the waiver, ``external`` when a central waivers file does."""
     parts = [f"owner: {waiver.owner}", f"until: {waiver.expires}"]
     if waiver.ticket:
         parts.append(f"ticket: {waiver.ticket}")
     if waiver.approver:
         parts.append(f"approver: {waiver.approver}")
     return {
-        "kind": "external",
+        "kind": "inSource" if in_source else "external",
         "status": "accepted",
         "justification": f"{waiver.reason.strip()} ({', '.join(parts)})",
-        "location": {"physicalLocation": _physical(waiver.location)},
+        "location": {"physicalLocation": _physical(waiver.location, place)},
     }
 
 
@@ -181,13 +203,15 @@ class SarifReporter(Reporter):
         self._rules: list[dict[str, Any]] = [_rule_descriptor(rule) for rule in self.run.rules]
         self._index: dict[str, int] = {rule["id"]: i for i, rule in enumerate(self._rules)}
         self._results: list[dict[str, Any]] = []
+        cwd = Path.cwd()
+        self._place = (cwd, repository_root(cwd))
 
     def add(self, result: ManifestResult) -> None:
         for finding in result.findings:
             if finding.verdict != "pass":
-                self._results.append(self._result(finding, result.dataset))
+                self._results.append(self._result(finding, result.dataset, result.path))
 
-    def _result(self, finding: Finding, dataset: str) -> dict[str, Any]:
+    def _result(self, finding: Finding, dataset: str, path: str = "") -> dict[str, Any]:
         if finding.rule not in self._index:
             self._index[finding.rule] = len(self._rules)
             self._rules.append(_unknown_rule(finding))
@@ -207,7 +231,7 @@ class SarifReporter(Reporter):
             "message": {"text": text},
             "locations": [
                 {
-                    "physicalLocation": _physical(loc),
+                    "physicalLocation": _physical(loc, self._place),
                     "logicalLocations": [
                         {
                             "name": _pointer_name(loc.pointer),
@@ -222,12 +246,17 @@ class SarifReporter(Reporter):
         }
         if finding.related:  # cross-manifest rules: the other manifests concerned
             sarif["relatedLocations"] = [
-                {"id": k, "physicalLocation": _physical(place), "message": {"text": place.pointer}}
+                {
+                    "id": k,
+                    "physicalLocation": _physical(place, self._place),
+                    "message": {"text": place.pointer},
+                }
                 for k, place in enumerate(finding.related, start=1)
             ]
         waiver = finding.waiver
         if waiver is not None and waiver.status == "active":
-            sarif["suppressions"] = [_suppression(waiver)]
+            in_source = waiver.location.file in (loc.file, path.split("#", 1)[0])
+            sarif["suppressions"] = [_suppression(waiver, in_source, self._place)]
         elif waiver is not None:
             properties["waiver"] = _lapsed(waiver)
         return sarif
@@ -247,6 +276,12 @@ class SarifReporter(Reporter):
                         }
                     },
                     "invocations": [{"executionSuccessful": totals.unreadable == 0}],
+                    "originalUriBaseIds": {
+                        SRCROOT: {
+                            "uri": self._place[1].as_uri().rstrip("/") + "/",
+                            "description": {"text": "The root of the audited repository."},
+                        }
+                    },
                     "columnKind": "unicodeCodePoints",
                     "results": self._results,
                     "properties": {

@@ -13,7 +13,13 @@ from synthgate import (
     empty_counts,
     printable,
 )
-from synthgate_plugins.reports._shared import extra_counts, observed, reason, waiver_note
+from synthgate_plugins.reports._shared import (
+    extra_counts,
+    observed,
+    reason,
+    subject,
+    waiver_note,
+)
 
 __all__ = ["TextReporter"]
 
@@ -51,7 +57,7 @@ class TextReporter(Reporter):
         if self.run.facts and result.facts is not None:
             self.out.write(self._facts(result.facts))
         for finding in result.findings:
-            self.out.write(self._finding(finding))
+            self.out.write(self._finding(finding, subject(finding.location.pointer, result.facts)))
         if result.findings:
             self.out.write("\n")
 
@@ -73,7 +79,7 @@ class TextReporter(Reporter):
             lines.append(self._dim(f"    source {source.id} in split {source.split}: {parts}"))
         return "\n".join(lines) + "\n"
 
-    def _finding(self, finding: Finding) -> str:
+    def _finding(self, finding: Finding, about: str = "") -> str:
         loc = finding.location
         waiver = finding.waiver
         verdict = self._paint(finding.verdict, finding.verdict)
@@ -83,7 +89,8 @@ class TextReporter(Reporter):
         head = (
             f"  {printable(loc.file)}:{loc.line}:{loc.column}: "
             f"{printable(finding.rule)} {verdict} "
-            f"[{printable(finding.name)}] {printable(finding.message)}\n"
+            f"[{printable(finding.name)}] {printable(about + ': ' if about else '')}"
+            f"{printable(finding.message)}\n"
         )
         detail = (
             f"      observed: {printable(observed(finding.observed))}; "

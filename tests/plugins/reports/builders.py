@@ -40,6 +40,16 @@ def check_golden(name: str, actual: str) -> None:
     assert actual == path.read_text(encoding="utf-8"), f"{name} differs from its golden file"
 
 
+def portable_sarif(text: str) -> str:
+    """A SARIF log with the absolute URI of its ``SRCROOT`` (the directory the audit ran in,
+    which differs from machine to machine) written as ``file:///SRCROOT/``."""
+    from synthgate_plugins.reports.sarif import repository_root
+
+    root = repository_root(Path.cwd()).as_uri().rstrip("/") + "/"
+    assert f'"uri": "{root}"' in text
+    return text.replace(f'"uri": "{root}"', '"uri": "file:///SRCROOT/"')
+
+
 def make_finding(verdict: str, **changes: Any) -> Finding:
     """An SG103 finding with the given verdict, and any field changed."""
     data: dict[str, Any] = {

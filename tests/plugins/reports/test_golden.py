@@ -20,6 +20,7 @@ from tests.plugins.reports.builders import GOLDEN, MANIFESTS, check_golden, ente
         ("text", (), "audit.txt"),
         ("text", ("--show-passes",), "audit-passes.txt"),
         ("json", (), "audit.json"),
+        ("concise", (), "audit.concise.txt"),
     ],
 )
 def test_output_matches_golden(
@@ -59,9 +60,25 @@ def test_colour_only_when_asked(
     assert "\x1b[" not in plain.out
 
 
+@pytest.mark.parametrize("fmt", ["text", "concise"])
+def test_force_color_colours_a_stream_that_is_no_terminal(
+    run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    enter_project(monkeypatch)
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[31" in run_cli("audit", "fail.synthgate.yaml", "-f", fmt).out
+    assert "\x1b[" not in run_cli("audit", "fail.synthgate.yaml", "-f", fmt, "--no-color").out
+    monkeypatch.setenv("NO_COLOR", "1")  # NO_COLOR wins, as in CPython's own colour choice
+    assert "\x1b[" not in run_cli("audit", "fail.synthgate.yaml", "-f", fmt).out
+    monkeypatch.setenv("FORCE_COLOR", "")
+    monkeypatch.delenv("NO_COLOR")
+    assert "\x1b[" not in run_cli("audit", "fail.synthgate.yaml", "-f", fmt).out
+
+
 def test_golden_files_exist() -> None:
     names = {p.name for p in Path(GOLDEN).iterdir()}
-    assert {"audit-passes.txt", "audit.json", "audit.txt"} <= names
+    assert {"audit-passes.txt", "audit.json", "audit.txt", "audit.concise.txt"} <= names
 
 
 # --------------------------------------------------------------------------- the update switch

@@ -132,3 +132,35 @@ def test_errors_are_errors_and_text_is_always_valid_xml(tmp_path: Path) -> None:
     (error,) = case.result
     assert isinstance(error, Error)
     assert error.message == "check crashed: bad \\x01 byte <&>"  # visible, and valid XML
+
+
+def test_with_fail_on_warn_warnings_are_failures(
+    run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A warning that fails the audit fails its test case, so the CI test tab agrees with the
+    exit code."""
+    out = audit_fixtures(run_cli, monkeypatch, "--format", "junit", "--fail-on", "warn").out
+    xml = _parse(out, tmp_path)
+    report = json.loads(
+        audit_fixtures(run_cli, monkeypatch, "--format", "json", "--show-passes").out
+    )
+    counts = [m["counts"] for m in report["manifests"]]
+    assert [(s.tests, s.failures, s.errors) for s in xml] == [
+        (sum(c.values()), c["fail"] + c["warn"], c["error"]) for c in counts
+    ]
+    failed = [
+        (case.name.split()[0], result.type)
+        for suite in xml
+        for case in suite
+        for result in case.result
+        if isinstance(result, Failure)
+    ]
+    expected = [
+        (f["rule"], f["verdict"])
+        for m in report["manifests"]
+        for f in m["findings"]
+        if f["verdict"] in ("warn", "fail")
+    ]
+    assert failed == expected
+    assert ("SG602", "warn") in failed  # the warn fixture's warning fails
+    assert xml.failures == sum(c["fail"] + c["warn"] for c in counts)
