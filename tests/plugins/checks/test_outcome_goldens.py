@@ -58,3 +58,143 @@ def test_every_outcome_of_the_case_file_matches_its_golden_file(name: str) -> No
     found = run_all(KINDS[name], _cases(name))
     text = json.dumps(found, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     check_golden(f"checks/{name}.json", text)
+
+
+def _table(test: Any) -> list[tuple[str, tuple[Any, ...]]]:
+    """(id, arguments) of each row of a test's ``parametrize`` table."""
+    [mark] = [m for m in test.pytestmark if m.name == "parametrize"]
+    rows = mark.args[1]
+    return list(zip(mark.kwargs["ids"], rows, strict=True))
+
+
+def _terms() -> dict[str, list[dict[str, Any]]]:
+    from . import test_terms
+
+    found = {}
+    for case_id, (generator, use, *_) in _table(test_terms.test_verdicts):
+        found[case_id] = [outcome_data(o) for o in test_terms.run(generator, use)]
+    # A source without a generator, then one with: the first is skipped, the second judged.
+    data = {
+        "dataset": {
+            "name": "probe",
+            "target_models": [{"name": "acme-8b", "family": "acme"}],
+            "intended_use": {"competing_model": True},
+        },
+        "splits": [
+            {
+                "name": "train",
+                "sources": [
+                    {"id": "h", "origin": "human", "records": 1},
+                    {"id": "anon", "origin": "synthetic", "records": 1},
+                    {
+                        "id": "s",
+                        "origin": "synthetic",
+                        "records": 1,
+                        "generator": test_terms.gen("a-1", "a-labs"),
+                    },
+                    {
+                        "id": "t",
+                        "origin": "synthetic",
+                        "records": 1,
+                        "generator": test_terms.gen("o-1", "open"),
+                    },
+                ],
+            }
+        ],
+    }
+    params = test_terms.TermsParams(checked="2025-09-15", terms=test_terms.TERMS_DATA)
+    outcomes = test_terms.TERMS.run(scope_at(data, "dataset"), params, check_context())
+    found["a-source-without-generator-is-skipped"] = [outcome_data(o) for o in outcomes]
+    only_human = {
+        **data,
+        "splits": [{"name": "train", "sources": data["splits"][0]["sources"][:2]}],
+    }
+    outcomes = test_terms.TERMS.run(scope_at(only_human, "dataset"), params, check_context())
+    found["no-generator-at-all"] = [outcome_data(o) for o in outcomes]
+    return found
+
+
+def _evaluation() -> dict[str, list[dict[str, Any]]]:
+    from . import test_evaluation
+
+    found = {}
+    for case_id, (dataset, *_) in _table(test_evaluation.test_verdicts):
+        found[case_id] = [outcome_data(test_evaluation.run(**dataset))]
+    extra = {
+        "judge-unnamed-and-no-human-evaluation": {"human_evaluation": {"items": 0}},
+        "judge-and-zero-human-items": {
+            "judge": test_evaluation.JUDGE,
+            "human_evaluation": {"items": 0},
+        },
+        "few-items-under-a-lower-bar": {"human_evaluation": {"items": 60, "blinded": True}},
+        "two-benchmarks": {"targeted_benchmarks": ["gsm8k", "humaneval"]},
+    }
+    for case_id, dataset in extra.items():
+        params = {"human_items": 50} if "lower-bar" in case_id else None
+        found[case_id] = [outcome_data(test_evaluation.run(params, **dataset))]
+    return found
+
+
+def _self_training() -> dict[str, list[dict[str, Any]]]:
+    from . import test_self_training as st
+
+    found = {}
+    for case_id, (source, *_) in _table(st.test_verdicts):
+        found[case_id] = [outcome_data(o) for o in st.run(source)]
+    found["two-self-generated-sources-and-a-checked-one"] = [
+        outcome_data(o)
+        for o in st.run(
+            st.generated("acme-7b", "acme"),
+            st.generated("acme-70b", "acme", **st.verified("unit-tests")),
+            st.generated("acme-13b", "acme", **st.verified("model-verifier")),
+            {"id": "h", "origin": "human", "records": 1},
+        )
+    ]
+    found["targets-undeclared"] = [outcome_data(o) for o in st.run(st.generated("x"), targets=[])]
+    found["human-only"] = [outcome_data(o) for o in st.run({"id": "h", "origin": "human"})]
+    return found
+
+
+SCENARIOS = {"terms": _terms, "evaluation-present": _evaluation, "self-training": _self_training}
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_every_outcome_of_the_kinds_own_tables_matches_its_golden_file(name: str) -> None:
+    text = json.dumps(SCENARIOS[name](), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    check_golden(f"checks/{name}.json", text)
+
+
+# Parameters each check kind accepts (its defaults, where it has them), for load-time checks.
+PARAMS: dict[str, dict[str, Any]] = {
+    "threshold": {"metric": "records", "fail": {"above": 1}},
+    "required": {"facts": ["origin"]},
+    "generator-independence": {},
+    "json-schema": {"schema": {}},
+    "fact": {"fact": "name", "allowed": ["x"]},
+    "self-training": {},
+    "evaluation-present": {},
+    "terms": {
+        "checked": "2025-09-15",
+        "terms": [{"title": "T", "version": "1", "restriction": "none", "providers": ["x"]}],
+    },
+    "measured": {"metric": "records"},
+    "inferred-confirmed": {},
+}
+
+
+@pytest.mark.parametrize("name", sorted(PARAMS))
+def test_what_each_kind_refuses_at_load_time_on_each_scope(name: str) -> None:
+    from synthgate.checks import PolicyContext
+
+    from ..scopes import host
+
+    kind = KINDS[name]
+    params = kind.params.model_validate(PARAMS[name])
+    problems = {}
+    for scope in ("dataset", "split", "source"):
+        context = PolicyContext(host().metrics(), frozenset(), scope)  # type: ignore[arg-type]
+        problems[scope] = [
+            list(p) for p in (kind.validate(params, context) if kind.validate else [])
+        ]
+    text = json.dumps(problems, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    check_golden(f"checks/{name}.load.json", text)
