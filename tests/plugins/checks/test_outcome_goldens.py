@@ -16,6 +16,7 @@ import pytest
 
 from synthgate.checks import CheckKind, Outcome
 from synthgate_plugins.checks import CHECK_KINDS
+from synthgate_plugins.checks.terms import TERMS, TermsParams
 
 from ..reports.builders import check_golden
 from ..scopes import check_context, scope_at
@@ -74,7 +75,7 @@ def _terms() -> dict[str, list[dict[str, Any]]]:
     for case_id, (generator, use, *_) in _table(test_terms.test_verdicts):
         found[case_id] = [outcome_data(o) for o in test_terms.run(generator, use)]
     # A source without a generator, then one with: the first is skipped, the second judged.
-    data = {
+    data: dict[str, Any] = {
         "dataset": {
             "name": "probe",
             "target_models": [{"name": "acme-8b", "family": "acme"}],
@@ -102,14 +103,14 @@ def _terms() -> dict[str, list[dict[str, Any]]]:
             }
         ],
     }
-    params = test_terms.TermsParams(checked="2025-09-15", terms=test_terms.TERMS_DATA)
-    outcomes = test_terms.TERMS.run(scope_at(data, "dataset"), params, check_context())
+    params = TermsParams.model_validate({"checked": "2025-09-15", "terms": test_terms.TERMS_DATA})
+    outcomes = TERMS.run(scope_at(data, "dataset"), params, check_context())
     found["a-source-without-generator-is-skipped"] = [outcome_data(o) for o in outcomes]
     only_human = {
         **data,
         "splits": [{"name": "train", "sources": data["splits"][0]["sources"][:2]}],
     }
-    outcomes = test_terms.TERMS.run(scope_at(only_human, "dataset"), params, check_context())
+    outcomes = TERMS.run(scope_at(only_human, "dataset"), params, check_context())
     found["no-generator-at-all"] = [outcome_data(o) for o in outcomes]
     return found
 
@@ -120,7 +121,7 @@ def _evaluation() -> dict[str, list[dict[str, Any]]]:
     found = {}
     for case_id, (dataset, *_) in _table(test_evaluation.test_verdicts):
         found[case_id] = [outcome_data(test_evaluation.run(**dataset))]
-    extra = {
+    extra: dict[str, dict[str, Any]] = {
         "judge-unnamed-and-no-human-evaluation": {"human_evaluation": {"items": 0}},
         "judge-and-zero-human-items": {
             "judge": test_evaluation.JUDGE,
@@ -192,7 +193,7 @@ def test_what_each_kind_refuses_at_load_time_on_each_scope(name: str) -> None:
     params = kind.params.model_validate(PARAMS[name])
     problems = {}
     for scope in ("dataset", "split", "source"):
-        context = PolicyContext(host().metrics(), frozenset(), scope)  # type: ignore[arg-type]
+        context = PolicyContext(host().metrics(), frozenset(), scope)
         problems[scope] = [
             list(p) for p in (kind.validate(params, context) if kind.validate else [])
         ]
