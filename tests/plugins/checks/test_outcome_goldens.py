@@ -199,3 +199,32 @@ def test_what_each_kind_refuses_at_load_time_on_each_scope(name: str) -> None:
         ]
     text = json.dumps(problems, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     check_golden(f"checks/{name}.load.json", text)
+
+
+# Parameters that parse but that a check kind refuses at load time on a source scope.
+REFUSED: dict[str, dict[str, Any]] = {
+    "self-training": {
+        "external_methods": ["unit-tests", "human-reviews"],
+        "model_methods": ["unit-tests", "model-verifier", "oracle"],
+        "grounded_methods": ["back-translation", "forward-translation"],
+    },
+    "threshold": {"metric": "record", "fail": {"above": 1}},
+    "measured": {"metric": "verified_shares"},
+    "fact": {"fact": "generator.nmae", "allowed": ["x"]},
+    "required": {"facts": ["origin", "generator.nmae", "records"]},
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_what_each_kind_says_of_parameters_it_refuses(name: str) -> None:
+    from synthgate.checks import PolicyContext
+
+    from ..scopes import host
+
+    kind = KINDS[name]
+    assert kind.validate is not None
+    params = kind.params.model_validate(REFUSED[name])
+    context = PolicyContext(host().metrics(), frozenset(), "source")
+    problems = [list(p) for p in kind.validate(params, context)]
+    text = json.dumps(problems, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    check_golden(f"checks/{name}.refused.json", text)
