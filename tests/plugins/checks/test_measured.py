@@ -259,3 +259,90 @@ def test_the_default_tolerance_is_exact_and_negative_ones_are_refused() -> None:
         MeasuredParams(metric="tag", tolerance=-1.0)
     with pytest.raises(ValueError, match="finite"):
         MeasuredParams(metric="tag", tolerance=math.inf)
+
+
+def _sum_of_ids(scope: ScopeView) -> MetricValue:
+    return sum(int(source.id) for _, source in scope.sources)
+
+
+def _broken_on_declared(scope: ScopeView) -> MetricValue:
+    if scope.manifest.dataset.name == "declared":
+        raise ValueError("cannot read this")
+    return 1
+
+
+MORE = {
+    **METRICS,
+    "sum": Metric("sum", "The sum of the scope's source ids.", _sum_of_ids),
+    "broken": Metric("broken", "Fails on the declared manifest.", _broken_on_declared),
+}
+
+
+def _run_more(
+    declared: Manifest, measured: Manifest, metric: str, owners: dict[str, str] | None = None
+) -> list[Outcome]:
+    facts = {"/dataset/name": MeasuredFact("/dataset/name", "unknown", 0, ("d.parquet",))}
+    context = CheckContext(MORE, owners or {}).for_manifest(measured=Measured(declared, facts))
+    params = MeasuredParams(metric=metric)
+    return list(MEASURED.run(scope_at(measured, "dataset"), params, context))
+
+
+def test_a_dataset_is_compared_with_the_sources_as_declared() -> None:
+    declared = _manifest("0", {"train": ["1", "2"]})
+    measured = _manifest("0", {"train": ["1", "5"]})
+    [outcome] = _run_more(declared, measured, "sum")
+    assert outcome.observed == {"measured": 6, "declared": 3}
+    assert outcome.verdict == "fail"
+
+
+def test_a_metric_that_fails_on_the_declared_manifest_names_its_plugin() -> None:
+    from synthgate.checks import MetricError
+
+    declared = _manifest("declared", {"train": ["1"]})
+    measured = _manifest("measured", {"train": ["1"]})
+    with pytest.raises(MetricError, match="plugin acme-metrics"):
+        _run_more(declared, measured, "broken", owners={"broken": "acme-metrics (1.0)"})
+
+
+@pytest.mark.parametrize(
+    ("declared", "measured", "verdict", "message"),
+    [
+        ("7", "7", "pass", "pointed: measured: 7 (declared: 7)"),
+        ("7", "9.5", "fail", "pointed: measured: 9.5 (declared: 7), a difference of 2.5"),
+        ("3..7", "5", "pass", "measured: 5 (declared: between 3 and 7)"),
+        ("3..inf", "5", "pass", "measured: 5 (pointed is not declared: only measured)"),
+    ],
+)
+def test_every_outcome_carries_the_expectation_and_the_deciding_fact(
+    declared: str, measured: str, verdict: str, message: str
+) -> None:
+    [outcome] = _dataset(declared, measured, metric="pointed")
+    assert (outcome.verdict, outcome.message) == (verdict, message)
+    assert outcome.expected == "pointed exactly as measured"
+    assert outcome.pointer == "/dataset/name"
+
+
+def test_a_tiny_difference_is_shown_to_six_decimals() -> None:
+    [outcome] = _dataset("1", repr(1.0000015))
+    assert outcome.verdict == "fail"
+    assert outcome.message.endswith("a difference of 1e-06")
+
+
+def test_a_difference_of_exactly_the_tolerance_passes() -> None:
+    # The check allows 1e-9 on top of the tolerance for float noise; exactly that still passes.
+    edge = 0.5 + 1e-9
+    [outcome] = _dataset("0", repr(edge), tolerance=0.5)
+    assert outcome.verdict == "pass"
+    [outcome] = _dataset("-1..0", repr(edge), tolerance=0.5)
+    assert outcome.verdict == "pass"
+    [outcome] = _dataset("-1..0", repr(edge + 1e-6), tolerance=0.5)
+    assert outcome.verdict == "fail"
+
+
+def test_an_unknown_metric_among_many_gets_no_list() -> None:
+    many = {f"metric_{i:02d}": METRICS["tag"] for i in range(13)}
+    context = PolicyContext(many, frozenset(), "dataset")
+    assert MEASURED.validate is not None
+    assert list(MEASURED.validate(MeasuredParams(metric="zzzz"), context)) == [
+        ("metric", "unknown metric 'zzzz'")
+    ]
