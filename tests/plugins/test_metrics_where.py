@@ -288,3 +288,14 @@ def test_an_extreme_metric_skips_the_sources_it_does_not_include_wherever_they_a
     )
     assert value("min_tests_per_item", scope) == 4
     assert where("min_tests_per_item", scope) == "/splits/0/sources/1/verification/tests_per_item"
+
+
+def test_of_equal_extremes_the_first_source_is_pointed_at() -> None:
+    scope = _scope(
+        synthetic("a", generation_depth=3),
+        synthetic("b", generation_depth=3),
+        synthetic("c", generation_depth=1),
+    )
+    assert where("max_generation_depth", scope) == "/splits/0/sources/0/generation_depth"
+    scope = _scope(synthetic("a", generation_depth=1), synthetic("b", generation_depth=1))
+    assert where("max_generation_depth", scope) == "/splits/0/sources/0/generation_depth"
