@@ -73,3 +73,14 @@ def test_show_writes_flags_as_yaml_does_and_rounds_floats() -> None:
     assert [show(True), show(False)] == ["true", "false"]
     assert show(0.123456) == "0.1235"
     assert show(7) == "7"
+
+
+def test_a_fact_far_from_every_field_of_a_source_gets_no_hint() -> None:
+    from synthgate.checks import PolicyContext
+
+    from ..scopes import host
+
+    assert FACT.validate is not None
+    context = PolicyContext(host().metrics(), frozenset(), "source")
+    params = FactParams(fact="zzzzzz", allowed=["x"])
+    assert list(FACT.validate(params, context)) == [("fact", "'zzzzzz' names no field of a source")]
