@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 
 from synthgate import (
     UNKNOWN,
@@ -116,25 +118,24 @@ def _share_bounds(scope: ScopeView, unit: str, part: str) -> Bounds | None:
     return low, -negated_high
 
 
-def _share(unit: str, part: str) -> Callable[[ScopeView], MetricValue]:
-    def compute(scope: ScopeView) -> MetricValue:
-        bounds = _share_bounds(scope, unit, part)
-        if bounds is None:
-            return None
-        return Interval.of(round(bounds[0], 6), round(bounds[1], 6))
-
-    return compute
+# The metrics that differ only in a parameter (a unit, a part, an attribute) bind it with
+# functools.partial to a function of the module: the work happens each time a metric is
+# computed, in that function, never in a factory run once while the table is built.
 
 
-def _empty(unit: str) -> Callable[[ScopeView], str | None]:
-    """For the share metrics: "the scope has 0 <unit>" when every count is declared and 0."""
-
-    def undefined(scope: ScopeView) -> str | None:
-        if all(_amount(source, unit) == 0 for _, source in scope.sources):
-            return f"the scope has 0 {unit}, and a share of nothing is undefined"
+def _share(unit: str, part: str, scope: ScopeView) -> MetricValue:
+    """The share of the scope's ``unit`` that is ``part``, as an interval when not known."""
+    bounds = _share_bounds(scope, unit, part)
+    if bounds is None:
         return None
+    return Interval.of(round(bounds[0], 6), round(bounds[1], 6))
 
-    return undefined
+
+def _empty(unit: str, scope: ScopeView) -> str | None:
+    """For the share metrics: "the scope has 0 <unit>" when every count is declared and 0."""
+    if all(_amount(source, unit) == 0 for _, source in scope.sources):
+        return f"the scope has 0 {unit}, and a share of nothing is undefined"
+    return None
 
 
 def _synthetic_records(scope: ScopeView) -> tuple[float, list[Source]] | None:
@@ -164,19 +165,17 @@ def largest_generator_share(scope: ScopeView) -> MetricValue:
     return round(max(by_model.values()) / total, 6)
 
 
-def _distinct(attribute: str) -> Callable[[ScopeView], MetricValue]:
-    def compute(scope: ScopeView) -> MetricValue:
-        keys = set()
-        for _, source in scope.synthetic_sources():
-            if source.generator is None:
-                return None
-            key = model_key(getattr(source.generator, attribute))
-            if key == UNKNOWN:
-                return None
-            keys.add(key)
-        return len(keys)
-
-    return compute
+def _distinct(attribute: str, scope: ScopeView) -> MetricValue:
+    """How many distinct generator ``attribute`` values (name or family) the scope has."""
+    keys = set()
+    for _, source in scope.synthetic_sources():
+        if source.generator is None:
+            return None
+        key = model_key(getattr(source.generator, attribute))
+        if key == UNKNOWN:
+            return None
+        keys.add(key)
+    return len(keys)
 
 
 def verified_share(scope: ScopeView) -> MetricValue:
@@ -376,15 +375,13 @@ def human_validated_share(scope: ScopeView) -> MetricValue:
     return None if lowest is None else round(lowest, 6)
 
 
-def _judge_fact(attribute: str) -> Callable[[ScopeView], MetricValue]:
-    def compute(scope: ScopeView) -> MetricValue:
-        judge = scope.manifest.dataset.judge
-        if judge is None:
-            return None
-        value = getattr(judge, attribute)
-        return None if isinstance(value, str) else value
-
-    return compute
+def _judge_fact(attribute: str, scope: ScopeView) -> MetricValue:
+    """The dataset judge's ``attribute``; None when there is no judge or it is unknown."""
+    judge = scope.manifest.dataset.judge
+    if judge is None:
+        return None
+    value = getattr(judge, attribute)
+    return None if isinstance(value, str) else value
 
 
 def _no_judge(scope: ScopeView) -> str | None:
@@ -433,82 +430,84 @@ def _known(value: object) -> float | None:
     return None if isinstance(value, str) else value  # type: ignore[return-value]
 
 
-def _extreme(
-    read: Callable[[Source], float | None],
-    fact: Callable[[Source], str],
-    *,
-    highest: bool,
-    unknown: Bounds,
-    include: Callable[[Source], bool] = lambda source: True,
-    empty: MetricValue = None,
-) -> tuple[Callable[[ScopeView], MetricValue], Callable[[ScopeView], str | None]]:
-    """``compute`` and ``where`` of a metric that takes the highest (or lowest) value over the
-    synthetic sources in scope that ``include`` keeps; ``empty`` when there are none.
+def _everything(source: Source) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class _Extreme:
+    """A metric that takes the highest (or lowest) value over the synthetic sources in scope
+    that ``include`` keeps; ``empty`` when there are none.
 
     A source that leaves its value unknown (``read`` gives None) may hold anything in
     ``unknown``, so the result is then an :class:`Interval` from the known extreme to the end
-    of that range. ``where`` points at the known deciding value's fact (``fact(source)``,
-    appended to the source's pointer).
+    of that range. Its ``where`` points at the known deciding value's ``fact``, appended to
+    the source's pointer.
     """
 
-    def values(scope: ScopeView) -> tuple[list[tuple[float, str]], bool]:
-        found, undeclared = [], False
-        for pointer, source in scope.synthetic_sources():
-            if not include(source):
-                continue
-            value = read(source)
-            if value is None:
-                undeclared = True
-            else:
-                found.append((value, pointer + fact(source)))
-        return found, undeclared
-
-    pick = max if highest else min
-
-    def compute(scope: ScopeView) -> MetricValue:
-        found, undeclared = values(scope)
-        if not found and not undeclared:
-            return empty
-        if not undeclared:
-            return pick(value for value, _ in found)
-        if not found:
-            return Interval(*unknown)
-        known = pick(value for value, _ in found)
-        if highest:
-            return Interval.of(max(known, unknown[0]), max(known, unknown[1]))
-        return Interval.of(min(known, unknown[0]), min(known, unknown[1]))
-
-    def where(scope: ScopeView) -> str | None:
-        found, _ = values(scope)
-        return pick(found, key=lambda item: item[0])[1] if found else None
-
-    return compute, where
+    read: Callable[[Source], float | None]
+    fact: str
+    highest: bool
+    unknown: Bounds
+    include: Callable[[Source], bool] = _everything
+    empty: MetricValue = None
 
 
-def _at(fact: str) -> Callable[[Source], str]:
-    return lambda source: fact
+def _extreme_values(spec: _Extreme, scope: ScopeView) -> tuple[list[tuple[float, str]], bool]:
+    """The known values with their facts' pointers, and whether a value is undeclared."""
+    found, undeclared = [], False
+    for pointer, source in scope.synthetic_sources():
+        if not spec.include(source):
+            continue
+        value = spec.read(source)
+        if value is None:
+            undeclared = True
+        else:
+            found.append((value, pointer + spec.fact))
+    return found, undeclared
 
 
-def _dataset_fact(pointer: str) -> Callable[[ScopeView], str | None]:
-    return lambda scope: pointer
+def _extreme(spec: _Extreme, scope: ScopeView) -> MetricValue:
+    """The value of an :class:`_Extreme` metric."""
+    found, undeclared = _extreme_values(spec, scope)
+    pick = max if spec.highest else min
+    if not found and not undeclared:
+        return spec.empty
+    if not undeclared:
+        return pick(value for value, _ in found)
+    if not found:
+        return Interval(*spec.unknown)
+    known = pick(value for value, _ in found)
+    if spec.highest:
+        return Interval.of(max(known, spec.unknown[0]), max(known, spec.unknown[1]))
+    return Interval.of(min(known, spec.unknown[0]), min(known, spec.unknown[1]))
 
 
-# Smallest human post-editing sample among machine-translated sources that record one.
-smallest_post_edit_sample, _POST_EDIT_AT = _extreme(
-    lambda s: (
-        float(s.translation.post_edited_items)
-        if s.translation is not None and isinstance(s.translation.post_edited_items, int)
-        else None
-    ),
-    _at("/translation/post_edited_items"),
-    highest=False,
-    unknown=(0.0, math.inf),  # never used: only sources that record a sample are included
-    include=lambda s: (
-        _translated(s)
-        and s.translation is not None
-        and isinstance(s.translation.post_edited_items, int)
-    ),
-)
+def _extreme_at(spec: _Extreme, scope: ScopeView) -> str | None:
+    """The pointer of the fact that decides an :class:`_Extreme` metric; None if none is known."""
+    found, _ = _extreme_values(spec, scope)
+    pick = max if spec.highest else min
+    return pick(found, key=lambda item: item[0])[1] if found else None
+
+
+def _dataset_fact(pointer: str, scope: ScopeView) -> str | None:
+    """The pointer of a dataset-wide fact, whatever the scope."""
+    return pointer
+
+
+def _post_edited(source: Source) -> float | None:
+    translation = source.translation
+    if translation is not None and isinstance(translation.post_edited_items, int):
+        return float(translation.post_edited_items)
+    return None
+
+
+def _records_post_edits(source: Source) -> bool:
+    return (
+        _translated(source)
+        and source.translation is not None
+        and isinstance(source.translation.post_edited_items, int)
+    )
 
 
 def _kept_rate(source: Source) -> float | None:
@@ -520,56 +519,91 @@ def _kept_rate(source: Source) -> float | None:
     return round(filtering.kept / filtering.generated, 6)
 
 
+def _generation_depth(source: Source) -> float | None:
+    return _known(source.generation_depth)
+
+
+def _near_duplicates(source: Source) -> float | None:
+    return _known(source.diversity.near_duplicate_rate if source.diversity else UNKNOWN)
+
+
+def _validated_items(source: Source) -> float | None:
+    return _known(source.label_validation.items) if source.label_validation else None
+
+
+def _kappa(source: Source) -> float | None:
+    return _known(source.label_validation.kappa) if source.label_validation else None
+
+
+def _label_validated(source: Source) -> bool:
+    return source.label_validation is not None
+
+
+def _tests_per_item(source: Source) -> float | None:
+    return _known(source.verification.tests_per_item) if source.verification else None
+
+
+def _verifier_precision(source: Source) -> float | None:
+    return _known(source.verification.verifier_precision) if source.verification else None
+
+
+# Smallest human post-editing sample among machine-translated sources that record one.
+_POST_EDIT = _Extreme(
+    _post_edited,
+    "/translation/post_edited_items",
+    highest=False,
+    unknown=(0.0, math.inf),  # never used: only sources that record a sample are included
+    include=_records_post_edits,
+)
 # Deepest generation among synthetic sources (0 when there are none).
-max_generation_depth, _DEPTH_AT = _extreme(
-    lambda s: _known(s.generation_depth),
-    _at("/generation_depth"),
-    highest=True,
-    unknown=(1.0, math.inf),
-    empty=0,
+_DEPTH = _Extreme(
+    _generation_depth, "/generation_depth", highest=True, unknown=(1.0, math.inf), empty=0
 )
 # Highest near-duplicate rate among the synthetic sources in scope.
-near_duplicate_rate, _NEAR_DUPLICATES_AT = _extreme(
-    lambda s: _known(s.diversity.near_duplicate_rate if s.diversity else UNKNOWN),
-    _at("/diversity/near_duplicate_rate"),
-    highest=True,
-    unknown=_ANY_SHARE,
+_NEAR_DUPLICATES = _Extreme(
+    _near_duplicates, "/diversity/near_duplicate_rate", highest=True, unknown=_ANY_SHARE
 )
 # Fewest items on which a synthetic source's labels were compared with human labels.
-label_validation_items, _VALIDATED_ITEMS_AT = _extreme(
-    lambda s: _known(s.label_validation.items) if s.label_validation else None,
-    lambda s: "/label_validation/items",
-    highest=False,
-    unknown=(0.0, math.inf),
+_VALIDATED_ITEMS = _Extreme(
+    _validated_items, "/label_validation/items", highest=False, unknown=(0.0, math.inf)
 )
 # Lowest Cohen's kappa between model and human labels among validated synthetic sources.
-label_kappa, _KAPPA_AT = _extreme(
-    lambda s: _known(s.label_validation.kappa) if s.label_validation else None,
-    _at("/label_validation/kappa"),
+_KAPPA = _Extreme(
+    _kappa,
+    "/label_validation/kappa",
     highest=False,
     unknown=(-1.0, 1.0),
-    include=lambda s: s.label_validation is not None,
+    include=_label_validated,
 )
 # Fewest tests per item among synthetic sources verified by unit tests.
-min_tests_per_item, _TESTS_AT = _extreme(
-    lambda s: _known(s.verification.tests_per_item) if s.verification else None,
-    _at("/verification/tests_per_item"),
+_TESTS = _Extreme(
+    _tests_per_item,
+    "/verification/tests_per_item",
     highest=False,
     unknown=(0.0, math.inf),
     include=_test_verified,
 )
 # Lowest measured precision among the model verifiers of synthetic sources.
-model_verifier_precision, _PRECISION_AT = _extreme(
-    lambda s: _known(s.verification.verifier_precision) if s.verification else None,
-    _at("/verification/verifier_precision"),
+_PRECISION = _Extreme(
+    _verifier_precision,
+    "/verification/verifier_precision",
     highest=False,
     unknown=_ANY_SHARE,
     include=_model_verified,
 )
 # Highest share of generated items kept by filtering, among unverified synthetic sources.
-unverified_kept_rate, _KEPT_AT = _extreme(
-    _kept_rate, _at("/filtering/kept"), highest=True, unknown=_ANY_SHARE, include=_unverified
+_KEPT = _Extreme(
+    _kept_rate, "/filtering/kept", highest=True, unknown=_ANY_SHARE, include=_unverified
 )
+
+smallest_post_edit_sample = partial(_extreme, _POST_EDIT)
+max_generation_depth = partial(_extreme, _DEPTH)
+near_duplicate_rate = partial(_extreme, _NEAR_DUPLICATES)
+label_validation_items = partial(_extreme, _VALIDATED_ITEMS)
+label_kappa = partial(_extreme, _KAPPA)
+min_tests_per_item = partial(_extreme, _TESTS)
+model_verifier_precision = partial(_extreme, _PRECISION)
+unverified_kept_rate = partial(_extreme, _KEPT)
 
 
 def records(scope: ScopeView) -> MetricValue:
@@ -598,8 +632,8 @@ _RECORDS = "'origin' and 'records' on every source in scope ('synthetic_share' o
 _TOKENS = "'origin' and 'tokens' on every source in scope ('synthetic_share' on mixed ones)"
 _GENERATOR = "'generator' (with 'name' and 'family') on every synthetic source"
 
-_EMPTY_RECORDS = _empty("records")
-_EMPTY_TOKENS = _empty("tokens")
+_EMPTY_RECORDS = partial(_empty, "records")
+_EMPTY_TOKENS = partial(_empty, "tokens")
 
 METRICS = [
     Metric(
@@ -618,42 +652,42 @@ METRICS = [
     Metric(
         "synthetic_share_records",
         "Synthetic share of records.",
-        _share("records", "synthetic"),
+        partial(_share, "records", "synthetic"),
         _RECORDS,
         undefined=_EMPTY_RECORDS,
     ),
     Metric(
         "human_share_records",
         "Human share of records.",
-        _share("records", "human"),
+        partial(_share, "records", "human"),
         _RECORDS,
         undefined=_EMPTY_RECORDS,
     ),
     Metric(
         "unknown_share_records",
         "Share of records of unknown origin.",
-        _share("records", "unknown"),
+        partial(_share, "records", "unknown"),
         _RECORDS,
         undefined=_EMPTY_RECORDS,
     ),
     Metric(
         "synthetic_share_tokens",
         "Synthetic share of tokens.",
-        _share("tokens", "synthetic"),
+        partial(_share, "tokens", "synthetic"),
         _TOKENS,
         undefined=_EMPTY_TOKENS,
     ),
     Metric(
         "human_share_tokens",
         "Human share of tokens.",
-        _share("tokens", "human"),
+        partial(_share, "tokens", "human"),
         _TOKENS,
         undefined=_EMPTY_TOKENS,
     ),
     Metric(
         "unknown_share_tokens",
         "Share of tokens of unknown origin.",
-        _share("tokens", "unknown"),
+        partial(_share, "tokens", "unknown"),
         _TOKENS,
         undefined=_EMPTY_TOKENS,
     ),
@@ -662,7 +696,7 @@ METRICS = [
         "Deepest generation among synthetic sources (1 = generator trained on human data).",
         max_generation_depth,
         "'generation_depth' on every synthetic source",
-        where=_DEPTH_AT,
+        where=partial(_extreme_at, _DEPTH),
     ),
     Metric(
         "largest_generator_share",
@@ -673,13 +707,13 @@ METRICS = [
     Metric(
         "distinct_generators",
         "Number of distinct generator models.",
-        _distinct("name"),
+        partial(_distinct, "name"),
         _GENERATOR,
     ),
     Metric(
         "distinct_generator_families",
         "Number of distinct generator families.",
-        _distinct("family"),
+        partial(_distinct, "family"),
         _GENERATOR,
     ),
     Metric(
@@ -706,7 +740,7 @@ METRICS = [
         "1 when human data of the previous version was replaced by this one, 0 when kept.",
         replaced_previous_version,
         "'dataset.replaces_previous_version' (true or false)",
-        where=_dataset_fact("/dataset/replaces_previous_version"),
+        where=partial(_dataset_fact, "/dataset/replaces_previous_version"),
     ),
     Metric(
         "min_tests_per_item",
@@ -714,7 +748,7 @@ METRICS = [
         min_tests_per_item,
         "'verification.tests_per_item' on every synthetic source verified by unit tests",
         undefined=_no_unit_tests,
-        where=_TESTS_AT,
+        where=partial(_extreme_at, _TESTS),
     ),
     Metric(
         "audit_error_rate",
@@ -729,7 +763,7 @@ METRICS = [
         near_duplicate_rate,
         "'diversity.near_duplicate_rate' on every synthetic source",
         undefined=_no_synthetic_source,
-        where=_NEAR_DUPLICATES_AT,
+        where=partial(_extreme_at, _NEAR_DUPLICATES),
     ),
     Metric(
         "label_validation_items",
@@ -737,7 +771,7 @@ METRICS = [
         label_validation_items,
         "'label_validation.items' on every synthetic source",
         undefined=_no_synthetic_source,
-        where=_VALIDATED_ITEMS_AT,
+        where=partial(_extreme_at, _VALIDATED_ITEMS),
     ),
     Metric(
         "label_kappa",
@@ -745,7 +779,7 @@ METRICS = [
         label_kappa,
         "'label_validation.kappa' on every synthetic source with a label validation",
         undefined=_no_label_validation,
-        where=_KAPPA_AT,
+        where=partial(_extreme_at, _KAPPA),
     ),
     Metric(
         "human_validated_share",
@@ -757,32 +791,32 @@ METRICS = [
     Metric(
         "judge_human_agreement",
         "Share of items on which the judge model agrees with human raters.",
-        _judge_fact("human_agreement"),
+        partial(_judge_fact, "human_agreement"),
         "'dataset.judge.human_agreement'",
         undefined=_no_judge,
-        where=_dataset_fact("/dataset/judge/human_agreement"),
+        where=partial(_dataset_fact, "/dataset/judge/human_agreement"),
     ),
     Metric(
         "judge_agreement_items",
         "Items on which the judge's agreement with human raters was measured.",
-        _judge_fact("agreement_items"),
+        partial(_judge_fact, "agreement_items"),
         "'dataset.judge.agreement_items'",
         undefined=_no_judge,
-        where=_dataset_fact("/dataset/judge/agreement_items"),
+        where=partial(_dataset_fact, "/dataset/judge/agreement_items"),
     ),
     Metric(
         "contamination_flagged_share",
         "Share of evaluation items flagged as overlapping the training data.",
         contamination_flagged_share,
         "'dataset.contamination' with 'method', 'eval_sets' and 'flagged_share'",
-        where=_dataset_fact("/dataset/contamination/flagged_share"),
+        where=partial(_dataset_fact, "/dataset/contamination/flagged_share"),
     ),
     Metric(
         "generator_saw_eval_items",
         "1 when a generator was prompted with evaluation items, 0 when it was not.",
         generator_saw_eval_items,
         "'dataset.contamination.generator_saw_eval_items' (true or false)",
-        where=_dataset_fact("/dataset/contamination/generator_saw_eval_items"),
+        where=partial(_dataset_fact, "/dataset/contamination/generator_saw_eval_items"),
     ),
     Metric(
         "model_verifier_precision",
@@ -790,7 +824,7 @@ METRICS = [
         model_verifier_precision,
         "'verification.verifier_precision' on every source checked by a model verifier",
         undefined=_no_model_verifier,
-        where=_PRECISION_AT,
+        where=partial(_extreme_at, _PRECISION),
     ),
     Metric(
         "unverified_kept_rate",
@@ -798,7 +832,7 @@ METRICS = [
         unverified_kept_rate,
         "'filtering.generated' and 'filtering.kept' on every unverified synthetic source",
         undefined=_all_verified,
-        where=_KEPT_AT,
+        where=partial(_extreme_at, _KEPT),
     ),
     Metric(
         "unchecked_translations",
@@ -813,7 +847,7 @@ METRICS = [
         smallest_post_edit_sample,
         "'translation.post_edited_items' on machine-translated sources",
         undefined=_post_edit_sample,
-        where=_POST_EDIT_AT,
+        where=partial(_extreme_at, _POST_EDIT),
     ),
 ]
 
