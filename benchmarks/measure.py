@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import json
 import random
 import re
@@ -128,10 +129,11 @@ def build(directory: Path, size: int, gsm8k: Path, seed: int) -> dict[str, Any]:
     return truth
 
 
-def corpus(size: int, gsm8k: Path, seed: int) -> tuple[Path, dict[str, Any]]:
+def corpus(size: int, gsm8k: Path, seed: int, data: Path = DATA) -> tuple[Path, dict[str, Any]]:
     """The corpus of this size, built unless an identical one is there."""
-    stamp = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    directory = DATA / f"n{size}-seed{seed}"
+    source = "".join(inspect.getsource(f) for f in (_load, _redraw, _edit, build))
+    stamp = hashlib.sha256(source.encode()).hexdigest()[:12]
+    directory = data / f"n{size}-seed{seed}"
     marker = directory / "built"
     if marker.is_file() and marker.read_text() == stamp:
         return directory, json.loads((directory / "truth.json").read_text())
@@ -175,13 +177,13 @@ def exact_pass(directory: Path) -> float:
     import numpy as np
 
     from synthgate.measure.engines import DuckDBEngine
-    from synthgate.measure.partials import SourcePartial, normalize, text_hash
+    from synthgate.measure.partials import SourcePartial, normalize_texts, text_hashes
 
     _target, plan = _plan(directory)
 
     def step(batch: Any, file: str, first: int) -> SourcePartial:
-        hashes = [text_hash(normalize(t or "")) for t in batch.column("text").to_pylist()]
-        return SourcePartial(rows=batch.num_rows, hashes=[np.array(hashes, dtype=np.uint64)])
+        hashes = text_hashes(normalize_texts(batch.column("text")).to_pylist())
+        return SourcePartial(rows=batch.num_rows, hashes=[hashes])
 
     started = time.perf_counter()
     parts = DuckDBEngine().measure(plan, step, lambda rows: None)
@@ -383,6 +385,9 @@ def main() -> None:
     parser.add_argument(
         "--gsm8k", type=Path, default=ROOT / "tests" / "fixtures" / "measure" / "gsm8k"
     )
+    parser.add_argument(
+        "--data", type=Path, default=DATA, help="Where corpora are written (large at 1M)."
+    )
     parser.add_argument("--datatrove", type=Path, default=HERE / ".data" / "venv-datatrove")
     parser.add_argument("--datasketch", action="store_true", help="Also time datasketch.")
     parser.add_argument(
@@ -402,9 +407,9 @@ def main() -> None:
         _child_all(args.child_all)
         return
     for size in (int(s) for s in args.sizes.split(",")):
-        directory, truth = corpus(size, args.gsm8k, args.seed)
+        directory, truth = corpus(size, args.gsm8k, args.seed, args.data)
         mb = truth["text_bytes"] / 1e6
-        print(f"\n## {size:,} records, {mb:,.0f} MB of text ({directory.relative_to(ROOT)})")
+        print(f"\n## {size:,} records, {mb:,.0f} MB of text ({directory})")
         print(f"{'pass':<22} {'seconds':>8} {'MB/s':>8} {'records/s':>11}  notes")
 
         def row(

@@ -55,6 +55,53 @@ def text_hash(normalized: str) -> int:
     return int.from_bytes(hashlib.sha256(normalized.encode()).digest()[:8], "big")
 
 
+# ASCII rows that need more than lower-casing and newlines turned into spaces: other whitespace
+# Python's str.split() splits at (\t \v \f \r \x1c-\x1f), two whitespace characters in a row,
+# or whitespace at either end.
+_IRREGULAR = r"[\t\x0b\x0c\r\x1c-\x1f]|[ \n][ \n]|^[ \n]|[ \n]$"
+_SEPARATORS = ("\x1c", "\x1d", "\x1e", "\x1f")
+"""Whitespace to Python, not to Arrow's ASCII kernels: made spaces before those split."""
+
+
+def normalize_texts(texts: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """:func:`normalize` of every text (null as empty), as an Arrow string array.
+
+    For ASCII text NFC changes nothing and case folding is ASCII lower-casing, so Arrow's
+    kernels normalise it: newlines become spaces where the words are already one space or
+    newline apart (most text), else the text is split at whitespace and joined by single
+    spaces. Other rows go through :func:`normalize`, so the result is the same as calling it per
+    row (a property test holds the two to that).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    texts = pc.fill_null(texts.cast(pa.string()), "")
+    lowered = pc.ascii_lower(texts)
+    out = pc.replace_substring(lowered, "\n", " ")
+    ascii = pc.string_is_ascii(texts)
+    split = pc.and_(ascii, pc.match_substring_regex(texts, _IRREGULAR))
+    if pc.any(split).as_py():
+        some = pc.filter(lowered, split)
+        for separator in _SEPARATORS:
+            some = pc.replace_substring(some, separator, " ")
+        words = pc.ascii_split_whitespace(pc.ascii_trim_whitespace(some))
+        out = pc.replace_with_mask(out, split, pc.binary_join(words, " "))
+    python = pc.invert(ascii)
+    if pc.any(python).as_py():
+        slow = [normalize(t) for t in pc.filter(texts, python).to_pylist()]
+        out = pc.replace_with_mask(out, python, pa.array(slow, pa.string()))
+    return out
+
+
+def text_hashes(normalized: Sequence[str]) -> U64:
+    """:func:`text_hash` of every normalised text."""
+    sha256 = hashlib.sha256
+    digests = b"".join([sha256(t.encode()).digest()[:8] for t in normalized])
+    return np.frombuffer(digests, dtype=">u8").astype(np.uint64)
+
+
 class _WordHashes(dict[str, int]):
     """A stable 64-bit hash per word (blake2b), computed once per distinct word."""
 
@@ -235,8 +282,9 @@ def measure_batch(
         partial.verified_known = sum(1 for flag in flags if flag is not None)
     if "text" not in names:
         return partial
-    texts = [normalize(t or "") for t in batch.column("text").to_pylist()]
-    partial.hashes = [np.array([text_hash(t) for t in texts], dtype=np.uint64)]
+    texts: list[str] = normalize_texts(batch.column("text")).to_pylist()
+    hashes = text_hashes(texts)
+    partial.hashes = [hashes]
     tokens = [words(t) for t in texts]
     lengths = np.array([len(ws) for ws in tokens], dtype=np.int64)
     flat = np.fromiter(
@@ -254,12 +302,12 @@ def measure_batch(
         pairs = np.unique(np.concatenate(hits), axis=0)  # once per record
         partial.eval_hits = [pairs[:, 0].copy()]
     if collect_items:
-        partial.items = _items(texts, tokens, flat, owner, lengths, params, file, first_row)
+        partial.items = _items(hashes, tokens, flat, owner, lengths, params, file, first_row)
     return partial
 
 
 def _items(
-    texts: list[str],
+    hashes: U64,
     tokens: list[list[str]],
     flat: U64,
     owner: npt.NDArray[np.int64],
@@ -271,11 +319,11 @@ def _items(
     by_size: dict[int, list[U64]] = {}
     for size in {params.ngram, params.short_ngram, params.palm_ngram}:
         grams, owners = _windows(flat, owner, size)
-        cuts = np.searchsorted(owners, np.arange(len(texts) + 1))
-        by_size[size] = [np.unique(grams[cuts[i] : cuts[i + 1]]) for i in range(len(texts))]
+        cuts = np.searchsorted(owners, np.arange(len(tokens) + 1))
+        by_size[size] = [np.unique(grams[cuts[i] : cuts[i + 1]]) for i in range(len(tokens))]
     items = EvalItems()
     empty = np.empty(0, np.uint64)
-    for i, text in enumerate(texts):
+    for i in range(len(tokens)):
         # An item too short for any n-gram is judged by the exact recipe alone.
         if lengths[i] >= params.ngram:
             long = by_size[params.ngram][i]
@@ -285,7 +333,7 @@ def _items(
             long = empty
         palm = by_size[params.palm_ngram][i] if lengths[i] >= params.palm_ngram else empty
         items.rows.append((file, first_row + i))
-        items.hashes.append(text_hash(text))
+        items.hashes.append(int(hashes[i]))
         items.long.append(long)
         items.palm.append(palm)
     return items

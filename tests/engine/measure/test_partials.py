@@ -7,6 +7,8 @@ from typing import Literal
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from synthgate.measure.params import MeasureParams
 from synthgate.measure.partials import (
@@ -14,7 +16,9 @@ from synthgate.measure.partials import (
     measure_batch,
     near_duplicate_clusters,
     normalize,
+    normalize_texts,
     text_hash,
+    text_hashes,
 )
 from tests.engine.measure.conftest import rows
 
@@ -33,6 +37,54 @@ def test_normalize_is_nfc_casefolded_with_whitespace_collapsed() -> None:
 def test_the_text_hash_is_sha256_and_stable() -> None:
     # The first 8 bytes of sha256("abc"): never a hash that changes between versions.
     assert text_hash("abc") == 0xBA7816BF8F01CFEA
+
+
+# Text as it comes: mostly ASCII words and single spaces, with every whitespace character
+# Python's str.split() knows, combining accents, the sharp s and other non-ASCII letters.
+_PIECES = st.sampled_from(
+    [
+        "a",
+        "Z",
+        "word",
+        "ABC",
+        "42",
+        ".",
+        " ",
+        "\n",
+        "  ",
+        "\t",
+        "\r",
+        "\x0b",
+        "\x0c",
+        "\x1c",
+        "\x1f",
+        "\x85",
+        "\u00a0",
+        "\u2003",
+        "\u3000",
+        "e\u0301",
+        "\u00df",
+        "\u0130",
+        "\u03a3",
+        "\ufb01",
+        "\u2019",
+        "\U0001f600",
+        "\x00",
+    ]
+)
+TEXTS = st.one_of(st.lists(_PIECES, max_size=12).map("".join), st.text(max_size=30))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), TEXTS), max_size=20), st.integers(0, 3))
+def test_vectorised_normalisation_and_hashing_equal_the_per_record_functions(
+    texts: list[str | None], cut: int
+) -> None:
+    array = pa.array(texts, pa.string()).slice(min(cut, len(texts)))
+    expected = [normalize(t or "") for t in array.to_pylist()]
+    normalized = normalize_texts(array)
+    assert normalized.to_pylist() == expected
+    assert text_hashes(normalized.to_pylist()).tolist() == [text_hash(t) for t in expected]
 
 
 def test_exact_duplicates_ignore_case_and_spacing() -> None:
