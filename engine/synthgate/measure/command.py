@@ -60,6 +60,67 @@ def _declared(value: Any) -> str:
     return "?" if value is None or value == "unknown" else str(value)
 
 
+def _source_row(split: Any, source: Any, m: Any) -> tuple[str, ...]:
+    """One row of the table: a measured source, each value beside the declared one."""
+    diversity, verification = source.diversity, source.verification
+    synthetic = "-" if m.synthetic_records is None else f"{m.synthetic_records} ({source.origin})"
+    verified = "-"
+    if m.verified_items is not None:
+        declared = verification.items_passed if verification else None
+        verified = f"{m.verified_items}/{m.checked_items} (declared {_declared(declared)})"
+    near = diversity.near_duplicate_rate if diversity else None
+    return (
+        source.id,
+        split.name,
+        f"{m.records} (declared {_declared(source.records)})",
+        synthetic,
+        f"{_share(m.near_duplicate_rate)} (declared {_declared(near)})",
+        _share(m.exact_duplicate_rate),
+        verified,
+    )
+
+
+def _manifest_lines(manifest: Any, measured: ManifestMeasurement) -> list[str]:
+    """The table of one manifest's measured sources, then its contamination and engine."""
+    rows: list[tuple[str, ...]] = [
+        ("source", "split", "records", "synthetic", "near-dup", "exact-dup", "verified")
+    ]
+    for split in manifest.splits:
+        rows += [
+            _source_row(split, source, measured.sources[source.id])
+            for source in split.sources
+            if source.id in measured.sources
+        ]
+    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
+    lines = [
+        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    declared = manifest.dataset.contamination
+    for c in measured.contamination:
+        note = ""
+        if declared is not None and not isinstance(declared.flagged_share, str):
+            note = f" (declared {declared.flagged_share} by '{declared.method}')"
+        lines.append(
+            f"  contamination {c.recipe}: {c.dirty_items} of {c.items} items of "
+            f"{c.eval_source} in {', '.join(c.training_sources)} "
+            f"(share {_share(c.dirty_share)}){note}"
+        )
+    evidence = measured.evidence
+    lines.append(
+        f"  measured with {_engine_shown(evidence)} in {evidence['seconds']}s"
+        + (" (from the cache)" if evidence.get("cached") else "")
+    )
+    return lines
+
+
+def _engine_shown(evidence: dict[str, Any]) -> str:
+    cluster = evidence.get("cluster")
+    if not cluster:
+        return str(evidence["engine"])
+    return f"{evidence['engine']} ({cluster.get('nodes')} nodes, {cluster.get('cpus')} CPUs)"
+
+
 def render_table(runner: Audit, items: Sequence[ManifestFile], results: dict[str, Any]) -> str:
     """Declared against measured, a row per measured source, then contamination."""
     from synthgate.errors import InputError
@@ -75,52 +136,7 @@ def render_table(runner: Audit, items: Sequence[ManifestFile], results: dict[str
         if measured is None or not measured.sources:
             continue
         lines.append(f"{document.path}  ({manifest.dataset.name})")
-        rows = [("source", "split", "records", "synthetic", "near-dup", "exact-dup", "verified")]
-        for split in manifest.splits:
-            for source in split.sources:
-                m = measured.sources.get(source.id)
-                if m is None:
-                    continue
-                diversity = source.diversity
-                verification = source.verification
-                synthetic = "-"
-                if m.synthetic_records is not None:
-                    synthetic = f"{m.synthetic_records} ({source.origin})"
-                rows.append(
-                    (
-                        source.id,
-                        split.name,
-                        f"{m.records} (declared {_declared(source.records)})",
-                        synthetic,
-                        f"{_share(m.near_duplicate_rate)} (declared "
-                        f"{_declared(diversity.near_duplicate_rate if diversity else None)})",
-                        _share(m.exact_duplicate_rate),
-                        "-"
-                        if m.verified_items is None
-                        else f"{m.verified_items}/{m.checked_items} (declared "
-                        f"{_declared(verification.items_passed if verification else None)})",
-                    )
-                )
-        widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
-        for row in rows:
-            lines.append(
-                "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            )
-        declared = manifest.dataset.contamination
-        for c in measured.contamination:
-            note = ""
-            if declared is not None and not isinstance(declared.flagged_share, str):
-                note = f" (declared {declared.flagged_share} by '{declared.method}')"
-            lines.append(
-                f"  contamination {c.recipe}: {c.dirty_items} of {c.items} items of "
-                f"{c.eval_source} in {', '.join(c.training_sources)} "
-                f"(share {_share(c.dirty_share)}){note}"
-            )
-        evidence = measured.evidence
-        lines.append(
-            f"  measured with {evidence['engine']} in {evidence['seconds']}s"
-            + (" (from the cache)" if evidence.get("cached") else "")
-        )
+        lines += _manifest_lines(manifest, measured)
         lines.append("")
     return "\n".join(lines) if lines else "no source declares 'data:'\n"
 

@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -176,6 +176,10 @@ class SourcePartial:
     """Normalised-text hashes, one per record."""
     bands: list[U64] = field(default_factory=list)
     """MinHash band keys, (records with words) x bands."""
+    signatures: list[npt.NDArray[np.uint16]] = field(default_factory=list)
+    """The low 16 bits of each MinHash value, (records with words) x permutations: enough to
+    estimate a candidate pair's Jaccard similarity (two unequal values agree by chance once in
+    65,536), at a quarter of the signature's size."""
     generators: Counter[str] = field(default_factory=Counter)
     verified: int = 0
     """Records whose verification field is true."""
@@ -195,6 +199,7 @@ class SourcePartial:
             self.rows + other.rows,
             self.hashes + other.hashes,
             self.bands + other.bands,
+            self.signatures + other.signatures,
             self.generators + other.generators,
             self.verified + other.verified,
             self.verified_known + other.verified_known,
@@ -293,6 +298,7 @@ def measure_batch(
     owner = np.repeat(np.arange(len(tokens), dtype=np.int64), lengths)
     signatures = _signatures(_shingles(tokens, flat, owner, params), params)
     partial.bands = [_band_keys(signatures, params)]
+    partial.signatures = [(signatures & np.uint64(0xFFFF)).astype(np.uint16)]
     if eval_index is not None:
         hits = []
         for size in sorted({params.ngram, params.short_ngram, params.palm_ngram}):
@@ -339,16 +345,59 @@ def _items(
     return items
 
 
-def near_duplicate_clusters(bands: Sequence[U64]) -> list[int]:
-    """Sizes of the clusters of two or more records that share a band key (union-find over
-    the candidate pairs of every band), largest first."""
-    sizes = Counter(cluster_labels(bands))
+def near_duplicate_clusters(
+    bands: Sequence[U64],
+    signatures: Sequence[npt.NDArray[np.uint16]] = (),
+    min_jaccard: float = 0.0,
+) -> list[int]:
+    """Sizes of the clusters of two or more records joined by near-duplicate pairs, largest
+    first (see :func:`cluster_labels`)."""
+    sizes = Counter(cluster_labels(bands, signatures, min_jaccard))
     return sorted((n for n in sizes.values() if n > 1), reverse=True)
 
 
-def cluster_labels(bands: Sequence[U64]) -> list[int]:
-    """The cluster of each record (in the order of ``bands``): records that share a band key,
-    directly or through others, have the same label."""
+def _candidates(keys: U64) -> npt.NDArray[np.int64]:
+    """Pairs of records that share a band key: in each band, every record with the one before
+    it and with the first of its run (so that one unlike record in a run breaks no link)."""
+    edges = []
+    for b in range(keys.shape[1]):
+        column = keys[:, b]
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        same = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+        if not len(same):
+            continue
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        first = starts[np.searchsorted(starts, same, side="right") - 1]
+        edges.append(np.stack([order[same], order[same - 1]], axis=1))
+        edges.append(np.stack([order[same], order[first]], axis=1))
+    if not edges:
+        return np.empty((0, 2), np.int64)
+    pairs = np.concatenate(edges).astype(np.int64)
+    return np.unique(np.sort(pairs, axis=1), axis=0)
+
+
+def _verified(
+    pairs: npt.NDArray[np.int64], signatures: npt.NDArray[np.uint16], min_jaccard: float
+) -> npt.NDArray[np.int64]:
+    """The pairs whose signatures agree on at least ``min_jaccard`` of the permutations."""
+    keep = np.zeros(len(pairs), dtype=bool)
+    for start in range(0, len(pairs), 65536):  # bounded temporary memory
+        chunk = pairs[start : start + 65536]
+        agree = (signatures[chunk[:, 0]] == signatures[chunk[:, 1]]).mean(axis=1)
+        keep[start : start + len(chunk)] = agree >= min_jaccard
+    return pairs[keep]
+
+
+def cluster_labels(
+    bands: Sequence[U64],
+    signatures: Sequence[npt.NDArray[np.uint16]] = (),
+    min_jaccard: float = 0.0,
+) -> list[int]:
+    """The cluster of each record (in the order of ``bands``): records joined by candidate
+    pairs (sharing a band key), directly or through others, have the same label. With
+    ``signatures``, a candidate pair joins only when its estimated Jaccard similarity is at
+    least ``min_jaccard``."""
     if not bands:
         return []
     keys = np.concatenate(bands) if len(bands) > 1 else bands[0]
@@ -361,17 +410,11 @@ def cluster_labels(bands: Sequence[U64]) -> list[int]:
             i = parent[i]
         return i
 
-    edges: list[Any] = []
-    for b in range(keys.shape[1] if total else 0):
-        column = keys[:, b]
-        order = np.argsort(column, kind="stable")
-        ordered = column[order]
-        same = ordered[1:] == ordered[:-1]
-        edges.append(np.stack([order[1:][same], order[:-1][same]], axis=1))
-    if edges:
-        pairs = np.unique(np.concatenate(edges), axis=0)
-        for a, b in pairs.tolist():
-            ra, rb = root(a), root(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+    pairs = _candidates(keys) if total else np.empty((0, 2), np.int64)
+    if len(signatures) and len(pairs):
+        pairs = _verified(pairs, np.concatenate(signatures), min_jaccard)
+    for a, b in pairs.tolist():
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
     return [root(i) for i in range(total)]

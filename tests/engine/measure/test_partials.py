@@ -106,6 +106,20 @@ def test_a_one_word_edit_is_a_near_duplicate_and_other_problems_are_not() -> Non
     assert near_duplicate_clusters(partial.bands) == [2]
 
 
+def test_a_shared_band_joins_records_only_when_their_signatures_agree() -> None:
+    # Records 0, 1 and 2 share the key of band 0; 1 agrees with 0 on 100 of 112 values (0.89),
+    # 2 on 50 (0.45): a chance collision of one band, which verification drops.
+    rng = np.random.default_rng(3)
+    signatures = rng.integers(0, 2**16, size=(3, 112), dtype=np.uint16)
+    signatures[1, :100] = signatures[0, :100]
+    signatures[2, :50] = signatures[0, :50]
+    bands = rng.integers(0, 2**63, size=(3, 14), dtype=np.uint64)
+    bands[1:, 0] = bands[0, 0]
+    assert near_duplicate_clusters([bands]) == [3]
+    assert near_duplicate_clusters([bands], [signatures], 0.7) == [2]
+    assert near_duplicate_clusters([bands], [signatures], 0.9) == []
+
+
 def test_records_without_words_are_never_near_duplicates() -> None:
     partial = measure_batch(batch(["", "", "...", "a real sentence with words"]), PARAMS)
     assert near_duplicate_clusters(partial.bands) == []
