@@ -306,6 +306,13 @@ def _cli_values(
     default=None,
     help="With --measure: show progress on standard error [default: when it is a terminal].",
 )
+@click.option(
+    "--measurements",
+    "measurements_file",
+    type=click.Path(dir_okay=False),
+    help="Judge the measured facts 'synthgate measure --format json' wrote to this file "
+    "(a job without the measuring libraries).",
+)
 def audit(
     paths: tuple[str, ...],
     formats: tuple[str, ...],
@@ -331,6 +338,7 @@ def audit(
     measure_data: bool | None = None,
     no_cache: bool = False,
     progress: bool | None = None,
+    measurements_file: str | None = None,
 ) -> None:
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
     from synthgate.audit import Audit, Tally, changed_files
@@ -393,10 +401,16 @@ def audit(
         items = [item for item in items if item.path.resolve() in changed]
         if not items:
             click.echo(f"synthgate: no manifest changed since {changed_since}", err=True)
-    if settings["measure"] and items:
+    if measurements_file is not None and items:
+        from synthgate.measure.command import load_measurements
+
+        runner.measurements = load_measurements(Path(measurements_file), runner, items)
+    elif settings["measure"] and items:
         from synthgate.measure.command import measure_files
 
-        runner.measurements = measure_files(runner, items, cache=not no_cache, progress=progress)
+        runner.measurements = measure_files(
+            runner, items, cache=not no_cache, progress=progress, engine=settings["engine"]
+        )
     tally = Tally()
     succeeded = False
     inputs = _run_inputs(runner, settings, items, waivers_path, baseline_file)

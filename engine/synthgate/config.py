@@ -49,11 +49,14 @@ DEFAULTS: dict[str, Any] = {
     "jobs": None,
     "waivers": None,
     "measure": False,
+    "engine": "duckdb",
 }
 """Every configuration key and its default (None: the built-in default pack, the adapters'
 globs, the number of CPUs)."""
 
 CONFIG_KEYS = tuple(DEFAULTS)
+ENGINES = ("duckdb", "ray")
+"""The measuring engines: embedded DuckDB, or Ray Data on a cluster."""
 MAX_JOBS = 64
 """The most worker processes ``jobs`` may ask for; more than the CPUs are never used."""
 _CODE_PREFIX = re.compile(r"[A-Z]{2,5}[0-9]{1,4}")
@@ -242,6 +245,10 @@ def _check(key: str, value: Any) -> tuple[str, str] | None:
     if key == "measure":
         if not isinstance(value, bool):
             return f"expected true or false, got {value!r}", "measure = true"
+    elif key == "engine":
+        if value not in ENGINES:
+            hint = did_you_mean(value, ENGINES) if isinstance(value, str) else ""
+            return f"expected one of {', '.join(ENGINES)}, got {value!r}", hint or 'engine = "ray"'
     elif key == "waivers":
         if not isinstance(value, str) or not value:
             return "expected a string", "a waivers file relative to this file"

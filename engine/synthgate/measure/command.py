@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from synthgate.audit import Audit, ManifestFile
     from synthgate.measure.results import ManifestMeasurement
 
-__all__ = ["measure_command", "measure_files", "render_table"]
+__all__ = ["load_measurements", "measure_command", "measure_files", "render_table"]
 
 _EXTRA_HINT = "install the measuring extra: pip install 'synthgate[measure]'"
 
@@ -29,9 +29,12 @@ def measure_files(
     *,
     cache: bool = True,
     progress: bool | None = None,
+    engine: str = "duckdb",
+    address: str | None = None,
 ) -> dict[str, ManifestMeasurement]:
     """Measure the data of the manifests among ``items`` (files that are no valid manifest
-    are left to the audit to report). ``progress``: None shows it on a terminal only."""
+    are left to the audit to report). ``progress``: None shows it on a terminal only;
+    ``engine``: ``duckdb`` or ``ray`` (on the cluster at ``address``, else a local one)."""
     from synthgate.errors import InputError, UsageError
 
     try:
@@ -49,7 +52,95 @@ def measure_files(
             continue  # the audit reports it
         targets.append(MeasureTarget(manifest, document, item.path.parent))
     show = sys.stderr.isatty() if progress is None else progress
-    return measure(targets, cache=Path.cwd() / CACHE_DIR if cache else None, progress=show)
+    chosen = None
+    if engine == "ray":
+        from synthgate.measure.raydata import RayEngine
+
+        chosen = RayEngine(address=address)
+    elif address is not None:
+        raise UsageError("--address is for the ray engine", "add --engine ray")
+    cache_dir = Path.cwd() / CACHE_DIR if cache else None
+    return measure(targets, engine=chosen, cache=cache_dir, progress=show)
+
+
+def load_measurements(
+    file: Path, runner: Audit, items: Sequence[ManifestFile]
+) -> dict[str, ManifestMeasurement]:
+    """The measurements ``synthgate measure --format json`` wrote to ``file``, for the
+    manifests among ``items`` (by path as shown; a manifest the file does not cover is judged
+    on its declared facts). Imports none of the measuring libraries: an audit in a job
+    without them judges what a measuring job found."""
+    from synthgate.errors import InputError, Problem, UsageError, display_path
+    from synthgate.measure.results import Contamination, ManifestMeasurement, SourceMeasurement
+
+    shown = display_path(file) or str(file)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        entries = {entry["path"]: entry for entry in data["manifests"]}
+    except FileNotFoundError:
+        raise UsageError(
+            f"measurements file '{shown}' does not exist",
+            "write one with: synthgate measure --format json PATHS > FILE",
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    getattr(exc, "lineno", 1),
+                    getattr(exc, "colno", 1),
+                    f"not the JSON 'synthgate measure --format json' writes: {exc}",
+                    "write it again with: synthgate measure --format json PATHS > FILE",
+                )
+            ]
+        ) from None
+    out: dict[str, ManifestMeasurement] = {}
+    for item in items:
+        try:
+            document = runner.read(item)
+            manifest = runner.manifest_of(document)
+        except InputError:
+            continue
+        entry = entries.get(document.path)
+        if entry is None:
+            continue
+        pointers = {
+            source.id: f"/splits/{i}/sources/{j}"
+            for i, split in enumerate(manifest.splits)
+            for j, source in enumerate(split.sources)
+        }
+        try:
+            sources = {
+                sid: SourceMeasurement.from_dict(sid, pointers[sid], values)
+                for sid, values in entry["measured"].items()
+                if sid in pointers
+            }
+            contamination = tuple(
+                Contamination(
+                    c["eval_source"],
+                    tuple(c["training_sources"]),
+                    c["recipe"],
+                    c["items"],
+                    c["dirty_items"],
+                    tuple((d["file"], d["row"]) for d in c.get("dirty", ())),
+                )
+                for c in entry["contamination"]
+            )
+            evidence = dict(entry["measurement"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(
+                [
+                    Problem(
+                        shown,
+                        1,
+                        1,
+                        f"the measurements of {document.path} are incomplete: {exc!r}",
+                        "write it again with: synthgate measure --format json PATHS > FILE",
+                    )
+                ]
+            ) from None
+        out[document.path] = ManifestMeasurement(document.path, sources, contamination, evidence)
+    return out
 
 
 def _share(value: float | None) -> str:
@@ -156,6 +247,18 @@ def render_table(runner: Audit, items: Sequence[ManifestFile], results: dict[str
     "--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file."
 )
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "ray"]),
+    default=None,
+    help="Measure with embedded DuckDB or on Ray Data [default: the 'engine' setting, duckdb].",
+)
+@click.option(
+    "--address",
+    metavar="ADDRESS",
+    help="With --engine ray: the cluster to run on (host:port, ray://host:port or auto) "
+    "[default: a local Ray].",
+)
 def measure_command(
     paths: tuple[str, ...],
     fmt: str,
@@ -163,6 +266,8 @@ def measure_command(
     progress: bool | None,
     config_file: str | None,
     no_config: bool,
+    engine: str | None,
+    address: str | None,
 ) -> None:
     """Measure the data manifests describe ('data:' blocks): records, synthetic share, exact
     and near duplicates, generators, verified items, train/eval contamination."""
@@ -171,7 +276,7 @@ def measure_command(
     from synthgate.documents import Limits
     from synthgate.errors import UsageError
 
-    settings = _settings(config_file, no_config, {})
+    settings = _settings(config_file, no_config, {"engine": engine})
     host = _host()
     runner = Audit.create(
         settings["policy"],
@@ -184,7 +289,14 @@ def measure_command(
     items = runner.discover(list(paths) or ["."])
     if not items:
         raise UsageError("no manifests found in " + ", ".join(paths or (".",)))
-    results = measure_files(runner, items, cache=not no_cache, progress=progress)
+    results = measure_files(
+        runner,
+        items,
+        cache=not no_cache,
+        progress=progress,
+        engine=settings["engine"],
+        address=address,
+    )
     if fmt == "json":
         out = {
             "manifests": [

@@ -21,7 +21,16 @@ if TYPE_CHECKING:
     import duckdb
     import pyarrow as pa
 
-__all__ = ["BatchMeasure", "DuckDBEngine", "Engine"]
+__all__ = [
+    "BatchMeasure",
+    "DuckDBEngine",
+    "Engine",
+    "columns_of",
+    "fields_of",
+    "missing_field",
+    "unreadable",
+    "where_of",
+]
 
 BatchMeasure = Callable[["pa.RecordBatch", str, int], SourcePartial]
 """Measures one batch: (batch, file as shown, row of the batch's first record in the file)."""
@@ -61,7 +70,7 @@ _READERS = {
 }
 
 
-def _columns(plan: SourcePlan) -> list[str]:
+def columns_of(plan: SourcePlan) -> list[str]:
     """The select list: ``text`` (the text fields joined by newlines), ``generator``,
     ``verified``, as far as the plan names them."""
     columns = []
@@ -75,7 +84,7 @@ def _columns(plan: SourcePlan) -> list[str]:
     return columns or ["1 AS one"]
 
 
-def _where(plan: SourcePlan) -> tuple[str, list[object]]:
+def where_of(plan: SourcePlan) -> tuple[str, list[object]]:
     """The ``WHERE`` clause of the plan's selection and its parameters."""
     conditions = []
     parameters: list[object] = []
@@ -166,8 +175,8 @@ class DuckDBEngine:
         problem = missing_field(plan, file, {str(row[0]) for row in described})
         if problem is not None:
             raise problem
-        where, parameters = _where(plan)
-        sql = f"SELECT {', '.join(_columns(plan))} FROM {relation}{where}"
+        where, parameters = where_of(plan)
+        sql = f"SELECT {', '.join(columns_of(plan))} FROM {relation}{where}"
         try:
             query = self.connection.sql(sql, params=parameters)
             # to_arrow_reader in DuckDB 1.4 and later; fetch_arrow_reader before.

@@ -10,6 +10,7 @@ feed the same function from many workers.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import unicodedata
@@ -142,6 +143,12 @@ class EvalItems:
     palm: list[U64] = field(default_factory=list)
     """Per item: its distinct 8-grams (ngram-8-70)."""
 
+    def shifted(self, rows: int) -> EvalItems:
+        """The same items, ``rows`` further down their files (a batch measured on its own,
+        placed after the rows before it)."""
+        moved = [(file, row + rows) for file, row in self.rows]
+        return EvalItems(moved, self.hashes, self.long, self.palm)
+
     def merge(self, other: EvalItems) -> EvalItems:
         """Both sets of items."""
         return EvalItems(
@@ -189,6 +196,12 @@ class SourcePartial:
     """Evaluation n-grams found, once per training record that holds them."""
     items: EvalItems | None = None
     """For an evaluation source: its items (see :class:`EvalItems`)."""
+
+    def shifted(self, rows: int) -> SourcePartial:
+        """This partial with its evaluation items ``rows`` further down their files."""
+        if self.items is None or not rows:
+            return self
+        return dataclasses.replace(self, items=self.items.shifted(rows))
 
     def merge(self, other: SourcePartial) -> SourcePartial:
         """Both partials as one; the order of merging changes nothing that is measured."""

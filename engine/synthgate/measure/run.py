@@ -191,6 +191,9 @@ def measure(
         "seconds": round(time.monotonic() - started, 3),
         "cache_key": key,
     }
+    cluster = getattr(engine, "cluster", None)
+    if cluster is not None:
+        evidence["cluster"] = cluster()
     out = {
         path: ManifestMeasurement(m.path, m.sources, m.contamination, evidence)
         for path, m in results.items()
