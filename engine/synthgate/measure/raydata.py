@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import pickle
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -55,25 +55,36 @@ def select_batch(table: pa.Table, columns: list[str], where: str, parameters: li
 
 @dataclass(frozen=True)
 class _Task:
-    """What a worker does with each raw batch of one file: select, measure, pickle."""
+    """What a worker does with each raw batch of a source's files: select the source's rows,
+    measure them per file (a batch may hold the end of one file and the start of the next),
+    and hand back the pickled partials, one row per file."""
 
     columns: list[str]
     where: str
     parameters: list[object]
-    shown: str
+    shown: dict[str, str]
+    """The file as the manifest shows it, by the path Ray reads it at."""
     measure: BatchMeasure
 
     def __call__(self, table: pa.Table) -> pa.Table:
         import pyarrow as pa
+        import pyarrow.compute as pc
 
-        selected = select_batch(table, self.columns, self.where, self.parameters)
-        batches = selected.to_batches()
-        partial = SourcePartial()
-        row = 0
-        for batch in batches or [pa.RecordBatch.from_pylist([], schema=selected.schema)]:
-            partial = partial.merge(self.measure(batch, self.shown, row))
-            row += batch.num_rows
-        return pa.table({"rows": [partial.rows], "partial": [pickle.dumps(partial)]})
+        paths: list[str] = []
+        partials: list[bytes] = []
+        for path in pc.unique(table.column(_PATH)).to_pylist():
+            rows = table.filter(pc.equal(table.column(_PATH), path))
+            selected = select_batch(rows, self.columns, self.where, self.parameters)
+            partial = SourcePartial()
+            for batch in selected.to_batches():
+                partial = partial.merge(self.measure(batch, self.shown[path], partial.rows))
+            paths.append(path)
+            partials.append(pickle.dumps(partial))
+        return pa.table({_PATH: paths, "partial": partials})
+
+
+_PATH = "path"
+"""The column Ray's readers add with ``include_paths``."""
 
 
 def _reachable(address: str, timeout: float) -> bool:
@@ -139,7 +150,9 @@ class RayEngine:
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True  # partials in the files' order
         context.enable_progress_bars = False
-        logging.getLogger("ray.data").setLevel(logging.WARNING)
+        # A file that cannot be read is reported as an input error; Ray's own retry logs and
+        # tracebacks would only repeat it on standard error.
+        logging.getLogger("ray.data").setLevel(logging.CRITICAL)
         self.blocks = blocks
         self.batch_rows = batch_rows
 
@@ -166,47 +179,72 @@ class RayEngine:
     def measure(
         self, plan: SourcePlan, measure: BatchMeasure, advance: Callable[[int], None]
     ) -> list[SourcePartial]:
-        return [self._file(plan, file, measure, advance) for file in plan.files]
+        merged = {file.path: SourcePartial() for file in plan.files}
+        for kind in sorted({file.format for file in plan.files}):
+            files = [file for file in plan.files if file.format == kind]
+            for file, partial in self._measure(plan, kind, files, measure):
+                merged[file.path] = merged[file.path].merge(partial.shifted(merged[file.path].rows))
+                advance(partial.rows)
+        return [merged[file.path] for file in plan.files]
 
-    def _file(
-        self,
-        plan: SourcePlan,
-        file: PlannedFile,
-        measure: BatchMeasure,
-        advance: Callable[[int], None],
-    ) -> SourcePartial:
-        dataset = self._read(plan, file)
+    def _measure(
+        self, plan: SourcePlan, kind: str, files: list[PlannedFile], measure: BatchMeasure
+    ) -> Iterator[tuple[PlannedFile, SourcePartial]]:
+        """One dataset for the source's files of one format: (file, partial) in the files'
+        order, each file's partials in the order of its rows."""
+        by_path = {str(file.path.resolve()): file for file in files}
+        dataset = self._read(plan, kind, files)
         where, parameters = where_of(plan)
-        task = _Task(columns_of(plan), where, parameters, file.shown, measure)
+        shown = {path: file.shown for path, file in by_path.items()}
+        task = _Task(columns_of(plan), where, parameters, shown, measure)
         results = dataset.map_batches(task, batch_format="pyarrow", batch_size=self.batch_rows)
-        merged = SourcePartial()
         try:
             for row in results.iter_rows():
-                partial: SourcePartial = pickle.loads(row["partial"])
-                merged = merged.merge(partial.shifted(merged.rows))
-                advance(partial.rows)
+                yield by_path[row[_PATH]], pickle.loads(row["partial"])
         except Exception as exc:  # Ray wraps a worker's error in its own types
-            raise unreadable(plan, file, exc) from None
-        return merged
+            raise unreadable(plan, self._culprit(plan, kind, files), _root(exc)) from None
 
-    def _read(self, plan: SourcePlan, file: PlannedFile) -> Any:
+    def _read(self, plan: SourcePlan, kind: str, files: list[PlannedFile]) -> Any:
         import ray.data
 
-        path = str(file.path)
-        options: dict[str, Any] = {}
+        paths = [str(file.path.resolve()) for file in files]
+        options: dict[str, Any] = {"include_paths": True}
         if self.blocks is not None:
             options["override_num_blocks"] = self.blocks
         try:
-            if file.format == "parquet":
-                dataset = ray.data.read_parquet(path, **options)
-            elif file.format == "jsonl":
-                dataset = ray.data.read_json(path, lines=True, **options)
+            if kind == "parquet":
+                dataset = ray.data.read_parquet(paths, **options)
+            elif kind == "jsonl":
+                dataset = ray.data.read_json(paths, lines=True, **options)
             else:
-                dataset = ray.data.read_csv(path, **options)
+                dataset = ray.data.read_csv(paths, **options)
             names = set(dataset.schema(fetch_if_missing=True).names)
         except Exception as exc:  # the readers raise many types; every one is unreadable
-            raise unreadable(plan, file, exc) from None
-        problem = missing_field(plan, file, names)
-        if problem is not None:
-            raise problem
+            culprit = files[0] if len(files) == 1 else self._culprit(plan, kind, files)
+            raise unreadable(plan, culprit, _root(exc)) from None
+        for file in files:
+            problem = missing_field(plan, file, names - {_PATH})
+            if problem is not None:
+                raise problem
         return dataset
+
+    def _culprit(self, plan: SourcePlan, kind: str, files: list[PlannedFile]) -> PlannedFile:
+        """The first of ``files`` Ray cannot read on its own (its errors do not say which
+        file failed): read again one by one, only when reading them together failed."""
+        for file in files:
+            try:
+                self._read(plan, kind, [file]).materialize()
+            except Exception:
+                return file
+        return files[0]
+
+
+def _root(exc: BaseException) -> Exception:
+    """The error under Ray's wrappers (a worker's exception travels as its ``cause``)."""
+    seen = 0
+    while seen < 10:
+        inner = getattr(exc, "cause", None) or exc.__cause__
+        if not isinstance(inner, BaseException):
+            break
+        exc, seen = inner, seen + 1
+    return exc if isinstance(exc, Exception) else RuntimeError(str(exc))
