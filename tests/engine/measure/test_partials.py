@@ -165,3 +165,40 @@ def test_bands_times_rows_must_be_the_permutations() -> None:
     with pytest.raises(ValueError, match="num_perm"):
         MeasureParams(num_perm=100)
     assert MeasureParams().threshold == pytest.approx(0.719, abs=0.001)
+
+
+def _split_measure(texts: list[str], cuts: list[int], params: MeasureParams) -> SourcePartial:
+    """The texts measured in blocks ending at ``cuts``, merged in order: what an engine does
+    whichever way its reader splits a file."""
+    merged = SourcePartial()
+    start = 0
+    for end in [*sorted(set(cuts)), len(texts)]:
+        if end <= start:
+            continue
+        part = measure_batch(batch(texts[start:end]), params, file="f", collect_items=True)
+        merged = merged.merge(part.shifted(merged.rows))
+        start = end
+    return merged
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, 60), max_size=6))
+def test_the_result_does_not_depend_on_how_blocks_are_split(cuts: list[int]) -> None:
+    texts = [r["question"] for r in rows("train")[:50]]
+    texts += [texts[3].upper(), texts[7] + " again", "", texts[10]]
+    whole = _split_measure(texts, [], PARAMS)
+    split = _split_measure(texts, cuts, PARAMS)
+    assert split.rows == whole.rows
+    assert np.array_equal(np.concatenate(split.hashes), np.concatenate(whole.hashes))
+    assert np.array_equal(np.concatenate(split.bands), np.concatenate(whole.bands))
+    assert np.array_equal(np.concatenate(split.signatures), np.concatenate(whole.signatures))
+    assert near_duplicate_clusters(
+        split.bands, split.signatures, PARAMS.min_jaccard
+    ) == near_duplicate_clusters(whole.bands, whole.signatures, PARAMS.min_jaccard)
+    assert split.items is not None
+    assert whole.items is not None
+    assert split.items.rows == whole.items.rows == [("f", i) for i in range(len(texts))]
+    assert split.items.hashes == whole.items.hashes
+    assert all(
+        np.array_equal(a, b) for a, b in zip(split.items.long, whole.items.long, strict=True)
+    )
