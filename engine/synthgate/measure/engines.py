@@ -145,9 +145,9 @@ class DuckDBEngine:
         self, plan: SourcePlan, measure: BatchMeasure, advance: Callable[[int], None]
     ) -> list[SourcePartial]:
         partials = []
-        # At most two batches per thread in flight: memory stays a few batches, whatever the
-        # file's size. Partials merge in the order of the batches.
-        ahead = 2 * self.threads
+        # One batch per thread in flight and one waiting: memory stays a few batches (a batch's
+        # shingles are tens of MB), whatever the file's size. Partials merge in batch order.
+        ahead = self.threads
         with ThreadPoolExecutor(self.threads, thread_name_prefix="synthgate-measure") as pool:
             for file in plan.files:
                 partial = SourcePartial()
