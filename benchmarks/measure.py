@@ -269,12 +269,29 @@ def all_pass(directory: Path) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def _child_all(directory: Path) -> None:
+def ray_pass(directory: Path, cpus: int) -> dict[str, Any]:
+    """``measure()`` on a local Ray cluster of ``cpus`` worker CPUs, in a fresh driver process:
+    seconds (Ray's start excluded), the driver's peak memory, the answers."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child-ray", str(cpus), str(directory)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _child_all(directory: Path, cpus: int = 0) -> None:
     from synthgate.measure.run import measure
 
     target, _ = _plan(directory)
+    engine = None
+    if cpus:
+        from synthgate.measure.raydata import RayEngine
+
+        engine = RayEngine(num_cpus=cpus)
     started = time.perf_counter()
-    result = measure([target])["m.synthgate.yaml"]
+    result = measure([target], engine=engine)["m.synthgate.yaml"]
     seconds = time.perf_counter() - started
     truth = set(json.loads((directory / "truth.json").read_text())["contaminated"])
     scores = {}
@@ -403,10 +420,20 @@ def main() -> None:
         default="scan,exact,near,all,datatrove",
         help="Which passes to run (comma-separated).",
     )
+    parser.add_argument(
+        "--engine",
+        choices=["duckdb", "ray"],
+        default="duckdb",
+        help="ray: also measure end to end on a local Ray cluster of 1 and 2 worker CPUs.",
+    )
     parser.add_argument("--child-all", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-ray", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_all is not None:
         _child_all(args.child_all)
+        return
+    if args.child_ray is not None:
+        _child_all(Path(args.child_ray[1]), int(args.child_ray[0]))
         return
     for size in (int(s) for s in args.sizes.split(",")):
         directory, truth = corpus(size, args.gsm8k, args.seed, args.data)
@@ -447,6 +474,19 @@ def main() -> None:
             everything["seconds"],
             f"peak {everything['peak_mib']:.0f} MiB; {scores}",
         )
+        for cpus in (1, 2) if args.engine == "ray" else ():
+            ray = ray_pass(directory, cpus)
+            same = all(
+                ray[k] == everything[k]
+                for k in ("contamination", "near_duplicate_rate", "exact_duplicate_rate")
+            )
+            row(
+                f"ray, {cpus} worker CPU{'s' if cpus > 1 else ''}",
+                ray["seconds"],
+                f"driver peak {ray['peak_mib']:.0f} MiB; "
+                f"{everything['seconds'] / ray['seconds']:.2f}x the embedded engine's speed; "
+                f"{'same answers' if same else 'DIFFERENT ANSWERS'}",
+            )
         if "datatrove" not in passes or size > args.datatrove_max:
             continue
         trove = datatrove_pass(directory, truth, args.datatrove)
