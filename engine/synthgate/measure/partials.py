@@ -166,6 +166,14 @@ class EvalIndex:
     grams: U64
     """Sorted distinct n-gram hashes (both lengths) of all evaluation items."""
 
+    def holds(self, grams: U64) -> npt.NDArray[np.bool_]:
+        """Which of ``grams`` are evaluation n-grams (a binary search in the sorted index,
+        where ``np.isin`` would sort the index again for every batch)."""
+        if not len(self.grams):
+            return np.zeros(len(grams), dtype=bool)
+        at = np.minimum(np.searchsorted(self.grams, grams), len(self.grams) - 1)
+        return np.asarray(self.grams[at] == grams)
+
     @classmethod
     def of(cls, items: Iterable[EvalItems]) -> EvalIndex:
         """The index of some evaluation sources' items."""
@@ -316,7 +324,7 @@ def measure_batch(
         hits = []
         for size in sorted({params.ngram, params.short_ngram, params.palm_ngram}):
             grams, owners = _windows(flat, owner, size)
-            found = np.isin(grams, eval_index.grams)
+            found = eval_index.holds(grams)
             hits.append(np.stack([grams[found], owners[found].astype(np.uint64)], axis=1))
         pairs = np.unique(np.concatenate(hits), axis=0)  # once per record
         partial.eval_hits = [pairs[:, 0].copy()]
