@@ -399,14 +399,26 @@ def _candidates(keys: U64) -> npt.NDArray[np.int64]:
 
 
 def _verified(
-    pairs: npt.NDArray[np.int64], signatures: npt.NDArray[np.uint16], min_jaccard: float
+    pairs: npt.NDArray[np.int64],
+    signatures: Sequence[npt.NDArray[np.uint16]],
+    min_jaccard: float,
 ) -> npt.NDArray[np.int64]:
-    """The pairs whose signatures agree on at least ``min_jaccard`` of the permutations."""
+    """The pairs whose signatures agree on at least ``min_jaccard`` of the permutations.
+
+    Only the signatures of records in some pair are gathered (most records are in none), so
+    the signatures are never copied whole."""
+    rows = np.unique(pairs)
+    starts = np.cumsum([0, *(len(chunk) for chunk in signatures)])
+    gathered = np.empty((len(rows), signatures[0].shape[1]), dtype=np.uint16)
+    for k, chunk in enumerate(signatures):
+        lo, hi = np.searchsorted(rows, [starts[k], starts[k + 1]])
+        gathered[lo:hi] = chunk[rows[lo:hi] - starts[k]]
+    local = np.searchsorted(rows, pairs)
     keep = np.zeros(len(pairs), dtype=bool)
     for start in range(0, len(pairs), 65536):  # bounded temporary memory
-        chunk = pairs[start : start + 65536]
-        agree = (signatures[chunk[:, 0]] == signatures[chunk[:, 1]]).mean(axis=1)
-        keep[start : start + len(chunk)] = agree >= min_jaccard
+        chunk_pairs = local[start : start + 65536]
+        agree = (gathered[chunk_pairs[:, 0]] == gathered[chunk_pairs[:, 1]]).mean(axis=1)
+        keep[start : start + len(chunk_pairs)] = agree >= min_jaccard
     return pairs[keep]
 
 
@@ -433,7 +445,7 @@ def cluster_labels(
 
     pairs = _candidates(keys) if total else np.empty((0, 2), np.int64)
     if len(signatures) and len(pairs):
-        pairs = _verified(pairs, np.concatenate(signatures), min_jaccard)
+        pairs = _verified(pairs, signatures, min_jaccard)
     for a, b in pairs.tolist():
         ra, rb = root(a), root(b)
         if ra != rb:
