@@ -15,7 +15,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -229,15 +229,16 @@ class SourcePartial:
         )
 
 
-def _signatures(shingles: Sequence[list[str]], params: MeasureParams) -> U64:
+def _signatures(shingles: Iterable[list[str]], params: MeasureParams) -> U64:
     """MinHash signatures (records x num_perm) of each record's shingles."""
-    if not shingles:
-        return np.empty((0, params.num_perm), np.uint64)
     if params.minhash == "datasketch":
         from datasketch import MinHash
 
+        every = [[s.encode() for s in one] for one in shingles]
+        if not every:
+            return np.empty((0, params.num_perm), np.uint64)
         made = MinHash.bulk(
-            [[s.encode() for s in one] for one in shingles],
+            every,
             num_perm=params.num_perm,
             seed=params.seed,
         )
@@ -249,26 +250,26 @@ def _signatures(shingles: Sequence[list[str]], params: MeasureParams) -> U64:
         sketch = RMinHash(num_perm=params.num_perm, seed=params.seed)
         sketch.update(one)
         digests.append(sketch.digest())
+    if not digests:
+        return np.empty((0, params.num_perm), np.uint64)
     return np.array(digests, dtype=np.uint64)
 
 
 def _shingles(
     tokens: list[list[str]], flat: U64, owner: npt.NDArray[np.int64], params: MeasureParams
-) -> list[list[str]]:
+) -> Iterator[list[str]]:
     """Each record's word 5-grams (as the decimal text of their stable hash, which is cheaper
     to make than the joined words and as distinct); a record shorter than that is one shingle.
-    Records without words have none and take no part in near duplicates."""
+    Records without words have none and take no part in near duplicates. Made one record at
+    a time: the text of a whole batch's shingles is over 100 MB."""
     k = params.shingle_words
     grams, owners = _windows(flat, owner, k)
     cuts = np.searchsorted(owners, np.arange(len(tokens) + 1))
-    texts: list[str] = grams.astype("U20").tolist()
-    out = []
     for i, ws in enumerate(tokens):
         if not ws:
             continue
-        own = texts[cuts[i] : cuts[i + 1]]
-        out.append(own or [" ".join(ws)])
-    return out
+        own: list[str] = grams[cuts[i] : cuts[i + 1]].astype("U20").tolist()
+        yield own or [" ".join(ws)]
 
 
 def _band_keys(signatures: U64, params: MeasureParams) -> U64:
