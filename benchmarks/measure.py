@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import json
 import random
 import re
@@ -128,10 +129,11 @@ def build(directory: Path, size: int, gsm8k: Path, seed: int) -> dict[str, Any]:
     return truth
 
 
-def corpus(size: int, gsm8k: Path, seed: int) -> tuple[Path, dict[str, Any]]:
+def corpus(size: int, gsm8k: Path, seed: int, data: Path = DATA) -> tuple[Path, dict[str, Any]]:
     """The corpus of this size, built unless an identical one is there."""
-    stamp = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    directory = DATA / f"n{size}-seed{seed}"
+    source = "".join(inspect.getsource(f) for f in (_load, _redraw, _edit, build))
+    stamp = hashlib.sha256(source.encode()).hexdigest()[:12]
+    directory = data / f"n{size}-seed{seed}"
     marker = directory / "built"
     if marker.is_file() and marker.read_text() == stamp:
         return directory, json.loads((directory / "truth.json").read_text())
@@ -175,13 +177,13 @@ def exact_pass(directory: Path) -> float:
     import numpy as np
 
     from synthgate.measure.engines import DuckDBEngine
-    from synthgate.measure.partials import SourcePartial, normalize, text_hash
+    from synthgate.measure.partials import SourcePartial, normalize_texts, text_hashes
 
     _target, plan = _plan(directory)
 
     def step(batch: Any, file: str, first: int) -> SourcePartial:
-        hashes = [text_hash(normalize(t or "")) for t in batch.column("text").to_pylist()]
-        return SourcePartial(rows=batch.num_rows, hashes=[np.array(hashes, dtype=np.uint64)])
+        hashes = text_hashes(normalize_texts(batch.column("text")).to_pylist())
+        return SourcePartial(rows=batch.num_rows, hashes=[hashes])
 
     started = time.perf_counter()
     parts = DuckDBEngine().measure(plan, step, lambda rows: None)
@@ -192,8 +194,9 @@ def exact_pass(directory: Path) -> float:
     return time.perf_counter() - started
 
 
-def near_pass(directory: Path, truth: dict[str, Any], library: str) -> dict[str, float]:
-    """Seconds, precision and recall of near duplicates."""
+def near_pass(directory: Path, truth: dict[str, Any], library: str) -> dict[str, Any]:
+    """Seconds, precision and recall of near duplicates; and the precision and recall of the
+    candidate pairs alone (every pair sharing a band, unverified), from the same signatures."""
     from synthgate.measure.engines import DuckDBEngine
     from synthgate.measure.params import MeasureParams
     from synthgate.measure.partials import SourcePartial, cluster_labels, measure_batch
@@ -207,9 +210,10 @@ def near_pass(directory: Path, truth: dict[str, Any], library: str) -> dict[str,
     merged = SourcePartial()
     for part in parts:
         merged = merged.merge(part)
-    labels = cluster_labels(merged.bands)
+    labels = cluster_labels(merged.bands, merged.signatures, params.min_jaccard)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, **_accuracy(labels, truth, directory)}
+    unverified = _accuracy(cluster_labels(merged.bands), truth, directory)
+    return {"seconds": seconds, **_accuracy(labels, truth, directory), "unverified": unverified}
 
 
 def _shingles(text: str) -> set[str]:
@@ -265,12 +269,29 @@ def all_pass(directory: Path) -> dict[str, Any]:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def _child_all(directory: Path) -> None:
+def ray_pass(directory: Path, cpus: int) -> dict[str, Any]:
+    """``measure()`` on a local Ray cluster of ``cpus`` worker CPUs, in a fresh driver process:
+    seconds (Ray's start excluded), the driver's peak memory, the answers."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child-ray", str(cpus), str(directory)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _child_all(directory: Path, cpus: int = 0) -> None:
     from synthgate.measure.run import measure
 
     target, _ = _plan(directory)
+    engine = None
+    if cpus:
+        from synthgate.measure.raydata import RayEngine
+
+        engine = RayEngine(num_cpus=cpus)
     started = time.perf_counter()
-    result = measure([target])["m.synthgate.yaml"]
+    result = measure([target], engine=engine)["m.synthgate.yaml"]
     seconds = time.perf_counter() - started
     truth = set(json.loads((directory / "truth.json").read_text())["contaminated"])
     scores = {}
@@ -383,6 +404,9 @@ def main() -> None:
     parser.add_argument(
         "--gsm8k", type=Path, default=ROOT / "tests" / "fixtures" / "measure" / "gsm8k"
     )
+    parser.add_argument(
+        "--data", type=Path, default=DATA, help="Where corpora are written (large at 1M)."
+    )
     parser.add_argument("--datatrove", type=Path, default=HERE / ".data" / "venv-datatrove")
     parser.add_argument("--datasketch", action="store_true", help="Also time datasketch.")
     parser.add_argument(
@@ -396,15 +420,25 @@ def main() -> None:
         default="scan,exact,near,all,datatrove",
         help="Which passes to run (comma-separated).",
     )
+    parser.add_argument(
+        "--engine",
+        choices=["duckdb", "ray"],
+        default="duckdb",
+        help="ray: also measure end to end on a local Ray cluster of 1 and 2 worker CPUs.",
+    )
     parser.add_argument("--child-all", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--child-ray", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_all is not None:
         _child_all(args.child_all)
         return
+    if args.child_ray is not None:
+        _child_all(Path(args.child_ray[1]), int(args.child_ray[0]))
+        return
     for size in (int(s) for s in args.sizes.split(",")):
-        directory, truth = corpus(size, args.gsm8k, args.seed)
+        directory, truth = corpus(size, args.gsm8k, args.seed, args.data)
         mb = truth["text_bytes"] / 1e6
-        print(f"\n## {size:,} records, {mb:,.0f} MB of text ({directory.relative_to(ROOT)})")
+        print(f"\n## {size:,} records, {mb:,.0f} MB of text ({directory})")
         print(f"{'pass':<22} {'seconds':>8} {'MB/s':>8} {'records/s':>11}  notes")
 
         def row(
@@ -424,7 +458,9 @@ def main() -> None:
             row(
                 f"near ({library})",
                 near["seconds"],
-                f"precision {near['precision']:.3f}, recall@J0.8 {near['recall']:.3f}",
+                f"precision {near['precision']:.3f}, recall@J0.8 {near['recall']:.3f} "
+                f"(candidates unverified: precision {near['unverified']['precision']:.3f}, "
+                f"recall {near['unverified']['recall']:.3f})",
             )
         if "all" not in passes:
             continue
@@ -438,6 +474,19 @@ def main() -> None:
             everything["seconds"],
             f"peak {everything['peak_mib']:.0f} MiB; {scores}",
         )
+        for cpus in (1, 2) if args.engine == "ray" else ():
+            ray = ray_pass(directory, cpus)
+            same = all(
+                ray[k] == everything[k]
+                for k in ("contamination", "near_duplicate_rate", "exact_duplicate_rate")
+            )
+            row(
+                f"ray, {cpus} worker CPU{'s' if cpus > 1 else ''}",
+                ray["seconds"],
+                f"driver peak {ray['peak_mib']:.0f} MiB; "
+                f"{everything['seconds'] / ray['seconds']:.2f}x the embedded engine's speed; "
+                f"{'same answers' if same else 'DIFFERENT ANSWERS'}",
+            )
         if "datatrove" not in passes or size > args.datatrove_max:
             continue
         trove = datatrove_pass(directory, truth, args.datatrove)

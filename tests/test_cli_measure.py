@@ -8,6 +8,7 @@ holds 120 test problems.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -238,3 +239,82 @@ def test_a_missing_field_exits_2_at_the_manifest_line(project: Path, run_cli: Ru
     assert result.err.startswith(f"{name}:")
     assert "data/test.jsonl has no field 'solution'" in result.err
     assert not list((project / ".synthgate" / "cache").glob("measure-*"))
+
+
+def test_the_ray_engine_without_ray_installed_exits_2_with_the_install_hint(
+    project: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = write(project, TRUTH)
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray raises ImportError
+    result = run_cli("measure", "--no-config", "--engine", "ray", name)
+    assert result.code == 2
+    assert "the ray engine needs ray, which is not installed" in result.err
+    assert "pip install 'synthgate[ray]'" in result.err
+    assert not (project / ".synthgate").exists()
+
+
+def test_engine_ray_in_the_configuration_is_used_and_checked(
+    project: Path, run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = write(project, TRUTH)
+    monkeypatch.setitem(sys.modules, "ray", None)
+    (project / "synthgate.toml").write_text('engine = "ray"\n')
+    assert "the ray engine needs ray" in run_cli("measure", name).err
+    (project / "synthgate.toml").write_text('engine = "spark"\n')
+    result = run_cli("measure", name)
+    assert result.code == 2
+    assert "synthgate.toml:1:" in result.err
+    assert "expected one of duckdb, ray, got 'spark'" in result.err
+
+
+def test_an_address_without_the_ray_engine_is_a_usage_error(project: Path, run_cli: Run) -> None:
+    name = write(project, TRUTH)
+    result = run_cli("measure", "--no-config", "--address", "127.0.0.1:6379", name)
+    assert result.code == 2
+    assert "--address is for the ray engine" in result.err
+
+
+@pytest.mark.ray
+@pytest.mark.timeout(60)
+def test_an_unreachable_ray_address_exits_2_without_hanging(project: Path, run_cli: Run) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    name = write(project, TRUTH)
+    result = run_cli(
+        "measure", "--no-config", "--engine", "ray", "--address", f"127.0.0.1:{port}", name
+    )
+    assert result.code == 2
+    assert f"cannot reach the Ray cluster at 127.0.0.1:{port}" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_measurements_written_by_measure_are_judged_by_audit(project: Path, run_cli: Run) -> None:
+    manifest = json.loads(json.dumps(TRUTH))
+    manifest["splits"][0]["sources"][0]["records"] = 100
+    name = write(project, manifest)
+    written = run_cli("measure", "--no-config", "--format", "json", name)
+    (project / "measured.json").write_text(written.out)
+    measured = run_cli("audit", "--no-config", "--measure", "--select", "SG8", name)
+    carried = run_cli(
+        "audit", "--no-config", "--measurements", "measured.json", "--select", "SG8", name
+    )
+    assert carried.code == measured.code == 1
+    assert "records: measured: 106 (declared: 100)" in carried.out
+    assert carried.out.replace("(from the cache)", "") == measured.out.replace(
+        "(from the cache)", ""
+    )
+
+
+def test_a_measurements_file_that_is_not_measure_json_exits_2(project: Path, run_cli: Run) -> None:
+    name = write(project, TRUTH)
+    (project / "measured.json").write_text('{"manifests": [{"path": ')
+    result = run_cli("audit", "--no-config", "--measurements", "measured.json", name)
+    assert result.code == 2
+    assert result.err.startswith("measured.json:1:")
+    assert "synthgate measure --format json" in result.err
+    missing = run_cli("audit", "--no-config", "--measurements", "absent.json", name)
+    assert missing.code == 2
+    assert "measurements file 'absent.json' does not exist" in missing.err

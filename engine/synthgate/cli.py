@@ -379,6 +379,13 @@ def _overrides(
     default=True,
     help="Skip what git ignores in directory searches [default: on].",
 )
+@click.option(
+    "--measurements",
+    "measurements_file",
+    type=click.Path(dir_okay=False),
+    help="Judge the measured facts 'synthgate measure --format json' wrote to this file "
+    "(a job without the measuring libraries).",
+)
 def audit(
     paths: tuple[str, ...],
     formats: tuple[str, ...],
@@ -405,6 +412,7 @@ def audit(
     no_cache: bool = False,
     progress: bool | None = None,
     respect_gitignore: bool = True,
+    measurements_file: str | None = None,
 ) -> None:
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
     from synthgate.run import Run, RunSettings
@@ -430,6 +438,7 @@ def audit(
         cache=not no_cache,
         progress=progress,
         respect_gitignore=respect_gitignore,
+        measurements=measurements_file,
     )
     outcome = Run(run, _host(), notify=functools.partial(click.echo, err=True)).execute()
     sys.exit(_exit_code(outcome))

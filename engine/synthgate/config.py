@@ -63,11 +63,14 @@ DEFAULTS: dict[str, Any] = {
     "jobs": None,
     "waivers": None,
     "measure": False,
+    "engine": "duckdb",
 }
 """Every configuration key and its default (None: the built-in default pack, the adapters'
 globs, the number of CPUs)."""
 
 CONFIG_KEYS = tuple(DEFAULTS)
+ENGINES = ("duckdb", "ray")
+"""The measuring engines: embedded DuckDB, or Ray Data on a cluster."""
 MAX_JOBS = 64
 """The most worker processes ``jobs`` may ask for; more than the CPUs are never used."""
 _CODE_PREFIX = re.compile(r"[A-Z]{2,5}[0-9]{1,4}")
@@ -130,6 +133,8 @@ class Settings:
     waivers: str | None = None
     """The central waivers file (None: the one found next to the configuration)."""
     measure: bool = False
+    engine: Literal["duckdb", "ray"] = "duckdb"
+    """The measuring engine (see ``ENGINES``)."""
     sources: Mapping[str, str] = field(default_factory=dict)
     """``default``, ``file:line`` or ``command line`` for each key."""
     config: Config | None = None
@@ -267,6 +272,7 @@ class ConfigTable(BaseModel):
     jobs: StrictInt | None = Field(None, ge=1, le=MAX_JOBS)
     waivers: _Name | None = None
     measure: StrictBool = False
+    engine: Literal["duckdb", "ray"] = "duckdb"
 
 
 # --------------------------------------------------------------------------- reading the file
@@ -389,6 +395,9 @@ def _complaint(key: str, value: Any, errors: Sequence[Any]) -> tuple[str, str]:
         return f"expected a whole number of at least 1, got {value!r}", ""
     if key == "measure":
         return f"expected true or false, got {value!r}", "measure = true"
+    if key == "engine":
+        hint = did_you_mean(value, ENGINES) if isinstance(value, str) else ""
+        return f"expected one of {', '.join(ENGINES)}, got {value!r}", hint or 'engine = "ray"'
     return _EXPECTED[key]
 
 

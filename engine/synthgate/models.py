@@ -1233,6 +1233,8 @@ class MeasurementEvidence(BaseModel):
     seconds: float
     cache_key: str
     cached: bool = Field(default=False, exclude_if=lambda value: not value)
+    cluster: dict[str, int] | None = Field(default=None, exclude_if=lambda value: value is None)
+    """A distributed engine's cluster when it measured: nodes alive and CPUs."""
 
 
 class PolicyInfo(BaseModel):

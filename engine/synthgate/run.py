@@ -117,6 +117,9 @@ class RunSettings:
     """With ``measure``: show progress (None: on a terminal)."""
     respect_gitignore: bool = True
     """Leave out of directory searches what git ignores."""
+    measurements: str | None = None
+    """A file of measurements ``synthgate measure --format json`` wrote, judged instead of
+    measuring."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,10 +221,16 @@ class Run:
         _check_baseline_output(run.write_baseline, outputs)
         audit = self._audit(settings, outputs, today, waivers)
         items = self._items(audit, settings)
-        if settings.measure and items:
+        if run.measurements is not None and items:
+            from synthgate.measure.command import load_measurements
+
+            audit.measurements = load_measurements(Path(run.measurements), audit, items)
+        elif settings.measure and items:
             from synthgate.measure.command import measure_files
 
-            audit.measurements = measure_files(audit, items, cache=run.cache, progress=run.progress)
+            audit.measurements = measure_files(
+                audit, items, cache=run.cache, progress=run.progress, engine=settings.engine
+            )
         inputs = _run_inputs(audit, settings, items, waivers, run.baseline)
         stream = _Stream(self, audit, settings, outputs, baseline, keep_report)
         stream.write(items, inputs)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from synthgate.audit import Audit, ManifestFile
     from synthgate.measure.results import ManifestMeasurement
 
-__all__ = ["measure_command", "measure_files", "render_table"]
+__all__ = ["load_measurements", "measure_command", "measure_files", "render_table"]
 
 _EXTRA_HINT = "install the measuring extra: pip install 'synthgate[measure]'"
 
@@ -29,9 +29,12 @@ def measure_files(
     *,
     cache: bool = True,
     progress: bool | None = None,
+    engine: str = "duckdb",
+    address: str | None = None,
 ) -> dict[str, ManifestMeasurement]:
     """Measure the data of the manifests among ``items`` (files that are no valid manifest
-    are left to the audit to report). ``progress``: None shows it on a terminal only."""
+    are left to the audit to report). ``progress``: None shows it on a terminal only;
+    ``engine``: ``duckdb`` or ``ray`` (on the cluster at ``address``, else a local one)."""
     from synthgate.errors import InputError, UsageError
 
     try:
@@ -49,7 +52,95 @@ def measure_files(
             continue  # the audit reports it
         targets.append(MeasureTarget(manifest, document, item.path.parent))
     show = sys.stderr.isatty() if progress is None else progress
-    return measure(targets, cache=Path.cwd() / CACHE_DIR if cache else None, progress=show)
+    chosen = None
+    if engine == "ray":
+        from synthgate.measure.raydata import RayEngine
+
+        chosen = RayEngine(address=address)
+    elif address is not None:
+        raise UsageError("--address is for the ray engine", "add --engine ray")
+    cache_dir = Path.cwd() / CACHE_DIR if cache else None
+    return measure(targets, engine=chosen, cache=cache_dir, progress=show)
+
+
+def load_measurements(
+    file: Path, runner: Audit, items: Sequence[ManifestFile]
+) -> dict[str, ManifestMeasurement]:
+    """The measurements ``synthgate measure --format json`` wrote to ``file``, for the
+    manifests among ``items`` (by path as shown; a manifest the file does not cover is judged
+    on its declared facts). Imports none of the measuring libraries: an audit in a job
+    without them judges what a measuring job found."""
+    from synthgate.errors import InputError, Problem, UsageError, display_path
+    from synthgate.measure.results import Contamination, ManifestMeasurement, SourceMeasurement
+
+    shown = display_path(file) or str(file)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        entries = {entry["path"]: entry for entry in data["manifests"]}
+    except FileNotFoundError:
+        raise UsageError(
+            f"measurements file '{shown}' does not exist",
+            "write one with: synthgate measure --format json PATHS > FILE",
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    getattr(exc, "lineno", 1),
+                    getattr(exc, "colno", 1),
+                    f"not the JSON 'synthgate measure --format json' writes: {exc}",
+                    "write it again with: synthgate measure --format json PATHS > FILE",
+                )
+            ]
+        ) from None
+    out: dict[str, ManifestMeasurement] = {}
+    for item in items:
+        try:
+            document = runner.read(item)
+            manifest = runner.manifest_of(document)
+        except InputError:
+            continue
+        entry = entries.get(document.path)
+        if entry is None:
+            continue
+        pointers = {
+            source.id: f"/splits/{i}/sources/{j}"
+            for i, split in enumerate(manifest.splits)
+            for j, source in enumerate(split.sources)
+        }
+        try:
+            sources = {
+                sid: SourceMeasurement.from_dict(sid, pointers[sid], values)
+                for sid, values in entry["measured"].items()
+                if sid in pointers
+            }
+            contamination = tuple(
+                Contamination(
+                    c["eval_source"],
+                    tuple(c["training_sources"]),
+                    c["recipe"],
+                    c["items"],
+                    c["dirty_items"],
+                    tuple((d["file"], d["row"]) for d in c.get("dirty", ())),
+                )
+                for c in entry["contamination"]
+            )
+            evidence = dict(entry["measurement"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(
+                [
+                    Problem(
+                        shown,
+                        1,
+                        1,
+                        f"the measurements of {document.path} are incomplete: {exc!r}",
+                        "write it again with: synthgate measure --format json PATHS > FILE",
+                    )
+                ]
+            ) from None
+        out[document.path] = ManifestMeasurement(document.path, sources, contamination, evidence)
+    return out
 
 
 def _share(value: float | None) -> str:
@@ -58,6 +149,67 @@ def _share(value: float | None) -> str:
 
 def _declared(value: Any) -> str:
     return "?" if value is None or value == "unknown" else str(value)
+
+
+def _source_row(split: Any, source: Any, m: Any) -> tuple[str, ...]:
+    """One row of the table: a measured source, each value beside the declared one."""
+    diversity, verification = source.diversity, source.verification
+    synthetic = "-" if m.synthetic_records is None else f"{m.synthetic_records} ({source.origin})"
+    verified = "-"
+    if m.verified_items is not None:
+        declared = verification.items_passed if verification else None
+        verified = f"{m.verified_items}/{m.checked_items} (declared {_declared(declared)})"
+    near = diversity.near_duplicate_rate if diversity else None
+    return (
+        source.id,
+        split.name,
+        f"{m.records} (declared {_declared(source.records)})",
+        synthetic,
+        f"{_share(m.near_duplicate_rate)} (declared {_declared(near)})",
+        _share(m.exact_duplicate_rate),
+        verified,
+    )
+
+
+def _manifest_lines(manifest: Any, measured: ManifestMeasurement) -> list[str]:
+    """The table of one manifest's measured sources, then its contamination and engine."""
+    rows: list[tuple[str, ...]] = [
+        ("source", "split", "records", "synthetic", "near-dup", "exact-dup", "verified")
+    ]
+    for split in manifest.splits:
+        rows += [
+            _source_row(split, source, measured.sources[source.id])
+            for source in split.sources
+            if source.id in measured.sources
+        ]
+    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
+    lines = [
+        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    declared = manifest.dataset.contamination
+    for c in measured.contamination:
+        note = ""
+        if declared is not None and not isinstance(declared.flagged_share, str):
+            note = f" (declared {declared.flagged_share} by '{declared.method}')"
+        lines.append(
+            f"  contamination {c.recipe}: {c.dirty_items} of {c.items} items of "
+            f"{c.eval_source} in {', '.join(c.training_sources)} "
+            f"(share {_share(c.dirty_share)}){note}"
+        )
+    evidence = measured.evidence
+    lines.append(
+        f"  measured with {_engine_shown(evidence)} in {evidence['seconds']}s"
+        + (" (from the cache)" if evidence.get("cached") else "")
+    )
+    return lines
+
+
+def _engine_shown(evidence: dict[str, Any]) -> str:
+    cluster = evidence.get("cluster")
+    if not cluster:
+        return str(evidence["engine"])
+    return f"{evidence['engine']} ({cluster.get('nodes')} nodes, {cluster.get('cpus')} CPUs)"
 
 
 def render_table(runner: Audit, items: Sequence[ManifestFile], results: dict[str, Any]) -> str:
@@ -75,52 +227,7 @@ def render_table(runner: Audit, items: Sequence[ManifestFile], results: dict[str
         if measured is None or not measured.sources:
             continue
         lines.append(f"{document.path}  ({manifest.dataset.name})")
-        rows = [("source", "split", "records", "synthetic", "near-dup", "exact-dup", "verified")]
-        for split in manifest.splits:
-            for source in split.sources:
-                m = measured.sources.get(source.id)
-                if m is None:
-                    continue
-                diversity = source.diversity
-                verification = source.verification
-                synthetic = "-"
-                if m.synthetic_records is not None:
-                    synthetic = f"{m.synthetic_records} ({source.origin})"
-                rows.append(
-                    (
-                        source.id,
-                        split.name,
-                        f"{m.records} (declared {_declared(source.records)})",
-                        synthetic,
-                        f"{_share(m.near_duplicate_rate)} (declared "
-                        f"{_declared(diversity.near_duplicate_rate if diversity else None)})",
-                        _share(m.exact_duplicate_rate),
-                        "-"
-                        if m.verified_items is None
-                        else f"{m.verified_items}/{m.checked_items} (declared "
-                        f"{_declared(verification.items_passed if verification else None)})",
-                    )
-                )
-        widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
-        for row in rows:
-            lines.append(
-                "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            )
-        declared = manifest.dataset.contamination
-        for c in measured.contamination:
-            note = ""
-            if declared is not None and not isinstance(declared.flagged_share, str):
-                note = f" (declared {declared.flagged_share} by '{declared.method}')"
-            lines.append(
-                f"  contamination {c.recipe}: {c.dirty_items} of {c.items} items of "
-                f"{c.eval_source} in {', '.join(c.training_sources)} "
-                f"(share {_share(c.dirty_share)}){note}"
-            )
-        evidence = measured.evidence
-        lines.append(
-            f"  measured with {evidence['engine']} in {evidence['seconds']}s"
-            + (" (from the cache)" if evidence.get("cached") else "")
-        )
+        lines += _manifest_lines(manifest, measured)
         lines.append("")
     return "\n".join(lines) if lines else "no source declares 'data:'\n"
 
@@ -140,6 +247,18 @@ def render_table(runner: Audit, items: Sequence[ManifestFile], results: dict[str
     "--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file."
 )
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "ray"]),
+    default=None,
+    help="Measure with embedded DuckDB or on Ray Data [default: the 'engine' setting, duckdb].",
+)
+@click.option(
+    "--address",
+    metavar="ADDRESS",
+    help="With --engine ray: the cluster to run on (host:port, ray://host:port or auto) "
+    "[default: a local Ray].",
+)
 def measure_command(
     paths: tuple[str, ...],
     fmt: str,
@@ -147,6 +266,8 @@ def measure_command(
     progress: bool | None,
     config_file: str | None,
     no_config: bool,
+    engine: str | None,
+    address: str | None,
 ) -> None:
     """Measure the data manifests describe ('data:' blocks): records, synthetic share, exact
     and near duplicates, generators, verified items, train/eval contamination."""
@@ -155,7 +276,7 @@ def measure_command(
     from synthgate.documents import Limits
     from synthgate.errors import UsageError
 
-    settings = _settings(config_file, no_config, {})
+    settings = _settings(config_file, no_config, {"engine": engine})
     host = _host()
     runner = Audit.create(
         settings["policy"],
@@ -168,7 +289,14 @@ def measure_command(
     items = runner.discover(list(paths) or ["."])
     if not items:
         raise UsageError("no manifests found in " + ", ".join(paths or (".",)))
-    results = measure_files(runner, items, cache=not no_cache, progress=progress)
+    results = measure_files(
+        runner,
+        items,
+        cache=not no_cache,
+        progress=progress,
+        engine=settings["engine"],
+        address=address,
+    )
     if fmt == "json":
         out = {
             "manifests": [

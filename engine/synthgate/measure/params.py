@@ -27,6 +27,9 @@ class MeasureParams:
     bands: int = 14
     rows: int = 8
     """14 bands of 8 rows: a pair at Jaccard 0.8 is caught with probability 0.924 (datatrove)."""
+    min_jaccard: float = 0.7
+    """A candidate pair (records sharing a band) is a near duplicate when their signatures
+    agree on at least this share of the permutations (its estimated Jaccard similarity)."""
     seed: int = 1
     minhash: Literal["rensa", "datasketch"] = "rensa"
     ngram: int = 13

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from synthgate.documents import Document
 from synthgate.measure.engines import DuckDBEngine, Engine
@@ -34,11 +35,13 @@ from synthgate.measure.results import (
 )
 from synthgate.models import Manifest
 
+U64 = npt.NDArray[np.uint64]
+
 __all__ = ["CACHE_DIR", "MeasureTarget", "Progress", "measure"]
 
 CACHE_DIR = Path(".synthgate") / "cache"
 """Where measurements are cached, relative to the directory synthgate runs in."""
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +180,10 @@ def measure(
     total = sum(size for size, _mtime, _digest in stats.values())
     bar = Progress(sum(len(p.files) for p in plans), total, enabled=progress)
     try:
-        seconds: dict[int, float] = {}
-        merged, rows = _read(plans, params, engine, stats, bar, seconds)
+        read = _read(plans, params, engine, stats, bar)
     finally:
         bar.close()
-    results = _finish(targets, plans, merged, rows, stats, params, seconds)
+    results = _finish(targets, plans, read, stats, params)
     evidence = {
         "engine": engine.name,
         "versions": {**engine.versions(), **_library_versions(params)},
@@ -189,6 +191,9 @@ def measure(
         "seconds": round(time.monotonic() - started, 3),
         "cache_key": key,
     }
+    cluster = getattr(engine, "cluster", None)
+    if cluster is not None:
+        evidence["cluster"] = cluster()
     out = {
         path: ManifestMeasurement(m.path, m.sources, m.contamination, evidence)
         for path, m in results.items()
@@ -236,17 +241,29 @@ def _cache_key(
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True, slots=True)
+class Read:
+    """What reading a run's sources gave: merged partials, rows per file, seconds, by plan
+    index; and the exact counts when the engine computed them itself (else they come from
+    the partials' hashes)."""
+
+    merged: dict[int, SourcePartial]
+    rows: dict[int, list[int]]
+    seconds: dict[int, float]
+    counts: ExactCounts | None = None
+
+
 def _read(
     plans: Sequence[SourcePlan],
     params: MeasureParams,
     engine: Engine,
     stats: dict[Path, tuple[int, int, str]],
     bar: Progress,
-    seconds: dict[int, float],
-) -> tuple[dict[int, SourcePartial], dict[int, list[int]]]:
+) -> Read:
     """Evaluation sources first (their n-grams are what training batches look for)."""
     merged: dict[int, SourcePartial] = {}
     rows: dict[int, list[int]] = {}
+    seconds: dict[int, float] = {}
 
     def run(index: int, step: Callable[[Any, str, int], SourcePartial]) -> None:
         plan = plans[index]
@@ -279,78 +296,65 @@ def _read(
                     batch, params, file=file, first_row=first, eval_index=index_of_eval
                 ),
             )
-    return merged, rows
+    return Read(merged, rows, seconds)
 
 
 def _rate(part: int, whole: int) -> float:
     return round(part / whole, 6) if whole else 0.0
 
 
+def _hashes(partial: SourcePartial) -> U64:
+    return np.concatenate(partial.hashes) if partial.hashes else np.empty(0, np.uint64)
+
+
+@dataclass(frozen=True, slots=True)
+class ExactCounts:
+    """What exact duplicates and the ``exact`` recipe need of the text hashes of a run."""
+
+    distinct: dict[int, int]
+    """Per source with text (by plan index): its distinct normalised texts."""
+    cross: dict[int, int]
+    """Per source with text: its records whose text is in another source of its manifest."""
+    in_training: dict[int, npt.NDArray[np.bool_]]
+    """Per evaluation source: for each item, whether its text is a training record's."""
+
+
+def exact_counts(plans: Sequence[SourcePlan], merged: dict[int, SourcePartial]) -> ExactCounts:
+    """:class:`ExactCounts` from the hashes the partials carry."""
+    distinct = {i: np.unique(_hashes(merged[i])) for i, p in enumerate(plans) if p.text}
+    cross = {}
+    for index, plan in enumerate(plans):
+        if index not in distinct:
+            continue
+        others = [
+            distinct[j]
+            for j, other in enumerate(plans)
+            if j != index and other.manifest == plan.manifest and j in distinct
+        ]
+        pool = np.unique(np.concatenate(others)) if others else np.empty(0, np.uint64)
+        cross[index] = int(np.isin(_hashes(merged[index]), pool).sum())
+    training = [distinct[i] for i, p in enumerate(plans) if p.role != "eval" and i in distinct]
+    train = np.unique(np.concatenate(training)) if training else np.empty(0, np.uint64)
+    in_training = {
+        i: np.isin(np.array((merged[i].items or EvalItems()).hashes, dtype=np.uint64), train)
+        for i, p in enumerate(plans)
+        if p.role == "eval" and p.text
+    }
+    return ExactCounts({i: len(d) for i, d in distinct.items()}, cross, in_training)
+
+
 def _finish(
     targets: Sequence[MeasureTarget],
     plans: Sequence[SourcePlan],
-    merged: dict[int, SourcePartial],
-    rows: dict[int, list[int]],
+    read: Read,
     stats: dict[Path, tuple[int, int, str]],
     params: MeasureParams,
-    seconds: dict[int, float],
 ) -> dict[str, ManifestMeasurement]:
-    distinct: dict[int, Any] = {}
-    for index, partial in merged.items():
-        if plans[index].text:
-            found = np.concatenate(partial.hashes) if partial.hashes else np.empty(0, np.uint64)
-            distinct[index] = np.unique(found)
+    counts = read.counts if read.counts is not None else exact_counts(plans, read.merged)
     sources: dict[str, dict[str, SourceMeasurement]] = {t.document.path: {} for t in targets}
     for index, plan in enumerate(plans):
-        partial = merged[index]
-        n = partial.rows
-        has_text = bool(plan.text)
-        exact = near = largest = cross = None
-        if has_text:
-            exact = _rate(n - len(distinct[index]), n)
-            clusters = near_duplicate_clusters(partial.bands)
-            near = _rate(sum(clusters), n)
-            largest = _rate(clusters[0], n) if clusters else 0.0
-            others = [
-                distinct[j]
-                for j, other in enumerate(plans)
-                if j != index and other.manifest == plan.manifest and j in distinct
-            ]
-            if others:
-                pool = np.unique(np.concatenate(others))
-                mine = np.concatenate(partial.hashes) if partial.hashes else np.empty(0, np.uint64)
-                cross = _rate(int(np.isin(mine, pool).sum()), n)
-            else:
-                cross = 0.0
-        generator = partial.generators if plan.generator_field else None
-        files = tuple(
-            DataFile(f.shown, stats[f.path][0], stats[f.path][2], count)
-            for f, count in zip(plan.files, rows[index], strict=True)
-        )
-        sources[plan.manifest][plan.source] = SourceMeasurement(
-            source=plan.source,
-            split=plan.split,
-            pointer=plan.pointer,
-            role=plan.role,
-            records=n,
-            exact_duplicate_rate=exact,
-            cross_duplicate_rate=cross,
-            near_duplicate_rate=near,
-            largest_cluster_share=largest,
-            generator_shares=(
-                {name: _rate(count, n) for name, count in sorted(generator.items())}
-                if generator is not None
-                else None
-            ),
-            synthetic_records=(
-                sum(c for name, c in generator.items() if name) if generator is not None else None
-            ),
-            verified_items=partial.verified if plan.verified_field else None,
-            checked_items=partial.verified_known if plan.verified_field else None,
-            files=files,
-            seconds=seconds[index],
-        )
-    judged = _contamination(plans, merged, params)
+        sources[plan.manifest][plan.source] = _source(index, plan, read, counts, stats, params)
+    judged = _contamination(plans, read.merged, counts, params)
     out = {}
     for target in targets:
         path = target.document.path
@@ -359,8 +363,99 @@ def _finish(
     return out
 
 
+def _source(
+    index: int,
+    plan: SourcePlan,
+    read: Read,
+    counts: ExactCounts,
+    stats: dict[Path, tuple[int, int, str]],
+    params: MeasureParams,
+) -> SourceMeasurement:
+    """One source's measurement from its merged partial."""
+    partial = read.merged[index]
+    n = partial.rows
+    exact = near = largest = cross = None
+    if plan.text:
+        exact = _rate(n - counts.distinct[index], n)
+        clusters = near_duplicate_clusters(partial.bands, partial.signatures, params.min_jaccard)
+        near = _rate(sum(clusters), n)
+        largest = _rate(clusters[0], n) if clusters else 0.0
+        cross = _rate(counts.cross[index], n)
+    generator = partial.generators if plan.generator_field else None
+    verified = plan.verified_field is not None
+    return SourceMeasurement(
+        source=plan.source,
+        split=plan.split,
+        pointer=plan.pointer,
+        role=plan.role,
+        records=n,
+        exact_duplicate_rate=exact,
+        cross_duplicate_rate=cross,
+        near_duplicate_rate=near,
+        largest_cluster_share=largest,
+        generator_shares=(
+            None
+            if generator is None
+            else {name: _rate(count, n) for name, count in sorted(generator.items())}
+        ),
+        synthetic_records=(
+            None if generator is None else sum(c for name, c in generator.items() if name)
+        ),
+        verified_items=partial.verified if verified else None,
+        checked_items=partial.verified_known if verified else None,
+        files=tuple(
+            DataFile(f.shown, stats[f.path][0], stats[f.path][2], count)
+            for f, count in zip(plan.files, read.rows[index], strict=True)
+        ),
+        seconds=read.seconds[index],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _TrainingGrams:
+    """The evaluation n-grams found in the training data, and how often."""
+
+    grams: U64
+    """Every one found (ngram-8-70 counts them all)."""
+    usable: U64
+    """Those found in at most ``max_ngram_frequency`` training records (ngram-13)."""
+
+    @classmethod
+    def of(cls, hits: list[U64], params: MeasureParams) -> _TrainingGrams:
+        if not hits:
+            return cls(np.empty(0, np.uint64), np.empty(0, np.uint64))
+        grams, counts = np.unique(np.concatenate(hits), return_counts=True)
+        return cls(grams, grams[counts <= params.max_ngram_frequency])
+
+
+def _dirty(
+    items: EvalItems, exact: npt.NDArray[np.bool_], found: _TrainingGrams, params: MeasureParams
+) -> dict[str, list[tuple[str, int]]]:
+    """The items each recipe finds in the training data; an item too short for a recipe's
+    n-grams is judged by the exact recipe."""
+    dirty: dict[str, list[tuple[str, int]]] = {r: [] for r in RECIPES}
+    for k, row in enumerate(items.rows):
+        long, palm = items.long[k], items.palm[k]
+        verdicts = {
+            "exact": bool(exact[k]),
+            "ngram-13": bool(np.isin(long, found.usable).any()) if len(long) else bool(exact[k]),
+            "ngram-8-70": (
+                float(np.isin(palm, found.grams).mean()) >= params.palm_share
+                if len(palm)
+                else bool(exact[k])
+            ),
+        }
+        for recipe, is_dirty in verdicts.items():
+            if is_dirty:
+                dirty[recipe].append(row)
+    return dirty
+
+
 def _contamination(
-    plans: Sequence[SourcePlan], merged: dict[int, SourcePartial], params: MeasureParams
+    plans: Sequence[SourcePlan],
+    merged: dict[int, SourcePartial],
+    counts: ExactCounts,
+    params: MeasureParams,
 ) -> list[tuple[Contamination, set[str]]]:
     """Each evaluation source with text against every training source with text, by each
     recipe; with the manifests each result concerns (the evaluation set's and the training
@@ -369,14 +464,7 @@ def _contamination(
     evaluation = [i for i, p in enumerate(plans) if p.role == "eval" and p.text]
     if not training or not evaluation:
         return []
-    every = [h for i in training for h in merged[i].hashes]
-    train_hashes = np.unique(np.concatenate(every)) if every else np.empty(0, np.uint64)
-    hits = [h for i in training for h in merged[i].eval_hits]
-    if hits:
-        grams, counts = np.unique(np.concatenate(hits), return_counts=True)
-    else:
-        grams, counts = np.empty(0, np.uint64), np.empty(0, np.int64)
-    usable = grams[counts <= params.max_ngram_frequency]
+    found = _TrainingGrams.of([h for i in training for h in merged[i].eval_hits], params)
     manifests = {plans[i].manifest for i in training}
     out = []
     for e in evaluation:
@@ -390,28 +478,13 @@ def _contamination(
                 for i in training
             )
         )
-        exact = np.isin(np.array(items.hashes, dtype=np.uint64), train_hashes)
-        dirty: dict[str, list[tuple[str, int]]] = {r: [] for r in RECIPES}
-        for k, row in enumerate(items.rows):
-            if exact[k]:
-                dirty["exact"].append(row)
-            long, palm = items.long[k], items.palm[k]
-            if bool(exact[k]) if not len(long) else bool(np.isin(long, usable).any()):
-                dirty["ngram-13"].append(row)
-            if len(palm):
-                share = float(np.isin(palm, grams).mean())
-                if share >= params.palm_share:
-                    dirty["ngram-8-70"].append(row)
-            elif exact[k]:
-                dirty["ngram-8-70"].append(row)
+        dirty = _dirty(items, counts.in_training[e], found, params)
         for recipe in RECIPES:
             rows = tuple(sorted(dirty[recipe]))
-            out.append(
-                (
-                    Contamination(plan.source, names, recipe, len(items.rows), len(rows), rows),
-                    manifests | {plan.manifest},
-                )
+            contamination = Contamination(
+                plan.source, names, recipe, len(items.rows), len(rows), rows
             )
+            out.append((contamination, manifests | {plan.manifest}))
     return out
 
 

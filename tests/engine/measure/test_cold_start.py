@@ -6,10 +6,32 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ("duckdb", "pyarrow", "numpy", "rensa", "datasketch", "synthgate.measure.run")
+import pytest
+
+HEAVY = (
+    "duckdb",
+    "pyarrow",
+    "numpy",
+    "rensa",
+    "datasketch",
+    "ray",
+    "synthgate.measure.run",
+    "synthgate.measure.raydata",
+)
 
 
-def test_a_plain_audit_imports_none_of_the_measuring_libraries(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "options",
+    [[], ["--measurements", "measured.json"]],
+    ids=["plain", "measurements-from-a-file"],
+)
+def test_a_plain_audit_imports_none_of_the_measuring_libraries(
+    tmp_path: Path, options: list[str]
+) -> None:
+    (tmp_path / "measured.json").write_text(
+        '{"manifests": [{"path": "m.synthgate.yaml", '
+        '"measured": {}, "contamination": [], "measurement": {}}]}'
+    )
     (tmp_path / "m.synthgate.yaml").write_text(
         "dataset: {name: d, task_type: math-word-problems, stage: sft}\n"
         "splits:\n"
@@ -22,7 +44,7 @@ def test_a_plain_audit_imports_none_of_the_measuring_libraries(tmp_path: Path) -
         "import sys\n"
         "from synthgate.cli import main\n"
         "try:\n"
-        "    main(['audit', '--no-config', 'm.synthgate.yaml'])\n"
+        f"    main(['audit', '--no-config', *{options!r}, 'm.synthgate.yaml'])\n"
         "except SystemExit as exc:\n"
         "    code = exc.code\n"
         f"loaded = [m for m in {HEAVY!r} if m in sys.modules]\n"
