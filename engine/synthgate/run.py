@@ -56,6 +56,7 @@ class Overrides:
     format: tuple[str, ...] | None = None
     waivers: str | None = None
     measure: bool | None = None
+    engine: str | None = None
 
     def replace(self, **changes: Any) -> Overrides:
         """A copy with ``changes``."""
@@ -76,6 +77,7 @@ class Overrides:
             "format": self.format,
             "waivers": self.waivers,
             "measure": self.measure,
+            "engine": self.engine,
         }
         return {key: list(v) if isinstance(v, tuple) else v for key, v in values.items()}
 
