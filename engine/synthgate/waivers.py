@@ -313,6 +313,31 @@ def _stale(placed: PlacedWaiver) -> Finding:
     )
 
 
+def _waive_one(
+    finding: Finding, waivers: Sequence[PlacedWaiver], today: _dt.date, used: set[int]
+) -> tuple[Finding, bool]:
+    """``finding`` waived by the first active waiver that covers it (whose index goes into
+    ``used``), else marked by the latest-expiring lapsed one, else as it is; and whether it
+    was waived."""
+    if finding.verdict not in ("warn", "fail"):
+        return finding, False
+    matching = [
+        (k, w)
+        for k, w in enumerate(waivers)
+        if w.code == finding.rule and in_scope(w.scope_pointer, finding.location.pointer)
+    ]
+    active = [(k, w) for k, w in matching if not w.lapsed(today)]
+    if active:
+        used.update(k for k, _ in active)
+        return finding.model_copy(update={"waiver": active[0][1].applied("active")}), True
+    if matching:
+        lapsed = max((w for _, w in matching), key=lambda w: w.waiver.expires)
+        message = f"{finding.message} (waiver lapsed on {lapsed.waiver.expires.isoformat()})"
+        marked = finding.model_copy(update={"waiver": lapsed.applied("lapsed"), "message": message})
+        return marked, False
+    return finding, False
+
+
 def apply_waivers(
     result: ManifestResult,
     waivers: Sequence[PlacedWaiver],
@@ -333,27 +358,9 @@ def apply_waivers(
     waived = 0
     counts = dict(result.counts)
     for finding in result.findings:
-        if finding.verdict not in ("warn", "fail"):
-            findings.append(finding)
-            continue
-        matching = [
-            (k, w)
-            for k, w in enumerate(waivers)
-            if w.code == finding.rule and in_scope(w.scope_pointer, finding.location.pointer)
-        ]
-        active = [(k, w) for k, w in matching if not w.lapsed(today)]
-        if active:
-            used.update(k for k, _ in active)
-            waived += 1
-            findings.append(finding.model_copy(update={"waiver": active[0][1].applied("active")}))
-        elif matching:
-            lapsed = max((w for _, w in matching), key=lambda w: w.waiver.expires)
-            message = f"{finding.message} (waiver lapsed on {lapsed.waiver.expires.isoformat()})"
-            findings.append(
-                finding.model_copy(update={"waiver": lapsed.applied("lapsed"), "message": message})
-            )
-        else:
-            findings.append(finding)
+        marked, is_waived = _waive_one(finding, waivers, today, used)
+        waived += is_waived
+        findings.append(marked)
     stale = [
         _stale(w)
         for k, w in enumerate(waivers)
