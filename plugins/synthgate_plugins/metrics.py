@@ -5,16 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from synthgate import (
-    UNKNOWN,
-    Interval,
-    Metric,
-    MetricValue,
-    ScopeView,
-    Source,
-    hookimpl,
-    model_key,
-)
+from synthgate.models import UNKNOWN, Source, model_key
+from synthgate.plugin import Interval, Metric, MetricValue, ScopeView, hookimpl
 
 __all__ = ["METRICS", "synthgate_register_metrics"]
 

@@ -7,16 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from synthgate import (
-    Dataset,
-    PolicyContext,
-    Scope,
-    ScopeView,
-    Source,
-    Split,
-    did_you_mean,
-    field_names_at,
-)
+from synthgate.models import Dataset, Scope, Source, Split
+from synthgate.plugin import PolicyContext, ScopeView, did_you_mean, field_names_at
 
 __all__ = ["Outcome3", "Severity", "dataset_scope_only", "fact_problem", "follow", "show"]
 

@@ -7,15 +7,8 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import Field
 
-from synthgate import (
-    UNKNOWN,
-    CheckContext,
-    CheckKind,
-    CheckParams,
-    Outcome,
-    PolicyContext,
-    ScopeView,
-)
+from synthgate.models import UNKNOWN
+from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
 from synthgate_plugins.checks._params import Outcome3, dataset_scope_only
 
 __all__ = ["EVALUATION_PRESENT", "EvaluationParams"]

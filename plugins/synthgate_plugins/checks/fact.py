@@ -13,14 +13,7 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from synthgate import (
-    CheckContext,
-    CheckKind,
-    CheckParams,
-    Outcome,
-    PolicyContext,
-    ScopeView,
-)
+from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
 from synthgate_plugins.checks._params import Outcome3, Severity, fact_problem, follow, show
 
 __all__ = ["FACT", "FactParams"]

@@ -6,17 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
-from synthgate import (
-    UNKNOWN,
-    CheckContext,
-    CheckKind,
-    CheckParams,
-    ModelRef,
-    Outcome,
-    PolicyContext,
-    ScopeView,
-    model_key,
-)
+from synthgate.models import UNKNOWN, ModelRef, model_key
+from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
 from synthgate_plugins.checks._params import Outcome3, dataset_scope_only
 
 __all__ = ["GENERATOR_INDEPENDENCE", "IndependenceParams"]

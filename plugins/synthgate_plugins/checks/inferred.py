@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from synthgate import CheckContext, CheckKind, CheckParams, Outcome, ScopeView
+from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, ScopeView
 from synthgate_plugins.checks._params import Severity
 
 __all__ = ["INFERRED_CONFIRMED", "InferredParams"]

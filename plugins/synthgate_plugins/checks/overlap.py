@@ -20,7 +20,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePath
 from typing import Literal
 
-from synthgate import (
+from synthgate.models import model_key
+from synthgate.plugin import (
     CheckContext,
     CheckKind,
     CheckParams,
@@ -29,7 +30,6 @@ from synthgate import (
     Outcome,
     PolicyContext,
     ScopeView,
-    model_key,
 )
 from synthgate_plugins.checks._params import Outcome3, Severity, dataset_scope_only
 

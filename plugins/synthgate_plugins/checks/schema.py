@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from synthgate import (
+from synthgate.plugin import (
     CheckContext,
     CheckKind,
     CheckParams,

@@ -8,19 +8,8 @@ from typing import get_args
 
 from pydantic import Field
 
-from synthgate import (
-    UNKNOWN,
-    CheckContext,
-    CheckKind,
-    CheckParams,
-    ModelRef,
-    Outcome,
-    PolicyContext,
-    ScopeView,
-    Source,
-    Verification,
-    model_key,
-)
+from synthgate.models import UNKNOWN, ModelRef, Source, Verification, model_key
+from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
 from synthgate_plugins.checks._params import Outcome3, dataset_scope_only
 
 __all__ = ["SELF_TRAINING", "SelfTrainingParams"]

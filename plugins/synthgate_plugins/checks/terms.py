@@ -11,18 +11,8 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from synthgate import (
-    UNKNOWN,
-    CheckContext,
-    CheckKind,
-    CheckParams,
-    Dataset,
-    Generator,
-    Outcome,
-    PolicyContext,
-    ScopeView,
-    model_key,
-)
+from synthgate.models import UNKNOWN, Dataset, Generator, model_key
+from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
 from synthgate_plugins.checks._params import Outcome3, dataset_scope_only
 
 __all__ = ["TERMS", "TermsEntry", "TermsParams"]

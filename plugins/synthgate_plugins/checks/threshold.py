@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from synthgate import (
+from synthgate.plugin import (
     CheckContext,
     CheckKind,
     CheckParams,

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from synthgate import AppliedWaiver, Rule
+from synthgate.models import AppliedWaiver, Rule
 
 __all__ = ["extra_counts", "observed", "reason", "waiver_note"]
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict, empty_counts, printable
+from synthgate import Finding, ManifestResult, Totals, Verdict
+from synthgate.models import empty_counts
+from synthgate.plugin import Reporter, printable
 from synthgate_plugins.reports._shared import observed
 
 __all__ = ["GithubReporter", "escape_data", "escape_property"]

@@ -15,16 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from synthgate import (
-    VERDICTS,
-    AppliedWaiver,
-    Finding,
-    Report,
-    Verdict,
-    WholeReportReporter,
-    empty_counts,
-    printable,
-)
+from synthgate import Finding, Report, Verdict
+from synthgate.models import VERDICTS, AppliedWaiver, empty_counts
+from synthgate.plugin import WholeReportReporter, printable
 from synthgate_plugins.reports._shared import extra_counts, observed
 
 __all__ = ["MarkdownReporter", "cell", "code", "text"]

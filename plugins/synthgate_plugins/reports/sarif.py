@@ -20,16 +20,9 @@ from pathlib import PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from synthgate import (
-    AppliedWaiver,
-    Finding,
-    Location,
-    ManifestResult,
-    Reporter,
-    Rule,
-    Totals,
-    Verdict,
-)
+from synthgate import Finding, Location, ManifestResult, Totals, Verdict
+from synthgate.models import AppliedWaiver, Rule
+from synthgate.plugin import Reporter
 from synthgate_plugins.reports._shared import observed
 
 __all__ = [

@@ -12,7 +12,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synthgate import Audit, InputError, ManifestResult, PluginHost, audit_paths, load_plugins
+from synthgate import InputError, ManifestResult, PluginHost, audit_paths, load_plugins
+from synthgate.audit import Audit
 from synthgate.documents import parse_text
 from synthgate_plugins.checks.overlap import name_keys, path_stem
 from tests.conftest import CliResult

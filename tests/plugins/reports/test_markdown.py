@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from synthgate import Finding, ManifestResult, Totals, Verdict, empty_counts
+from synthgate import Finding, ManifestResult, Totals, Verdict
+from synthgate.models import empty_counts
 from synthgate.reporters import RunInfo
 from synthgate_plugins.reports.markdown import MarkdownReporter, cell, code, text
 from tests.conftest import CliResult
