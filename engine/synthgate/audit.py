@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from synthgate.adapters import ManifestAdapter, choose_task_type
 from synthgate.checks import CheckContext, Corpus, CorpusEntry
-from synthgate.config import glob_match, rule_selected, selector_error
+from synthgate.config import rule_selected, selector_error
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, special_file_kind
 from synthgate.errors import InputError, Problem, UsageError, did_you_mean, display_path
 from synthgate.evaluate import (
@@ -28,6 +28,7 @@ from synthgate.evaluate import (
     relate,
     relating_rules,
 )
+from synthgate.globs import glob_match
 from synthgate.models import (
     Manifest,
     ManifestResult,
