@@ -19,7 +19,7 @@ from synthgate.adapters import ManifestAdapter, choose_task_type
 from synthgate.checks import CheckContext, Corpus, CorpusEntry
 from synthgate.config import rule_selected, selector_error
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, special_file_kind
-from synthgate.errors import InputError, Problem, UsageError, did_you_mean, display_path
+from synthgate.errors import InputError, Problem, UsageError, did_you_mean
 from synthgate.evaluate import (
     corpus_entry,
     evaluate,
@@ -39,6 +39,7 @@ from synthgate.models import (
     empty_counts,
     worst_verdict,
 )
+from synthgate.paths import display_path
 from synthgate.plugins import PluginHost, load_plugins
 from synthgate.policy import LoadedPolicy, load_policy
 from synthgate.validation import validate_model

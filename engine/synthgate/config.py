@@ -31,7 +31,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from synthgate.documents import DEFAULT_LIMITS, read_input_bytes
-from synthgate.errors import InputError, Problem, did_you_mean, display_path
+from synthgate.errors import InputError, Problem, did_you_mean
+from synthgate.paths import display_path, names_a_file
 
 __all__ = [
     "CONFIG_KEYS",
@@ -71,7 +72,6 @@ MAX_JOBS = 64
 _CODE_PREFIX = re.compile(r"[A-Z]{2,5}[0-9]{1,4}")
 _RULE_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _FAIL_ON = ("warn", "fail", "never")
-_PATH_SUFFIXES = (".yaml", ".yml", ".json")
 _DEFAULT_NOTES = {
     "policy": "the built-in default pack",
     "include": "the manifest patterns of the installed adapters",
@@ -332,7 +332,7 @@ def _path_problems(config: Config) -> list[Problem]:
         if not isinstance(value, str) or not value:
             continue
         try:
-            if key == "waivers" or _looks_like_path(value) or _exists(config, key, value):
+            if key == "waivers" or names_a_file(value) or _exists(config, key, value):
                 _in_project(config, key, value)
         except InputError as exc:
             problems.extend(exc.problems)
@@ -487,7 +487,7 @@ def _from_file(key: str, value: Any, config: Config) -> Any:
     if key == "waivers":
         return _relative(_in_project(config, key, value))
     if key == "policy":
-        if _looks_like_path(value) or _exists(config, key, value):
+        if names_a_file(value) or _exists(config, key, value):
             return _relative(_in_project(config, key, value))
         return value
     if key == "format":
@@ -545,10 +545,6 @@ def _in_project(config: Config, key: str, value: str) -> Path:
             f"elsewhere, give it on the command line with --{key}",
         )
     return path
-
-
-def _looks_like_path(ref: str) -> bool:
-    return "/" in ref or "\\" in ref or ref.lower().endswith(_PATH_SUFFIXES)
 
 
 def _relative(path: Path) -> str:
