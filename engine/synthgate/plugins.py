@@ -18,6 +18,8 @@ import pluggy
 
 from synthgate import hookspecs
 from synthgate.errors import UsageError
+from synthgate.messages import exception_line as _first_line
+from synthgate.messages import python_type_name as _type_name
 
 if TYPE_CHECKING:
     import click
@@ -61,12 +63,6 @@ class PluginRecord:
 def _disabled_from_env() -> frozenset[str]:
     raw = os.environ.get("SYNTHGATE_DISABLED_PLUGINS", "")
     return frozenset(name.strip() for name in raw.split(",") if name.strip())
-
-
-def _first_line(exc: BaseException) -> str:
-    """``Type: first line of the message`` (a traceback-sized message stays out of a listing)."""
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 class PluginHost:
@@ -379,10 +375,6 @@ class PluginHost:
                 self._record_failure(
                     impl.plugin_name, f"failed in synthgate_add_commands: {_first_line(exc)}"
                 )
-
-
-def _type_name(value: object) -> str:
-    return "None" if value is None else f"a {type(value).__name__}"
 
 
 def _not_a_list_of(items: object, expected: type) -> str | None:

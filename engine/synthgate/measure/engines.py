@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from synthgate.measure.partials import SourcePartial
 from synthgate.measure.plan import PlannedFile, SourcePlan
+from synthgate.messages import message_line as _first_line
 
 if TYPE_CHECKING:
     import duckdb
@@ -161,8 +162,3 @@ class DuckDBEngine:
             "check that the file is whole and in the declared format ('format' in the data "
             "block, else its name ending)",
         )
-
-
-def _first_line(exc: Exception) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
