@@ -305,14 +305,6 @@ class Audit:
             )
         return self._ignored_policies[ignored]
 
-    def audit_file(self, item: ManifestFile) -> ManifestResult | InputError:
-        """One manifest's result on its own (cross-manifest rules see no other manifest), or
-        the input error that stops it from being audited."""
-        staged = self.stage_file(item)
-        if isinstance(staged, InputError):
-            return staged
-        return self.finish(staged, Corpus([staged.entry] if staged.entry is not None else []))
-
     def stage_file(self, item: ManifestFile) -> Staged | InputError:
         """Read one file through the adapters and evaluate it on its own (see
         :class:`Staged`), or the input error that stops it from being audited."""
