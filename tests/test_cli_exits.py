@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 import synthgate
 import synthgate.cli
 import synthgate.plugin
-from synthgate.checks import CheckContext, CheckKind, Outcome, ScopeView
+from synthgate.check_contract import CheckContext, CheckKind, Outcome, ScopeView
 from synthgate.plugins import PluginHost
 from tests.conftest import FIXTURES, REPO_ROOT, CliResult
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from synthgate.adapters import ManifestAdapter, choose_task_type
-from synthgate.checks import CheckContext, Corpus, CorpusEntry
+from synthgate.check_contract import CheckContext, Corpus, CorpusEntry
 from synthgate.config import rule_selected, selector_error
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, special_file_kind
 from synthgate.errors import InputError, Problem, UsageError, did_you_mean

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from synthgate.checks import (
+from synthgate.check_contract import (
     CheckContext,
     Corpus,
     CorpusEntry,
@@ -47,7 +47,7 @@ from synthgate.pointers import escape_pointer
 from synthgate.policy import CompiledRule, LoadedPolicy
 
 if TYPE_CHECKING:
-    from synthgate.checks import Measured
+    from synthgate.check_contract import Measured
     from synthgate.measure.results import ManifestMeasurement
     from synthgate.waivers import PlacedWaiver
 

@@ -18,20 +18,20 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "hookimpl": "synthgate.hookspecs",
     "hookspec": "synthgate.hookspecs",
-    "CheckContext": "synthgate.checks",
-    "CheckKind": "synthgate.checks",
-    "Corpus": "synthgate.checks",
-    "CorpusEntry": "synthgate.checks",
-    "CorpusSource": "synthgate.checks",
-    "Related": "synthgate.checks",
-    "Interval": "synthgate.checks",
-    "MetricError": "synthgate.checks",
-    "Metric": "synthgate.checks",
-    "MetricValue": "synthgate.checks",
-    "Outcome": "synthgate.checks",
+    "CheckContext": "synthgate.check_contract",
+    "CheckKind": "synthgate.check_contract",
+    "Corpus": "synthgate.check_contract",
+    "CorpusEntry": "synthgate.check_contract",
+    "CorpusSource": "synthgate.check_contract",
+    "Related": "synthgate.check_contract",
+    "Interval": "synthgate.check_contract",
+    "MetricError": "synthgate.check_contract",
+    "Metric": "synthgate.check_contract",
+    "MetricValue": "synthgate.check_contract",
+    "Outcome": "synthgate.check_contract",
     "CheckParams": "synthgate.models",
-    "PolicyContext": "synthgate.checks",
-    "ScopeView": "synthgate.checks",
+    "PolicyContext": "synthgate.check_contract",
+    "ScopeView": "synthgate.check_contract",
     "ManifestAdapter": "synthgate.adapters",
     "PolicyPack": "synthgate.packs",
     "Reporter": "synthgate.reporters",
@@ -110,7 +110,7 @@ def __getattr__(name: str) -> Any:
 if TYPE_CHECKING:
     from synthgate import builtin_policy
     from synthgate.adapters import ManifestAdapter
-    from synthgate.checks import (
+    from synthgate.check_contract import (
         CheckContext,
         CheckKind,
         Corpus,

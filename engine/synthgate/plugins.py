@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import click
 
     from synthgate.adapters import ManifestAdapter
-    from synthgate.checks import CheckKind, Metric
+    from synthgate.check_contract import CheckKind, Metric
     from synthgate.models import TaskType
     from synthgate.packs import PolicyPack
     from synthgate.reporters import Reporter, ReporterSpec
@@ -199,13 +199,13 @@ class PluginHost:
 
     def check_kinds(self) -> dict[str, CheckKind]:
         """All registered check kinds by name."""
-        from synthgate.checks import CheckKind
+        from synthgate.check_contract import CheckKind
 
         return self._named("synthgate_register_check_kinds", "check kind", CheckKind)
 
     def metrics(self) -> dict[str, Metric]:
         """All registered metrics by name."""
-        from synthgate.checks import Metric
+        from synthgate.check_contract import Metric
 
         return self._named("synthgate_register_metrics", "metric", Metric)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from synthgate.checks import CheckKind, PolicyContext
+from synthgate.check_contract import CheckKind, PolicyContext
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, parse_bytes, read_document
 from synthgate.errors import PolicyError, Problem, UsageError, did_you_mean
 from synthgate.models import (

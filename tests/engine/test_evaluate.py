@@ -23,7 +23,14 @@ import synthgate_plugins.checks
 import synthgate_plugins.metrics
 import synthgate_plugins.packs
 from synthgate.audit import select_rules
-from synthgate.checks import CheckContext, CheckKind, Metric, MetricError, Outcome, ScopeView
+from synthgate.check_contract import (
+    CheckContext,
+    CheckKind,
+    Metric,
+    MetricError,
+    Outcome,
+    ScopeView,
+)
 from synthgate.documents import Document, read_document
 from synthgate.errors import InputError
 from synthgate.evaluate import evaluate, pointer_key, resolve_task_type

@@ -19,7 +19,7 @@ import synthgate.plugin
 import synthgate_plugins.checks
 import synthgate_plugins.metrics
 import synthgate_plugins.packs
-from synthgate.checks import CheckContext, CheckKind, Metric, Outcome, ScopeView
+from synthgate.check_contract import CheckContext, CheckKind, Metric, Outcome, ScopeView
 from synthgate.errors import UsageError
 from synthgate.models import TaskType
 from synthgate.plugins import PluginHost, load_plugins

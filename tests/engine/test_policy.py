@@ -14,7 +14,7 @@ import synthgate.plugin
 import synthgate_plugins.checks
 import synthgate_plugins.metrics
 import synthgate_plugins.packs
-from synthgate.checks import CheckContext, CheckKind, Outcome, PolicyContext, ScopeView
+from synthgate.check_contract import CheckContext, CheckKind, Outcome, PolicyContext, ScopeView
 from synthgate.errors import PolicyError, UsageError
 from synthgate.models import Rule, TaskType
 from synthgate.packs import PolicyPack
