@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from synthgate.check_contract import CheckKind, Metric
     from synthgate.models import TaskType
     from synthgate.packs import PolicyPack
-    from synthgate.reporters import ReporterSpec
+    from synthgate.reporter_contract import ReporterSpec
 
 __all__ = [
     "hookimpl",

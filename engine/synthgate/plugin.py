@@ -34,10 +34,10 @@ _EXPORTS = {
     "ScopeView": "synthgate.check_contract",
     "ManifestAdapter": "synthgate.adapters",
     "PolicyPack": "synthgate.packs",
-    "Reporter": "synthgate.reporters",
-    "ReporterSpec": "synthgate.reporters",
-    "RunInfo": "synthgate.reporters",
-    "WholeReportReporter": "synthgate.reporters",
+    "Reporter": "synthgate.reporter_contract",
+    "ReporterSpec": "synthgate.reporter_contract",
+    "RunInfo": "synthgate.reporter_contract",
+    "WholeReportReporter": "synthgate.reporter_contract",
     "DEFAULT_LIMITS": "synthgate.reading",
     "Document": "synthgate.documents",
     "Limits": "synthgate.reading",
@@ -133,5 +133,5 @@ if TYPE_CHECKING:
     from synthgate.packs import PolicyPack
     from synthgate.pointers import escape_pointer, resolve_pointer, unescape_pointer
     from synthgate.reading import DEFAULT_LIMITS, Limits
-    from synthgate.reporters import Reporter, ReporterSpec, RunInfo, WholeReportReporter
+    from synthgate.reporter_contract import Reporter, ReporterSpec, RunInfo, WholeReportReporter
     from synthgate.validation import field_names_at

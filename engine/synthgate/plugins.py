@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from synthgate.check_contract import CheckKind, Metric
     from synthgate.models import TaskType
     from synthgate.packs import PolicyPack
-    from synthgate.reporters import Reporter, ReporterSpec
+    from synthgate.reporter_contract import Reporter, ReporterSpec
 
 __all__ = ["DISTRIBUTION", "PluginHost", "PluginRecord", "load_plugins"]
 
@@ -217,20 +217,20 @@ class PluginHost:
 
     def reporters(self) -> dict[str, ReporterSpec]:
         """All registered output formats by name."""
-        from synthgate.reporters import ReporterSpec
+        from synthgate.reporter_contract import ReporterSpec
 
         return self._named("synthgate_register_reporters", "output format", ReporterSpec)
 
     def guarded_reporters(self) -> dict[str, ReporterSpec]:
         """:meth:`reporters`, each guarded so that one format's crash spares the others.
 
-        A spec's ``load`` that raises, or returns no :class:`~synthgate.reporters.Reporter`
+        A spec's ``load`` that raises, or returns no :class:`~synthgate.plugin.Reporter`
         class, is a usage error naming the plugin and its version. The class it returns is a
         subclass whose ``__init__``, ``start``, ``add`` and ``finish`` catch what the plugin's
         code raises: the failure is recorded on the plugin and in :meth:`reporter_failures`,
         the instance's ``failed`` is set, and it ignores every later call.
         """
-        from synthgate.reporters import ReporterSpec
+        from synthgate.reporter_contract import ReporterSpec
 
         cached = self._cache.get("guarded reporters")
         if cached is not None:
@@ -250,7 +250,7 @@ class PluginHost:
         return list(self._reporter_failures)
 
     def _guarded_load(self, spec: ReporterSpec, plugin_name: str) -> Callable[[], type[Reporter]]:
-        from synthgate.reporters import Reporter
+        from synthgate.reporter_contract import Reporter
 
         host = self
         short = f"output format '{spec.name}'"  # recorded on the plugin, which errors() names

@@ -9,7 +9,7 @@ import pytest
 
 from synthgate import Finding, ManifestResult, Totals, Verdict
 from synthgate.models import empty_counts
-from synthgate.reporters import RunInfo
+from synthgate.reporter_contract import RunInfo
 from synthgate_plugins.reports.markdown import MarkdownReporter, cell, code, text
 from tests.conftest import CliResult
 from tests.plugins.reports.builders import (

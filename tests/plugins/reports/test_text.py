@@ -6,7 +6,7 @@ import io
 
 from synthgate import ManifestResult, Totals
 from synthgate.models import empty_counts
-from synthgate.reporters import RunInfo
+from synthgate.reporter_contract import RunInfo
 from synthgate_plugins.reports.text import TextReporter
 
 
