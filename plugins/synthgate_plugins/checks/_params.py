@@ -10,9 +10,11 @@ from pydantic import BaseModel
 from synthgate.models import Dataset, Scope, Source, Split
 from synthgate.plugin import PolicyContext, ScopeView, did_you_mean, field_names_at
 
-__all__ = ["Outcome3", "Severity", "dataset_scope_only", "fact_problem", "follow", "show"]
+__all__ = ["CheckVerdict", "Severity", "dataset_scope_only", "fact_problem", "follow", "show"]
 
-Outcome3 = Literal["pass", "warn", "fail"]
+CheckVerdict = Literal["pass", "warn", "fail"]
+"""A verdict a built-in check kind gives, or takes as a parameter (``when_unknown: warn``);
+``error`` and ``skip`` are the engine's own."""
 Severity = Literal["warn", "fail"]
 
 

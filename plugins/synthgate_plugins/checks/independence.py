@@ -8,7 +8,7 @@ from typing import Literal
 
 from synthgate.models import UNKNOWN, ModelRef, model_key
 from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
-from synthgate_plugins.checks._params import Outcome3, dataset_scope_only
+from synthgate_plugins.checks._params import CheckVerdict, dataset_scope_only
 
 __all__ = ["GENERATOR_INDEPENDENCE", "IndependenceParams"]
 
@@ -22,9 +22,9 @@ class IndependenceParams(CheckParams):
     """
 
     compare: Literal["generators", "judge"] = "generators"
-    same_model: Outcome3 = "fail"
-    same_family: Outcome3 = "warn"
-    when_unknown: Outcome3 = "warn"
+    same_model: CheckVerdict = "fail"
+    same_family: CheckVerdict = "warn"
+    when_unknown: CheckVerdict = "warn"
 
 
 def _validate(params: IndependenceParams, context: PolicyContext) -> Iterable[tuple[str, str]]:

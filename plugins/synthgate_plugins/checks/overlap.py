@@ -31,7 +31,7 @@ from synthgate.plugin import (
     PolicyContext,
     ScopeView,
 )
-from synthgate_plugins.checks._params import Outcome3, Severity, dataset_scope_only
+from synthgate_plugins.checks._params import CheckVerdict, Severity, dataset_scope_only
 
 __all__ = ["EVAL_OVERLAP", "EvalOverlapParams"]
 
@@ -57,7 +57,7 @@ class EvalOverlapParams(CheckParams):
 
     relation: Relation
     verdict: Severity = "fail"
-    when_unknown: Outcome3 = "warn"
+    when_unknown: CheckVerdict = "warn"
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
