@@ -14,7 +14,7 @@ __all__ = ["CheckVerdict", "Severity", "dataset_scope_only", "fact_problem", "fo
 
 CheckVerdict = Literal["pass", "warn", "fail"]
 """A verdict a built-in check kind gives, or takes as a parameter (``when_unknown: warn``);
-``error`` and ``skip`` are the engine's own."""
+``error`` is the engine's own, for a check that crashed."""
 Severity = Literal["warn", "fail"]
 
 
