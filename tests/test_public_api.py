@@ -162,7 +162,7 @@ def test_the_import_checker_sees_every_form_of_import(tmp_path: Path) -> None:
         "from synthgate.documents import parse_text\n"
         "from synthgate.plugin import hookimpl\n"
         "from synthgate import Finding\n"
-        "from . import _params\n"
+        "from . import _kind_params\n"
         "from ..reports import text\n"
         "def later():\n"
         "    import synthgate_plugins.metrics\n",

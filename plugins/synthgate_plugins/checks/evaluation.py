@@ -9,7 +9,7 @@ from pydantic import Field
 
 from synthgate.models import UNKNOWN
 from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
-from synthgate_plugins.checks._params import CheckVerdict, dataset_scope_only
+from synthgate_plugins.checks._kind_params import CheckVerdict, dataset_scope_only
 
 __all__ = ["EVALUATION_PRESENT", "EvaluationParams"]
 

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
-from synthgate_plugins.checks._params import CheckVerdict, Severity, fact_problem, follow, show
+from synthgate_plugins.checks._kind_params import CheckVerdict, Severity, fact_problem, follow, show
 
 __all__ = ["FACT", "FactParams"]
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from synthgate.models import UNKNOWN, ModelRef, model_key
 from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
-from synthgate_plugins.checks._params import CheckVerdict, dataset_scope_only
+from synthgate_plugins.checks._kind_params import CheckVerdict, dataset_scope_only
 
 __all__ = ["GENERATOR_INDEPENDENCE", "IndependenceParams"]
 

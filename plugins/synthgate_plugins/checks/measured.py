@@ -25,7 +25,7 @@ from synthgate.plugin import (
     ScopeView,
     did_you_mean,
 )
-from synthgate_plugins.checks._params import show
+from synthgate_plugins.checks._kind_params import show
 
 __all__ = ["MEASURED", "MeasuredParams"]
 

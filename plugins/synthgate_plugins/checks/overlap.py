@@ -31,7 +31,7 @@ from synthgate.plugin import (
     PolicyContext,
     ScopeView,
 )
-from synthgate_plugins.checks._params import CheckVerdict, Severity, dataset_scope_only
+from synthgate_plugins.checks._kind_params import CheckVerdict, Severity, dataset_scope_only
 
 __all__ = ["EVAL_OVERLAP", "EvalOverlapParams"]
 

@@ -22,7 +22,7 @@ from synthgate.plugin import (
     escape_pointer,
     resolve_pointer,
 )
-from synthgate_plugins.checks._params import Severity
+from synthgate_plugins.checks._kind_params import Severity
 
 __all__ = ["JSON_SCHEMA", "SchemaParams"]
 

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from synthgate.models import UNKNOWN, ModelRef, Source, Verification, model_key
 from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
-from synthgate_plugins.checks._params import CheckVerdict, dataset_scope_only
+from synthgate_plugins.checks._kind_params import CheckVerdict, dataset_scope_only
 
 __all__ = ["SELF_TRAINING", "SelfTrainingParams"]
 

@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from synthgate.models import UNKNOWN, Dataset, Generator, model_key
 from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
-from synthgate_plugins.checks._params import CheckVerdict, dataset_scope_only
+from synthgate_plugins.checks._kind_params import CheckVerdict, dataset_scope_only
 
 __all__ = ["TERMS", "TermsEntry", "TermsParams"]
 

@@ -18,7 +18,7 @@ from synthgate.plugin import (
     ScopeView,
     did_you_mean,
 )
-from synthgate_plugins.checks._params import CheckVerdict, show
+from synthgate_plugins.checks._kind_params import CheckVerdict, show
 
 __all__ = ["THRESHOLD", "Band", "ThresholdParams"]
 

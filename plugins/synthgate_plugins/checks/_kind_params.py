@@ -1,4 +1,5 @@
-"""Shared pieces of the built-in check kinds' parameters."""
+"""What the built-in check kinds' parameters share: verdict and severity types, fact paths
+(checked at load, followed at run), the dataset-only scope, and how a value reads in a message."""
 
 from __future__ import annotations
 
