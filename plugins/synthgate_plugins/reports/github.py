@@ -17,7 +17,7 @@ from typing import ClassVar
 from synthgate import Finding, ManifestResult, Totals, Verdict
 from synthgate.models import empty_counts
 from synthgate.plugin import Reporter, printable
-from synthgate_plugins.reports._shared import observed
+from synthgate_plugins.reports._phrases import observed
 
 __all__ = ["GithubReporter", "escape_data", "escape_property"]
 

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 
 from synthgate import Finding, ManifestResult, Totals, Verdict
 from synthgate.plugin import Reporter, printable
-from synthgate_plugins.reports._shared import observed, waiver_note
+from synthgate_plugins.reports._phrases import observed, waiver_note
 
 __all__ = ["JunitReporter"]
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from synthgate import Finding, Report, Verdict
 from synthgate.models import VERDICTS, AppliedWaiver, empty_counts
 from synthgate.plugin import WholeReportReporter, printable
-from synthgate_plugins.reports._shared import extra_counts, observed
+from synthgate_plugins.reports._phrases import extra_counts, observed
 
 __all__ = ["MarkdownReporter", "cell", "code", "text"]
 

@@ -23,7 +23,7 @@ from urllib.parse import quote
 from synthgate import Finding, Location, ManifestResult, Totals, Verdict
 from synthgate.models import AppliedWaiver, Rule
 from synthgate.plugin import Reporter
-from synthgate_plugins.reports._shared import observed
+from synthgate_plugins.reports._phrases import observed
 
 __all__ = [
     "DOCS_URL",

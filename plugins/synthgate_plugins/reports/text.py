@@ -5,7 +5,7 @@ from __future__ import annotations
 from synthgate import Finding, ManifestResult, Totals, Verdict
 from synthgate.models import Fact, ManifestFacts, empty_counts
 from synthgate.plugin import Reporter, printable
-from synthgate_plugins.reports._shared import extra_counts, observed, reason, waiver_note
+from synthgate_plugins.reports._phrases import extra_counts, observed, reason, waiver_note
 
 __all__ = ["TextReporter"]
 
