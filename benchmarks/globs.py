@@ -11,7 +11,7 @@ import re
 import time
 from collections.abc import Callable
 
-from synthgate.config import glob_match
+from synthgate.globs import glob_match
 
 
 def regex_match(path: str, pattern: str) -> bool:

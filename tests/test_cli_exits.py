@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict
 
 import synthgate
 import synthgate.cli
-from synthgate.checks import CheckContext, CheckKind, Outcome, ScopeView
+import synthgate.plugin
+from synthgate.check_contract import CheckContext, CheckKind, Outcome, ScopeView
 from synthgate.plugins import PluginHost
 from tests.conftest import FIXTURES, REPO_ROOT, CliResult
 
@@ -44,11 +45,11 @@ class CommandsPlugin:
     def __init__(self) -> None:
         self.calls = 0
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_check_kinds(self) -> list[CheckKind]:
         return [CheckKind("explode", "Raises at once.", _NoParams, _explode)]
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_add_commands(self, cli: click.Group) -> None:
         self.calls += 1
 
@@ -81,7 +82,7 @@ class CommandsPlugin:
 class BrokenCommandsPlugin:
     """A plugin whose synthgate_add_commands raises."""
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_add_commands(self, cli: click.Group) -> None:
         raise RuntimeError("no commands today")
 

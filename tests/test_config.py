@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from synthgate.config import CONFIG_KEYS, find_config, glob_match, load_config, resolve_settings
+from synthgate.config import CONFIG_KEYS, find_config, load_config, resolve_settings
 from synthgate.errors import InputError
+from synthgate.globs import glob_match
 from tests.conftest import FIXTURES, CliResult
 
 CONFIG = FIXTURES / "config"

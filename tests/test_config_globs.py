@@ -9,7 +9,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synthgate.config import glob_match
+from synthgate.globs import glob_match
 
 
 def reference_path_match(path: str, pattern: str) -> bool:

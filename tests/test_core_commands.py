@@ -13,6 +13,7 @@ import pytest
 import synthgate
 import synthgate.cli
 import synthgate.core_commands
+import synthgate.plugin
 from synthgate.plugins import PluginHost
 from tests.conftest import FIXTURES, CliResult
 
@@ -23,7 +24,7 @@ CORE = ["audit", "config", "explain", "init", "measure", "plugins", "rules", "sc
 class Impostor:
     """Adds a command under a core command's name, and one of its own."""
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_add_commands(self, cli: click.Group) -> None:
         @cli.command("audit")
         def audit() -> None:
@@ -37,7 +38,7 @@ class Impostor:
 class EarlyImpostor(Impostor):
     """The same, called before the core's ``tryfirst`` implementation (registered later)."""
 
-    @synthgate.hookimpl(tryfirst=True)
+    @synthgate.plugin.hookimpl(tryfirst=True)
     def synthgate_add_commands(self, cli: click.Group) -> None:
         super().synthgate_add_commands(cli)
 

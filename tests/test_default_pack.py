@@ -13,7 +13,6 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from synthgate import builtin_policy
 from synthgate.audit import Audit
 from synthgate.documents import parse_text, read_document
 from synthgate.evaluate import evaluate
@@ -25,6 +24,7 @@ from synthgate.models import (
     Rule,
     verdict_rank,
 )
+from synthgate.plugin import builtin_policy
 from synthgate.plugins import load_plugins
 from synthgate.policy import CompiledRule, LoadedPolicy, load_policy
 from synthgate.validation import validate_model

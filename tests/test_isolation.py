@@ -17,7 +17,7 @@ Run = Callable[..., CliResult]
 PASSING = FIXTURES / "cli" / "pass.synthgate.yaml"
 
 CRASHING_CHECK = """
-    from synthgate import CheckKind, CheckParams, hookimpl
+    from synthgate.plugin import CheckKind, CheckParams, hookimpl
 
     class NoParams(CheckParams):
         pass
@@ -32,7 +32,7 @@ CRASHING_CHECK = """
 
 PACK_PLUGIN = """
     from pathlib import Path
-    from synthgate import PolicyPack, hookimpl
+    from synthgate.plugin import PolicyPack, hookimpl
 
     @hookimpl
     def synthgate_register_policy_packs():
@@ -41,7 +41,7 @@ PACK_PLUGIN = """
 """
 
 CRASHING_REPORTER = """
-    from synthgate import Reporter, ReporterSpec, hookimpl
+    from synthgate.plugin import Reporter, ReporterSpec, hookimpl
 
     class Exploding(Reporter):
         def add(self, result):
@@ -53,7 +53,7 @@ CRASHING_REPORTER = """
 """
 
 SECOND_JSON = """
-    from synthgate import Reporter, ReporterSpec, hookimpl
+    from synthgate.plugin import Reporter, ReporterSpec, hookimpl
 
     @hookimpl
     def synthgate_register_reporters():

@@ -15,6 +15,8 @@ import click
 import pytest
 
 import synthgate
+import synthgate.models
+import synthgate.plugin
 from synthgate import hookspecs
 from synthgate.plugins import PluginHost
 from tests.conftest import REPO_ROOT
@@ -131,9 +133,9 @@ def test_the_example_reporter_renders(monkeypatch: pytest.MonkeyPatch) -> None:
     _host, specs = _run_example("synthgate_register_reporters", code, monkeypatch)
     cls = specs["count"].load()
     out = io.StringIO()
-    reporter = cls(out, synthgate.RunInfo(version="0", policies=[], plugins=[]))
+    reporter = cls(out, synthgate.plugin.RunInfo(version="0", policies=[], plugins=[]))
     reporter.start()
-    reporter.finish(synthgate.Totals(manifests=0, findings=synthgate.empty_counts()), "pass")
+    reporter.finish(synthgate.Totals(manifests=0, findings=synthgate.models.empty_counts()), "pass")
     assert out.getvalue() == "pass: 0 manifests\n"
 
 
@@ -141,7 +143,7 @@ def test_the_example_check_kind_judges_a_source(monkeypatch: pytest.MonkeyPatch)
     (code,) = _python_blocks(_sections()["synthgate_register_check_kinds"])[1:2]
     _host, kinds = _run_example("synthgate_register_check_kinds", code, monkeypatch)
     kind = kinds["non-empty"]
-    manifest = synthgate.Manifest.model_validate(
+    manifest = synthgate.models.Manifest.model_validate(
         {
             "dataset": {"name": "d", "task_type": "code"},
             "splits": [
@@ -151,11 +153,11 @@ def test_the_example_check_kind_judges_a_source(monkeypatch: pytest.MonkeyPatch)
     )
     source = manifest.splits[0].sources[0]
     pointer = "/splits/0/sources/0"
-    scope = synthgate.ScopeView(
+    scope = synthgate.plugin.ScopeView(
         "source", manifest, pointer, "code", "verifiable", manifest.splits[0], source,
         ((pointer, source),),
     )  # fmt: skip
-    (outcome,) = kind.run(scope, kind.params.model_validate({}), synthgate.CheckContext())
+    (outcome,) = kind.run(scope, kind.params.model_validate({}), synthgate.plugin.CheckContext())
     assert (outcome.verdict, outcome.message) == ("fail", "the source is empty")
 
 

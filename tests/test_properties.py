@@ -15,7 +15,7 @@ from synthgate.errors import InputError
 from synthgate.evaluate import evaluate
 from synthgate.models import Manifest, ManifestResult, Totals
 from synthgate.plugins import load_plugins
-from synthgate.reporters import RunInfo
+from synthgate.reporter_contract import RunInfo
 from synthgate.validation import validate_model
 
 _AUDIT = Audit.create(host=load_plugins(builtin_only=True))

@@ -67,7 +67,7 @@ def test_audit_fixture_with_an_inline_plugin_and_policy(pytester: pytest.Pyteste
     pytester.makepyfile(
         test_inline=textwrap.dedent(
             """
-            from synthgate import CheckKind, CheckParams, Outcome, hookimpl
+            from synthgate.plugin import CheckKind, CheckParams, Outcome, hookimpl
 
 
             class Params(CheckParams):

@@ -1,202 +1,156 @@
 """synthgate: a policy-as-code advisory engine for synthetic training data.
 
-This module is the public API for plugins and for use as a library. Names are imported on first
-use, so that ``import synthgate`` stays cheap for a pre-commit hook.
+The public API comes in three tiers:
+
+- ``synthgate`` (this module): library use. :func:`audit` and the run object behind it
+  (:class:`Run`, :class:`RunSettings`, :class:`RunOutcome`), policy loading, the report's
+  models and the errors.
+- :mod:`synthgate.plugin`: the plugin contract (``hookimpl``, check kinds, metrics, adapters,
+  reporters, policy packs and the context types they receive).
+- :mod:`synthgate.models`: the data models (manifests, policies, findings, reports).
+
+Names are imported on first use, so that ``import synthgate`` stays cheap for a pre-commit hook.
+Names this module exported before the tiers still resolve, with a :class:`DeprecationWarning`
+that names their new place, for one release.
 """
 
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "hookimpl": "synthgate.hookspecs",
-    "hookspec": "synthgate.hookspecs",
-    "CheckContext": "synthgate.checks",
-    "CheckKind": "synthgate.checks",
-    "Corpus": "synthgate.checks",
-    "CorpusEntry": "synthgate.checks",
-    "CorpusSource": "synthgate.checks",
-    "Related": "synthgate.checks",
-    "Interval": "synthgate.checks",
-    "MetricError": "synthgate.checks",
-    "Metric": "synthgate.checks",
-    "MetricValue": "synthgate.checks",
-    "Outcome": "synthgate.checks",
-    "PolicyContext": "synthgate.checks",
-    "ScopeView": "synthgate.checks",
-    "ManifestAdapter": "synthgate.adapters",
-    "PolicyPack": "synthgate.packs",
-    "Reporter": "synthgate.reporters",
-    "ReporterSpec": "synthgate.reporters",
-    "RunInfo": "synthgate.reporters",
-    "WholeReportReporter": "synthgate.reporters",
-    "DEFAULT_LIMITS": "synthgate.documents",
-    "Document": "synthgate.documents",
-    "Limits": "synthgate.documents",
-    "escape_pointer": "synthgate.documents",
-    "parse_bytes": "synthgate.documents",
-    "parse_text": "synthgate.documents",
-    "read_document": "synthgate.documents",
-    "read_input_bytes": "synthgate.documents",
-    "resolve_pointer": "synthgate.documents",
-    "unescape_pointer": "synthgate.documents",
-    "InputError": "synthgate.errors",
-    "PolicyError": "synthgate.errors",
-    "Problem": "synthgate.errors",
-    "SynthgateError": "synthgate.errors",
-    "UsageError": "synthgate.errors",
-    "did_you_mean": "synthgate.errors",
-    "UNKNOWN": "synthgate.models",
-    "VERDICTS": "synthgate.models",
-    "CheckParams": "synthgate.models",
-    "Dataset": "synthgate.models",
-    "WaiverScope": "synthgate.models",
-    "Waiver": "synthgate.models",
-    "AppliedWaiver": "synthgate.models",
-    "Diversity": "synthgate.models",
-    "Contamination": "synthgate.models",
-    "Decoding": "synthgate.models",
-    "IntendedUse": "synthgate.models",
-    "Judge": "synthgate.models",
-    "LabelValidation": "synthgate.models",
-    "Filtering": "synthgate.models",
-    "Fact": "synthgate.models",
-    "Finding": "synthgate.models",
-    "ManifestFacts": "synthgate.models",
-    "SourceFacts": "synthgate.models",
-    "Generator": "synthgate.models",
-    "HumanAudit": "synthgate.models",
-    "Location": "synthgate.models",
-    "Manifest": "synthgate.models",
-    "ManifestResult": "synthgate.models",
-    "ModelRef": "synthgate.models",
-    "Origin": "synthgate.models",
-    "PluginInfo": "synthgate.models",
-    "Policy": "synthgate.models",
-    "PolicyInfo": "synthgate.models",
+    "Run": "synthgate.run",
+    "RunSettings": "synthgate.run",
+    "RunOutcome": "synthgate.run",
+    "Overrides": "synthgate.run",
+    "audit_paths": "synthgate.audit",
+    "load_policy": "synthgate.policy",
+    "LoadedPolicy": "synthgate.policy",
     "Report": "synthgate.models",
-    "Rule": "synthgate.models",
-    "Scope": "synthgate.models",
-    "Selector": "synthgate.models",
-    "Source": "synthgate.models",
-    "Split": "synthgate.models",
-    "Stage": "synthgate.models",
-    "TaskType": "synthgate.models",
+    "ManifestResult": "synthgate.models",
+    "Finding": "synthgate.models",
+    "Location": "synthgate.models",
     "Totals": "synthgate.models",
     "Verdict": "synthgate.models",
-    "Verifiability": "synthgate.models",
-    "Verification": "synthgate.models",
-    "empty_counts": "synthgate.models",
-    "model_key": "synthgate.models",
-    "verdict_rank": "synthgate.models",
-    "worst_verdict": "synthgate.models",
-    "field_names_at": "synthgate.validation",
-    "printable": "synthgate.escaping",
-    "LoadedPolicy": "synthgate.policy",
-    "load_policy": "synthgate.policy",
+    "SynthgateError": "synthgate.errors",
+    "InputError": "synthgate.errors",
+    "PolicyError": "synthgate.errors",
+    "UsageError": "synthgate.errors",
+    "Problem": "synthgate.errors",
     "PluginHost": "synthgate.plugins",
     "load_plugins": "synthgate.plugins",
-    "Audit": "synthgate.audit",
-    "audit_paths": "synthgate.audit",
 }
-"""Where each public name lives; imported on first use."""
+"""Where each name of the library tier lives; imported on first use."""
+
+_MOVED = {
+    "hookimpl": ("synthgate.hookspecs", "synthgate.plugin"),
+    "hookspec": ("synthgate.hookspecs", "synthgate.plugin"),
+    "CheckContext": ("synthgate.check_contract", "synthgate.plugin"),
+    "CheckKind": ("synthgate.check_contract", "synthgate.plugin"),
+    "Corpus": ("synthgate.check_contract", "synthgate.plugin"),
+    "CorpusEntry": ("synthgate.check_contract", "synthgate.plugin"),
+    "CorpusSource": ("synthgate.check_contract", "synthgate.plugin"),
+    "Related": ("synthgate.check_contract", "synthgate.plugin"),
+    "Interval": ("synthgate.check_contract", "synthgate.plugin"),
+    "MetricError": ("synthgate.check_contract", "synthgate.plugin"),
+    "Metric": ("synthgate.check_contract", "synthgate.plugin"),
+    "MetricValue": ("synthgate.check_contract", "synthgate.plugin"),
+    "Outcome": ("synthgate.check_contract", "synthgate.plugin"),
+    "PolicyContext": ("synthgate.check_contract", "synthgate.plugin"),
+    "ScopeView": ("synthgate.check_contract", "synthgate.plugin"),
+    "ManifestAdapter": ("synthgate.adapters", "synthgate.plugin"),
+    "PolicyPack": ("synthgate.packs", "synthgate.plugin"),
+    "Reporter": ("synthgate.reporter_contract", "synthgate.plugin"),
+    "ReporterSpec": ("synthgate.reporter_contract", "synthgate.plugin"),
+    "RunInfo": ("synthgate.reporter_contract", "synthgate.plugin"),
+    "WholeReportReporter": ("synthgate.reporter_contract", "synthgate.plugin"),
+    "DEFAULT_LIMITS": ("synthgate.documents", "synthgate.plugin"),
+    "Document": ("synthgate.documents", "synthgate.plugin"),
+    "Limits": ("synthgate.documents", "synthgate.plugin"),
+    "escape_pointer": ("synthgate.documents", "synthgate.plugin"),
+    "parse_bytes": ("synthgate.documents", ""),
+    "parse_text": ("synthgate.documents", "synthgate.plugin"),
+    "read_document": ("synthgate.documents", "synthgate.plugin"),
+    "read_input_bytes": ("synthgate.documents", "synthgate.plugin"),
+    "resolve_pointer": ("synthgate.documents", "synthgate.plugin"),
+    "unescape_pointer": ("synthgate.documents", "synthgate.plugin"),
+    "did_you_mean": ("synthgate.errors", "synthgate.plugin"),
+    "UNKNOWN": ("synthgate.models", "synthgate.models"),
+    "VERDICTS": ("synthgate.models", "synthgate.models"),
+    "CheckParams": ("synthgate.models", "synthgate.plugin"),
+    "Dataset": ("synthgate.models", "synthgate.models"),
+    "WaiverScope": ("synthgate.models", "synthgate.models"),
+    "Waiver": ("synthgate.models", "synthgate.models"),
+    "AppliedWaiver": ("synthgate.models", "synthgate.models"),
+    "Diversity": ("synthgate.models", "synthgate.models"),
+    "Contamination": ("synthgate.models", "synthgate.models"),
+    "Decoding": ("synthgate.models", "synthgate.models"),
+    "IntendedUse": ("synthgate.models", "synthgate.models"),
+    "Judge": ("synthgate.models", "synthgate.models"),
+    "LabelValidation": ("synthgate.models", "synthgate.models"),
+    "Filtering": ("synthgate.models", "synthgate.models"),
+    "Fact": ("synthgate.models", "synthgate.models"),
+    "ManifestFacts": ("synthgate.models", "synthgate.models"),
+    "SourceFacts": ("synthgate.models", "synthgate.models"),
+    "Generator": ("synthgate.models", "synthgate.models"),
+    "HumanAudit": ("synthgate.models", "synthgate.models"),
+    "Manifest": ("synthgate.models", "synthgate.models"),
+    "ModelRef": ("synthgate.models", "synthgate.models"),
+    "Origin": ("synthgate.models", "synthgate.models"),
+    "PluginInfo": ("synthgate.models", "synthgate.models"),
+    "Policy": ("synthgate.models", "synthgate.models"),
+    "PolicyInfo": ("synthgate.models", "synthgate.models"),
+    "Rule": ("synthgate.models", "synthgate.models"),
+    "Scope": ("synthgate.models", "synthgate.models"),
+    "Selector": ("synthgate.models", "synthgate.models"),
+    "Source": ("synthgate.models", "synthgate.models"),
+    "Split": ("synthgate.models", "synthgate.models"),
+    "Stage": ("synthgate.models", "synthgate.models"),
+    "TaskType": ("synthgate.models", "synthgate.models"),
+    "Verifiability": ("synthgate.models", "synthgate.models"),
+    "Verification": ("synthgate.models", "synthgate.models"),
+    "empty_counts": ("synthgate.models", "synthgate.models"),
+    "model_key": ("synthgate.models", "synthgate.models"),
+    "verdict_rank": ("synthgate.models", "synthgate.models"),
+    "worst_verdict": ("synthgate.models", "synthgate.models"),
+    "field_names_at": ("synthgate.validation", "synthgate.plugin"),
+    "printable": ("synthgate.escaping", "synthgate.plugin"),
+    "Audit": ("synthgate.audit", "synthgate.audit"),
+}
+"""Names this module no longer exports: (where the value lives, the tier it moved to, or "" for
+a name that left the public API). Until the next release they resolve with a warning."""
+
+_TIERS = ("plugin", "models", "run")
+"""Submodules reachable as attributes before they are imported (``synthgate.plugin.X``)."""
 
 __all__ = [
-    "DEFAULT_LIMITS",
-    "UNKNOWN",
-    "VERDICTS",
-    "AppliedWaiver",
-    "Audit",
-    "CheckContext",
-    "CheckKind",
-    "CheckParams",
-    "Contamination",
-    "Corpus",
-    "CorpusEntry",
-    "CorpusSource",
-    "Dataset",
-    "Decoding",
-    "Diversity",
-    "Document",
-    "Fact",
-    "Filtering",
     "Finding",
-    "Generator",
-    "HumanAudit",
     "InputError",
-    "IntendedUse",
-    "Interval",
-    "Judge",
-    "LabelValidation",
-    "Limits",
     "LoadedPolicy",
     "Location",
-    "Manifest",
-    "ManifestAdapter",
-    "ManifestFacts",
     "ManifestResult",
-    "Metric",
-    "MetricError",
-    "MetricValue",
-    "ModelRef",
-    "Origin",
-    "Outcome",
+    "Overrides",
     "PluginHost",
-    "PluginInfo",
-    "Policy",
-    "PolicyContext",
     "PolicyError",
-    "PolicyInfo",
-    "PolicyPack",
     "Problem",
-    "Related",
     "Report",
-    "Reporter",
-    "ReporterSpec",
-    "Rule",
-    "RunInfo",
-    "Scope",
-    "ScopeView",
-    "Selector",
-    "Source",
-    "SourceFacts",
-    "Split",
-    "Stage",
+    "Run",
+    "RunOutcome",
+    "RunSettings",
     "SynthgateError",
-    "TaskType",
     "Totals",
     "UsageError",
     "Verdict",
-    "Verifiability",
-    "Verification",
-    "Waiver",
-    "WaiverScope",
-    "WholeReportReporter",
     "__version__",
     "audit",
     "audit_paths",
     "builtin_policy",
-    "did_you_mean",
-    "empty_counts",
-    "escape_pointer",
-    "field_names_at",
-    "hookimpl",
-    "hookspec",
     "load_plugins",
     "load_policy",
-    "model_key",
-    "parse_bytes",
-    "parse_text",
-    "printable",
-    "read_document",
-    "read_input_bytes",
-    "resolve_pointer",
-    "unescape_pointer",
-    "verdict_rank",
-    "worst_verdict",
 ]
 
 
@@ -222,105 +176,34 @@ def __dir__() -> list[str]:
 def __getattr__(name: str) -> Any:
     if name == "audit":  # the module synthgate.audit, which called is synthgate.run.audit
         return importlib.import_module("synthgate.audit")
+    if name in _TIERS:
+        return importlib.import_module(f"synthgate.{name}")
     module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'synthgate' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+    if name in _MOVED:
+        home, tier = _MOVED[name]
+        where = f"import it from {tier}" if tier else f"it is internal ({home}.{name})"
+        warnings.warn(
+            f"synthgate.{name} is deprecated: {where}; synthgate.{name} goes in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(home), name)
+    raise AttributeError(f"module 'synthgate' has no attribute {name!r}")
 
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-    from synthgate.adapters import ManifestAdapter
-    from synthgate.audit import Audit, audit_paths
-    from synthgate.checks import (
-        CheckContext,
-        CheckKind,
-        Corpus,
-        CorpusEntry,
-        CorpusSource,
-        Interval,
-        Metric,
-        MetricError,
-        MetricValue,
-        Outcome,
-        PolicyContext,
-        Related,
-        ScopeView,
-    )
-    from synthgate.documents import (
-        DEFAULT_LIMITS,
-        Document,
-        Limits,
-        escape_pointer,
-        parse_bytes,
-        parse_text,
-        read_document,
-        read_input_bytes,
-        resolve_pointer,
-        unescape_pointer,
-    )
-    from synthgate.errors import (
-        InputError,
-        PolicyError,
-        Problem,
-        SynthgateError,
-        UsageError,
-        did_you_mean,
-    )
-    from synthgate.escaping import printable
-    from synthgate.hookspecs import hookimpl, hookspec
-    from synthgate.models import (
-        UNKNOWN,
-        VERDICTS,
-        AppliedWaiver,
-        CheckParams,
-        Contamination,
-        Dataset,
-        Decoding,
-        Diversity,
-        Fact,
-        Filtering,
-        Finding,
-        Generator,
-        HumanAudit,
-        IntendedUse,
-        Judge,
-        LabelValidation,
-        Location,
-        Manifest,
-        ManifestFacts,
-        ManifestResult,
-        ModelRef,
-        Origin,
-        PluginInfo,
-        Policy,
-        PolicyInfo,
-        Report,
-        Rule,
-        Scope,
-        Selector,
-        Source,
-        SourceFacts,
-        Split,
-        Stage,
-        TaskType,
-        Totals,
-        Verdict,
-        Verifiability,
-        Verification,
-        Waiver,
-        WaiverScope,
-        empty_counts,
-        model_key,
-        verdict_rank,
-        worst_verdict,
-    )
-    from synthgate.packs import PolicyPack
+    from synthgate import models as models
+    from synthgate import plugin as plugin
+    from synthgate import run as run
+    from synthgate.audit import audit_paths
+    from synthgate.errors import InputError, PolicyError, Problem, SynthgateError, UsageError
+    from synthgate.models import Finding, Location, ManifestResult, Report, Totals, Verdict
     from synthgate.plugins import PluginHost, load_plugins
     from synthgate.policy import LoadedPolicy, load_policy
-    from synthgate.reporters import Reporter, ReporterSpec, RunInfo, WholeReportReporter
-    from synthgate.run import audit
-    from synthgate.validation import field_names_at
+    from synthgate.run import Overrides, Run, RunOutcome, RunSettings, audit

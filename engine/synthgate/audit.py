@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from synthgate.adapters import ManifestAdapter, choose_task_type
-from synthgate.checks import CheckContext, Corpus, CorpusEntry
-from synthgate.config import glob_match, rule_selected, selector_error
+from synthgate.check_contract import CheckContext, Corpus, CorpusEntry
+from synthgate.config import rule_selected, selector_error
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, special_file_kind
-from synthgate.errors import InputError, Problem, UsageError, did_you_mean, display_path
+from synthgate.errors import InputError, Problem, UsageError, did_you_mean
 from synthgate.evaluate import (
     corpus_entry,
     evaluate,
@@ -28,6 +28,7 @@ from synthgate.evaluate import (
     relate,
     relating_rules,
 )
+from synthgate.globs import glob_match
 from synthgate.models import (
     Manifest,
     ManifestResult,
@@ -38,6 +39,7 @@ from synthgate.models import (
     empty_counts,
     worst_verdict,
 )
+from synthgate.paths import display_path
 from synthgate.plugins import PluginHost, load_plugins
 from synthgate.policy import LoadedPolicy, load_policy
 from synthgate.validation import validate_model
@@ -307,14 +309,6 @@ class Audit:
                 self.policy, ignore=sorted(ignored), strict=False
             )
         return self._ignored_policies[ignored]
-
-    def audit_file(self, item: ManifestFile) -> ManifestResult | InputError:
-        """One manifest's result on its own (cross-manifest rules see no other manifest), or
-        the input error that stops it from being audited."""
-        staged = self.stage_file(item)
-        if isinstance(staged, InputError):
-            return staged
-        return self.finish(staged, Corpus([staged.entry] if staged.entry is not None else []))
 
     def stage_file(self, item: ManifestFile) -> Staged | InputError:
         """Read one file through the adapters and evaluate it on its own (see

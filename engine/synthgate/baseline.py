@@ -32,6 +32,7 @@ from pydantic_core import PydanticCustomError
 
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, escape_pointer, read_document
 from synthgate.errors import InputError, Problem, did_you_mean
+from synthgate.messages import json_type_name
 from synthgate.models import Finding, ManifestResult, Verdict, verdict_rank, worst_verdict
 
 __all__ = [
@@ -209,22 +210,6 @@ def _unknown_key(doc: Document, pointer: str, key: str, allowed: tuple[str, ...]
     return _problem(doc, f"{pointer}/{escape_pointer(key)}", f"unknown key '{key}'", hint)
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("blank", "empty fingerprint")
@@ -318,7 +303,8 @@ def _header_problem(doc: Document, error: Any) -> Problem:
         return _problem(
             doc,
             "",
-            f"a baseline is an object with '{_VERSION_KEY}' and 'findings', not {_type_name(data)}",
+            f"a baseline is an object with '{_VERSION_KEY}' and 'findings', "
+            f"not {json_type_name(data)}",
             _REGENERATE,
         )
     if error["type"] == "missing":
@@ -377,13 +363,13 @@ def _problem_of(doc: Document, error: Any) -> Problem:
                 doc, "", "missing key 'findings'", "add 'findings': [] or " + _REGENERATE
             )
         return _problem(
-            doc, pointer, f"'findings' must be a list, not {_type_name(value)}", _REGENERATE
+            doc, pointer, f"'findings' must be a list, not {json_type_name(value)}", _REGENERATE
         )
     if len(loc) == 2:
         return _problem(
             doc,
             pointer,
-            f"a baseline finding is an object, not {_type_name(value)}",
+            f"a baseline finding is an object, not {json_type_name(value)}",
             'write {"fingerprint": "sha256:...", ...} or ' + _REGENERATE,
         )
     key = str(loc[2])
@@ -399,4 +385,4 @@ def _problem_of(doc: Document, error: Any) -> Problem:
             f"verdict '{value}' is not recorded in a baseline",
             "expected one of: warn, fail, error",
         )
-    return _problem(doc, pointer, f"'{key}' must be text, not {_type_name(value)}", _REGENERATE)
+    return _problem(doc, pointer, f"'{key}' must be text, not {json_type_name(value)}", _REGENERATE)

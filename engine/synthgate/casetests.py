@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, read_document
 from synthgate.errors import InputError, Problem, did_you_mean
 from synthgate.models import Finding, ManifestResult, worst_verdict
+from synthgate.paths import names_a_file
 from synthgate.plugins import PluginHost
 from synthgate.pointers import escape_pointer, unescape_pointer
 from synthgate.validation import validate_model
@@ -162,10 +163,6 @@ def discover_case_files(paths: Iterable[str]) -> list[tuple[Path, str]]:
     return found
 
 
-def _is_path(ref: str) -> bool:
-    return "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml", ".json"))
-
-
 def load_case_file(
     path: str | Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> CaseFile:
@@ -177,7 +174,7 @@ def load_case_file(
         raise InputError.at(shown, 1, 1, "a case file must be a mapping", _HINT)
     spec = validate_model(_CaseFileSpec, doc.data, doc)
     policy = spec.policy
-    if _is_path(policy):
+    if names_a_file(policy):
         policy = str(path.parent / policy)
     case_file = CaseFile(path, shown, policy, spec.today, doc)
     problems: list[Problem] = []

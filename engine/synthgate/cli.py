@@ -623,8 +623,8 @@ def explain(code: str, policy: str | None, config_file: str | None, no_config: b
             f"no rule '{code}' in policy '{loaded.name}'",
             did_you_mean(code, names) or "list the rules with 'synthgate rules'",
         )
-    from synthgate.cards import rule_card
     from synthgate.escaping import printable
+    from synthgate.rule_cards import rule_card
 
     # The card of docs/rules.md, without the HTML anchor a terminal has no use for.
     card = rule_card(compiled)
@@ -676,7 +676,7 @@ def rules(
     loaded = _configured_policy(host, policy, config_file, no_config)
     _warn_plugin_errors(host)
     if fmt == "markdown":
-        from synthgate.cards import policy_document
+        from synthgate.rule_cards import policy_document
 
         if taxonomy:
             raise UsageError("--taxonomy lists the taxonomy as text or json; markdown has it")
@@ -702,7 +702,7 @@ def rules(
     packs = ", ".join(f"{p.name} {p.version}" for p in loaded.packs)
     head = f"policy {loaded.name} {loaded.version} ({packs}): {len(loaded.rules)} rules"
     click.echo(printable(head))
-    from synthgate.cards import constraint
+    from synthgate.rule_cards import constraint
 
     for compiled in loaded.rules:
         rule = compiled.rule

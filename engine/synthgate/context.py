@@ -3,7 +3,7 @@
 An audit of a few manifests (files named, a pre-commit hook, ``--changed-since``) relates them
 to the rest of the project, so that an evaluation set audited alone is still compared with the
 training set it came from. Reading every other manifest on each commit would be slow, so what
-cross-manifest rules see of each one (a :class:`~synthgate.checks.CorpusEntry`) is cached in
+cross-manifest rules see of each one (a :class:`~synthgate.check_contract.CorpusEntry`) is cached in
 ``.synthgate/cache/`` under the project root, keyed by each file's path, size, modification
 time and content hash, and by everything else the entry depends on (synthgate's version, the
 plugins, the policy's taxonomy, the file size limit). The content hash is checked on every
@@ -23,7 +23,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from synthgate.checks import CorpusEntry, CorpusSource
+from synthgate.check_contract import CorpusEntry, CorpusSource
 from synthgate.models import Dataset
 
 __all__ = ["CACHE_DIR", "ContextCache", "context_key"]

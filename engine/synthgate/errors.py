@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from synthgate.escaping import printable
 
@@ -18,7 +17,6 @@ __all__ = [
     "Terminated",
     "UsageError",
     "did_you_mean",
-    "display_path",
     "excerpt",
 ]
 
@@ -133,15 +131,6 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     if options and len(options) <= 12:
         return "expected one of: " + ", ".join(options)
     return ""
-
-
-def display_path(path: Path) -> str:
-    """A path as messages show it: relative to the current directory when it is inside it,
-    with forward slashes; as given otherwise."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 class Terminated(BaseException):

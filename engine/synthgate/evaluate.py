@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from synthgate.checks import (
+from synthgate.check_contract import (
     CheckContext,
     Corpus,
     CorpusEntry,
@@ -26,6 +26,7 @@ from synthgate.errors import InputError
 from synthgate.fingerprints import fingerprint, logical_pointer
 from synthgate.languages import infer_resource_level
 from synthgate.measured import MEASURABLE
+from synthgate.messages import exception_line
 from synthgate.models import (
     VERDICTS,
     Dataset,
@@ -46,7 +47,7 @@ from synthgate.pointers import escape_pointer
 from synthgate.policy import CompiledRule, LoadedPolicy
 
 if TYPE_CHECKING:
-    from synthgate.checks import Measured
+    from synthgate.check_contract import Measured
     from synthgate.measure.results import ManifestMeasurement
     from synthgate.waivers import PlacedWaiver
 
@@ -159,12 +160,6 @@ def _cap(verdict: Verdict, severity: str) -> Verdict:
     return verdict
 
 
-def _first_line(exc: BaseException) -> str:
-    """``Type: first line of the message``: a finding's message is one line."""
-    lines = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
-
-
 def _error(message: str) -> Outcome:
     return Outcome("error", "unknown", "the check to run", message)
 
@@ -225,7 +220,7 @@ def _guarded(
     except MetricError as exc:  # the metric's plugin is to blame, not the check kind's
         yield _error(f"{exc} (asked for by {check})")
     except Exception as exc:  # a crashed check is a finding, and the audit goes on
-        yield _error(f"{check} crashed: {_first_line(exc)}")
+        yield _error(f"{check} crashed: {exception_line(exc)}")
 
 
 def _selects_manifest(

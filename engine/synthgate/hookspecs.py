@@ -21,10 +21,10 @@ if TYPE_CHECKING:
     import click
 
     from synthgate.adapters import ManifestAdapter
-    from synthgate.checks import CheckKind, Metric
+    from synthgate.check_contract import CheckKind, Metric
     from synthgate.models import TaskType
     from synthgate.packs import PolicyPack
-    from synthgate.reporters import ReporterSpec
+    from synthgate.reporter_contract import ReporterSpec
 
 __all__ = [
     "hookimpl",
@@ -49,7 +49,7 @@ def synthgate_register_check_kinds() -> list[CheckKind]:
 
     Fires once when a policy is loaded, before any rule is validated. Every result is kept (not
     first-result); a kind name registered by two plugins is an error naming both. A check that
-    raises, or yields anything but sound :class:`~synthgate.checks.Outcome` objects, gives an
+    raises, or yields anything but sound :class:`~synthgate.plugin.Outcome` objects, gives an
     ``error`` finding naming this plugin; the audit goes on.
     """
     raise NotImplementedError

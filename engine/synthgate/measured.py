@@ -2,7 +2,7 @@
 
 Pure: a manifest and a measurement in, the manifest with measured values and the list of
 facts that changed out. Rules then judge the measured values; the ``measured`` check kind
-compares them with the declared ones (kept in :class:`~synthgate.checks.Measured`).
+compares them with the declared ones (kept in :class:`~synthgate.check_contract.Measured`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from synthgate.checks import Measured, MeasuredFact
+from synthgate.check_contract import Measured, MeasuredFact
 from synthgate.models import Contamination, Diversity, Manifest, Source, Verification
 
 if TYPE_CHECKING:

@@ -18,16 +18,18 @@ import pluggy
 
 from synthgate import hookspecs
 from synthgate.errors import UsageError
+from synthgate.messages import exception_line as _first_line
+from synthgate.messages import python_type_name as _type_name
 
 if TYPE_CHECKING:
     import click
     from pluggy import HookImpl
 
     from synthgate.adapters import ManifestAdapter
-    from synthgate.checks import CheckKind, Metric
+    from synthgate.check_contract import CheckKind, Metric
     from synthgate.models import TaskType
     from synthgate.packs import PolicyPack
-    from synthgate.reporters import Reporter, ReporterSpec
+    from synthgate.reporter_contract import Reporter, ReporterSpec
 
 __all__ = [
     "ADAPTERS",
@@ -133,10 +135,6 @@ class Registry(Mapping[str, _T]):
         return dict(self._owners)
 
 
-def _type_name(value: object) -> str:
-    return "None" if value is None else f"a {type(value).__name__}"
-
-
 def _listed(expected: Callable[[], type[_T]]) -> Callable[[object], list[tuple[str, _T]]]:
     """Entries of a hook that returns a list of ``expected()`` objects with a text ``name``
     (``expected`` is imported when first called, to keep the import of this module light)."""
@@ -175,13 +173,13 @@ def _task_types(types: object) -> list[tuple[str, TaskType]]:
 
 
 def _check_kind() -> type[CheckKind]:
-    from synthgate.checks import CheckKind
+    from synthgate.check_contract import CheckKind
 
     return CheckKind
 
 
 def _metric() -> type[Metric]:
-    from synthgate.checks import Metric
+    from synthgate.check_contract import Metric
 
     return Metric
 
@@ -193,7 +191,7 @@ def _adapter() -> type[ManifestAdapter]:
 
 
 def _reporter_spec() -> type[ReporterSpec]:
-    from synthgate.reporters import ReporterSpec
+    from synthgate.reporter_contract import ReporterSpec
 
     return ReporterSpec
 
@@ -312,12 +310,6 @@ class PluginRecord:
 def _disabled_from_env() -> frozenset[str]:
     raw = os.environ.get("SYNTHGATE_DISABLED_PLUGINS", "")
     return frozenset(name.strip() for name in raw.split(",") if name.strip())
-
-
-def _first_line(exc: BaseException) -> str:
-    """``Type: first line of the message`` (a traceback-sized message stays out of a listing)."""
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 class PluginHost:
@@ -461,13 +453,13 @@ class PluginHost:
     def guarded_reporters(self) -> dict[str, ReporterSpec]:
         """:meth:`reporters`, each guarded so that one format's crash spares the others.
 
-        A spec's ``load`` that raises, or returns no :class:`~synthgate.reporters.Reporter`
+        A spec's ``load`` that raises, or returns no :class:`~synthgate.plugin.Reporter`
         class, is a usage error naming the plugin and its version. The class it returns is a
         subclass whose ``__init__``, ``start``, ``add`` and ``finish`` catch what the plugin's
         code raises: the failure is recorded on the plugin and in :meth:`reporter_failures`,
         the instance's ``failed`` is set, and it ignores every later call.
         """
-        from synthgate.reporters import ReporterSpec
+        from synthgate.reporter_contract import ReporterSpec
 
         if self._guarded is not None:
             return self._guarded
@@ -485,7 +477,7 @@ class PluginHost:
         return list(self._reporter_failures)
 
     def _guarded_load(self, spec: ReporterSpec, plugin_name: str) -> Callable[[], type[Reporter]]:
-        from synthgate.reporters import Reporter
+        from synthgate.reporter_contract import Reporter
 
         host = self
         short = f"output format '{spec.name}'"  # recorded on the plugin, which errors() names

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from synthgate.checks import CheckKind, Metric, PolicyContext
+from synthgate.check_contract import CheckKind, Metric, PolicyContext
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, parse_bytes, read_document
 from synthgate.errors import PolicyError, Problem, UsageError, did_you_mean
 from synthgate.models import (
@@ -24,6 +24,7 @@ from synthgate.models import (
     TaskType,
     Verifiability,
 )
+from synthgate.paths import names_a_file
 from synthgate.plugins import PluginHost, Registry
 from synthgate.pointers import escape_pointer
 from synthgate.validation import validate_model, validation_problems
@@ -31,7 +32,6 @@ from synthgate.validation import validate_model, validation_problems
 __all__ = ["DEFAULT_PACK", "CompiledRule", "LoadedPolicy", "load_policy"]
 
 DEFAULT_PACK = "default"
-_PATH_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,10 +178,6 @@ class _Cycle(Exception):
         self.chain = chain
 
 
-def _is_path(ref: str) -> bool:
-    return "/" in ref or "\\" in ref or ref.lower().endswith(_PATH_SUFFIXES)
-
-
 def _read_layer(
     ref: str, host: PluginHost, base_dir: Path | None, limits: Limits, root: Path | None = None
 ) -> tuple[_Layer, Path | None]:
@@ -189,7 +185,7 @@ def _read_layer(
     project) when it is given."""
     packs = host.policy_packs()
     path: Path | None = None
-    if _is_path(ref) or ref not in packs:
+    if names_a_file(ref) or ref not in packs:
         candidate = Path(ref)
         if base_dir is not None and not candidate.is_absolute():
             candidate = base_dir / candidate
@@ -197,7 +193,7 @@ def _read_layer(
             found = candidate.is_file() or (
                 # Not a regular file, yet there: reading it says what it is ("does not exist"
                 # would mislead); a directory named like a pack leaves the name to the pack.
-                os.path.lexists(candidate) and (_is_path(ref) or not candidate.is_dir())
+                os.path.lexists(candidate) and (names_a_file(ref) or not candidate.is_dir())
             )
         except OSError as exc:  # a name over the system's bound, mostly
             raise UsageError(
@@ -213,7 +209,7 @@ def _read_layer(
                     "file's directory, else the current one); to use a file from elsewhere, "
                     "name it on the command line with --policy",
                 )
-        elif _is_path(ref):
+        elif names_a_file(ref):
             raise UsageError(f"policy file '{candidate}' does not exist", "check the path")
         else:
             hint = did_you_mean(ref, packs)

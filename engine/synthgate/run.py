@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from synthgate.config import FailOn, Settings
     from synthgate.models import ManifestResult, Report, Totals, Verdict
     from synthgate.plugins import PluginHost
-    from synthgate.reporters import Reporter, ReporterSpec
+    from synthgate.reporter_contract import Reporter, ReporterSpec
 
 __all__ = [
     "Overrides",
@@ -370,7 +370,7 @@ class _Stream:
     def _start(self, opened: Sequence[_Opened]) -> None:
         from synthgate import __version__
         from synthgate.color import wants_color
-        from synthgate.reporters import RunInfo
+        from synthgate.reporter_contract import RunInfo
 
         options = self.owner.settings
         for output, one in zip(self.outputs, opened, strict=True):

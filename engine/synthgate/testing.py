@@ -102,7 +102,8 @@ class CaseFileCollector(pytest.File):
     def collect(self) -> Iterator[CaseItem]:
         """Read the file; a mistake in it is a collection error with file:line:column."""
         from synthgate.casetests import load_case_file
-        from synthgate.errors import SynthgateError, display_path
+        from synthgate.errors import SynthgateError
+        from synthgate.paths import display_path
 
         try:
             case_file = load_case_file(self.path, display_path(self.path))

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from synthgate.config import glob_match
 from synthgate.documents import DEFAULT_LIMITS, Document, Limits, read_document
-from synthgate.errors import InputError, Problem, did_you_mean, display_path
+from synthgate.errors import InputError, Problem, did_you_mean
 from synthgate.fingerprints import fingerprint
+from synthgate.globs import glob_match
 from synthgate.models import (
     AppliedWaiver,
     Finding,
@@ -29,6 +29,7 @@ from synthgate.models import (
     WaiversFile,
     worst_verdict,
 )
+from synthgate.paths import display_path
 from synthgate.policy import LoadedPolicy
 from synthgate.validation import validate_model
 

@@ -7,16 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from synthgate import (
-    UNKNOWN,
-    Interval,
-    Metric,
-    MetricValue,
-    ScopeView,
-    Source,
-    hookimpl,
-    model_key,
-)
+from synthgate.models import UNKNOWN, Source, model_key
+from synthgate.plugin import Interval, Metric, MetricValue, ScopeView, hookimpl
 
 __all__ = ["METRICS", "synthgate_register_metrics"]
 

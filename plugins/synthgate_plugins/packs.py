@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from synthgate import PolicyPack, builtin_policy, hookimpl
+from synthgate.plugin import PolicyPack, builtin_policy, hookimpl
 
 __all__ = ["synthgate_register_policy_packs"]
 
 
 @hookimpl
 def synthgate_register_policy_packs() -> list[PolicyPack]:
-    """The built-in packs, located through :func:`synthgate.builtin_policy`."""
+    """The built-in packs, located through :func:`synthgate.plugin.builtin_policy`."""
     return [
         PolicyPack(
             "default",

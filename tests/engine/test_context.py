@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from synthgate.audit import Audit, ManifestFile
-from synthgate.checks import CorpusEntry
+from synthgate.check_contract import CorpusEntry
 from synthgate.context import ContextCache
 from synthgate.plugins import load_plugins
 from tests.conftest import FIXTURES

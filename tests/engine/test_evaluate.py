@@ -18,11 +18,19 @@ from pydantic import BaseModel, ConfigDict
 
 import synthgate
 import synthgate.evaluate
+import synthgate.plugin
 import synthgate_plugins.checks
 import synthgate_plugins.metrics
 import synthgate_plugins.packs
 from synthgate.audit import select_rules
-from synthgate.checks import CheckContext, CheckKind, Metric, MetricError, Outcome, ScopeView
+from synthgate.check_contract import (
+    CheckContext,
+    CheckKind,
+    Metric,
+    MetricError,
+    Outcome,
+    ScopeView,
+)
 from synthgate.documents import Document, read_document
 from synthgate.errors import InputError
 from synthgate.evaluate import evaluate, pointer_key, resolve_task_type
@@ -191,7 +199,7 @@ def _sputter(scope: ScopeView, params: Any, context: CheckContext) -> Iterator[O
 class BoomPlugin:
     """An inline plugin whose check kinds crash."""
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_check_kinds(self) -> list[CheckKind]:
         return [
             CheckKind("explode", "Raises at once.", _NoParams, _explode),
@@ -418,7 +426,7 @@ _SOUND = Outcome("warn", 1, "sound", "a sound outcome")
 class UnsoundPlugin:
     """An inline plugin whose check kinds yield what no check may yield."""
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_check_kinds(self) -> list[CheckKind]:
         kinds = {
             "yields-a-dict": _yielding({"verdict": "fail"}),
@@ -516,7 +524,7 @@ class MetricPlugin:
         self.computed.append(scope.pointer)
         return 1
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_metrics(self) -> list[Metric]:
         return [
             Metric("fragile", "Raises.", lambda scope: 1 // 0),
@@ -654,7 +662,7 @@ def _nested_mappings(levels: int) -> Any:
 class NestingPlugin:
     """An inline plugin whose check kinds observe deeply nested values."""
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_check_kinds(self) -> list[CheckKind]:
         def observing(value: Any) -> Any:
             return _yielding(Outcome("warn", value, "x", "deep"))
@@ -797,7 +805,7 @@ def _crash_silently(scope: ScopeView, params: Any, context: CheckContext) -> lis
 class CrashingPlugin:
     """An inline plugin whose check kinds raise with a long message and with none."""
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_check_kinds(self) -> list[CheckKind]:
         return [
             CheckKind("crashes-verbosely", "Long.", _NoParams, _crash_verbosely),

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from synthgate import Audit, ManifestResult
+from synthgate import ManifestResult
+from synthgate.audit import Audit
 from synthgate.documents import parse_text
 from synthgate.plugins import load_plugins
 from tests.conftest import FIXTURES, CliResult

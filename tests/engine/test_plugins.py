@@ -15,10 +15,12 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 
 import synthgate
+import synthgate.models
+import synthgate.plugin
 import synthgate_plugins.checks
 import synthgate_plugins.metrics
 import synthgate_plugins.packs
-from synthgate.checks import CheckContext, CheckKind, Metric, Outcome, ScopeView
+from synthgate.check_contract import CheckContext, CheckKind, Metric, Outcome, ScopeView
 from synthgate.errors import UsageError
 from synthgate.models import TaskType
 from synthgate.plugins import CHECK_KINDS, METRICS, PluginHost, load_plugins
@@ -58,15 +60,15 @@ def _syllables(scope: ScopeView) -> int:
 class HaikuPlugin:
     """A complete inline plugin: a check kind, a metric and a task type."""
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_check_kinds(self) -> list[CheckKind]:
         return [CheckKind("always-warn", "Always warns.", _NoParams, _always_warn)]
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_metrics(self) -> list[Metric]:
         return [Metric("syllables", "Syllables per haiku.", _syllables, "nothing")]
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_extend_taxonomy(self) -> dict[str, TaskType]:
         return {"haiku": TaskType(verifiability="subjective", aliases=["haiku-writing"])}
 
@@ -74,11 +76,11 @@ class HaikuPlugin:
 class CopycatPlugin:
     """Registers a check kind and a metric under names the built-ins already use."""
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_check_kinds(self) -> list[CheckKind]:
         return [CheckKind("threshold", "A second threshold.", _NoParams, _always_warn)]
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_metrics(self) -> list[Metric]:
         return [Metric("audited_items", "A second count.", _syllables)]
 
@@ -86,11 +88,11 @@ class CopycatPlugin:
 class BrokenPlugin:
     """Every hook raises."""
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_check_kinds(self) -> list[CheckKind]:
         raise ValueError("no kinds today")
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_extend_taxonomy(self) -> dict[str, TaskType]:
         raise KeyError("taxonomy")
 
@@ -98,7 +100,7 @@ class BrokenPlugin:
 class MisspeltPlugin:
     """Implements a hook that does not exist."""
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_check_kind(self) -> list[CheckKind]:  # missing 's'
         return []
 
@@ -436,12 +438,12 @@ def test_results_are_computed_once_per_host() -> None:
     calls: list[str] = []
 
     class Counting:
-        @synthgate.hookimpl
+        @synthgate.plugin.hookimpl
         def synthgate_register_metrics(self) -> list[Metric]:
             calls.append("metrics")
             return []
 
-        @synthgate.hookimpl
+        @synthgate.plugin.hookimpl
         def synthgate_extend_taxonomy(self) -> dict[str, TaskType]:
             calls.append("taxonomy")
             return {}
@@ -471,7 +473,7 @@ def test_owner_calls_each_hook_once_through_the_facade() -> None:
     calls: list[str] = []
 
     class Counting:
-        @synthgate.hookimpl
+        @synthgate.plugin.hookimpl
         def synthgate_register_metrics(self) -> list[Metric]:
             calls.append("metrics")
             return [Metric("one", "One.", _syllables)]
@@ -504,7 +506,7 @@ class _Kind:
 
 
 class _Nameless:
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_metrics(self) -> list[Metric]:
         return [Metric("", "No name.", _syllables)]
 
@@ -515,11 +517,11 @@ class _Returns:
     def __init__(self, kinds: Any = None, taxonomy: Any = None) -> None:
         self.kinds, self.types = kinds, taxonomy
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_check_kinds(self) -> Any:
         return self.kinds
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_extend_taxonomy(self) -> Any:
         return self.types
 
@@ -602,7 +604,7 @@ def test_a_task_type_defined_by_two_plugins_is_an_error_naming_both() -> None:
 
 def test_a_crash_is_recorded_by_the_first_line_of_its_message() -> None:
     class Verbose:
-        @synthgate.hookimpl
+        @synthgate.plugin.hookimpl
         def synthgate_register_metrics(self) -> list[Metric]:
             raise ValueError("first line\n  second line\n  third line")
 
@@ -616,12 +618,12 @@ def test_a_crash_is_recorded_by_the_first_line_of_its_message() -> None:
 # --------------------------------------------------------------------------- reporters
 
 
-class _Exploding(synthgate.Reporter):
+class _Exploding(synthgate.plugin.Reporter):
     def add(self, result: synthgate.ManifestResult) -> None:
         raise ValueError("reporter exploded\nsecond line")
 
 
-class _Counting(synthgate.Reporter):
+class _Counting(synthgate.plugin.Reporter):
     calls: ClassVar[list[str]] = []
 
     def start(self) -> None:
@@ -634,39 +636,45 @@ class _Counting(synthgate.Reporter):
         self.calls.append("finish")
 
 
-def _unloadable() -> type[synthgate.Reporter]:
+def _unloadable() -> type[synthgate.plugin.Reporter]:
     raise ImportError("No module named 'fancy_tables'")
 
 
 class _Formats:
     """Registers the output formats it is given."""
 
-    def __init__(self, *specs: synthgate.ReporterSpec) -> None:
+    def __init__(self, *specs: synthgate.plugin.ReporterSpec) -> None:
         self.specs = list(specs)
 
-    @synthgate.hookimpl
-    def synthgate_register_reporters(self) -> list[synthgate.ReporterSpec]:
+    @synthgate.plugin.hookimpl
+    def synthgate_register_reporters(self) -> list[synthgate.plugin.ReporterSpec]:
         return self.specs
 
 
-def _feed(reporter: synthgate.Reporter) -> None:
+def _feed(reporter: synthgate.plugin.Reporter) -> None:
     result = synthgate.ManifestResult.model_construct(path="m.yaml", findings=[])
     reporter.start()
     reporter.add(result)
     reporter.add(result)
-    reporter.finish(synthgate.Totals(manifests=1, findings=synthgate.empty_counts()), "pass")
+    reporter.finish(synthgate.Totals(manifests=1, findings=synthgate.models.empty_counts()), "pass")
 
 
 def test_a_crashing_reporter_is_recorded_and_the_others_are_fed() -> None:
     host = PluginHost.from_plugins(
         [
-            ("fine", _Formats(synthgate.ReporterSpec("count", "Counts.", lambda: _Counting))),
-            ("boom", _Formats(synthgate.ReporterSpec("boom", "Crashes.", lambda: _Exploding))),
+            (
+                "fine",
+                _Formats(synthgate.plugin.ReporterSpec("count", "Counts.", lambda: _Counting)),
+            ),
+            (
+                "boom",
+                _Formats(synthgate.plugin.ReporterSpec("boom", "Crashes.", lambda: _Exploding)),
+            ),
         ]
     )
     specs = host.guarded_reporters()
     assert host.guarded_reporters() is specs  # computed once
-    run = synthgate.RunInfo(version="0", policies=[], plugins=[])
+    run = synthgate.plugin.RunInfo(version="0", policies=[], plugins=[])
     boom = specs["boom"].load()(io.StringIO(), run)
     _Counting.calls = []
     count = specs["count"].load()(io.StringIO(), run)
@@ -685,7 +693,7 @@ def test_a_crashing_reporter_is_recorded_and_the_others_are_fed() -> None:
 
 def test_a_guarded_reporter_keeps_the_name_and_options_of_its_class() -> None:
     host = PluginHost.from_plugins(
-        [("fine", _Formats(synthgate.ReporterSpec("count", "Counts.", lambda: _Counting)))]
+        [("fine", _Formats(synthgate.plugin.ReporterSpec("count", "Counts.", lambda: _Counting)))]
     )
     cls = host.guarded_reporters()["count"].load()
     assert issubclass(cls, _Counting)
@@ -711,7 +719,9 @@ def test_a_guarded_reporter_keeps_the_name_and_options_of_its_class() -> None:
 def test_a_reporter_that_cannot_load_is_a_usage_error_naming_its_plugin(
     load: Callable[[], Any], message: str
 ) -> None:
-    host = PluginHost.from_plugins([("odd", _Formats(synthgate.ReporterSpec("fancy", "F.", load)))])
+    host = PluginHost.from_plugins(
+        [("odd", _Formats(synthgate.plugin.ReporterSpec("fancy", "F.", load)))]
+    )
     with pytest.raises(UsageError) as caught:
         host.guarded_reporters()["fancy"].load()
     assert caught.value.message == message
@@ -720,7 +730,7 @@ def test_a_reporter_that_cannot_load_is_a_usage_error_naming_its_plugin(
 
 
 def test_two_plugins_registering_one_output_format_are_both_named() -> None:
-    spec = synthgate.ReporterSpec("json", "Another json.", lambda: _Counting)
+    spec = synthgate.plugin.ReporterSpec("json", "Another json.", lambda: _Counting)
     host = PluginHost.from_plugins([("first", _Formats(spec)), ("second", _Formats(spec))])
     for method in (host.reporters, host.guarded_reporters):
         with pytest.raises(UsageError) as caught:
@@ -749,9 +759,9 @@ class _Packs:
     def __init__(self, name: str, path: Path) -> None:
         self.name, self.path = name, path
 
-    @synthgate.hookimpl
-    def synthgate_register_policy_packs(self) -> list[synthgate.PolicyPack]:
-        return [synthgate.PolicyPack(self.name, "A pack.", self.path)]
+    @synthgate.plugin.hookimpl
+    def synthgate_register_policy_packs(self) -> list[synthgate.plugin.PolicyPack]:
+        return [synthgate.plugin.PolicyPack(self.name, "A pack.", self.path)]
 
 
 def _pack_file(tmp_path: Path, name: str, code: str) -> Path:
@@ -809,10 +819,10 @@ def test_two_plugins_registering_one_pack_or_adapter_are_both_named(
     tmp_path: Path, method: str, what: str
 ) -> None:
     class _Adapters:
-        @synthgate.hookimpl
-        def synthgate_register_adapters(self) -> list[synthgate.ManifestAdapter]:
+        @synthgate.plugin.hookimpl
+        def synthgate_register_adapters(self) -> list[synthgate.plugin.ManifestAdapter]:
             return [
-                synthgate.ManifestAdapter(
+                synthgate.plugin.ManifestAdapter(
                     "cards", "Cards.", ("*.card",), lambda path, shown, limits: None
                 )
             ]
@@ -838,7 +848,7 @@ def _named_metric(name: str, *, tryfirst: bool = False, trylast: bool = False) -
     """A plugin that registers one metric called after the plugin."""
 
     class Plugin:
-        @synthgate.hookimpl(tryfirst=tryfirst, trylast=trylast)
+        @synthgate.plugin.hookimpl(tryfirst=tryfirst, trylast=trylast)
         def synthgate_register_metrics(self) -> list[Metric]:
             return [Metric(name, f"{name}.", _syllables)]
 
@@ -847,7 +857,7 @@ def _named_metric(name: str, *, tryfirst: bool = False, trylast: bool = False) -
 
 def _raising_metrics(*, tryfirst: bool = False) -> object:
     class Plugin:
-        @synthgate.hookimpl(tryfirst=tryfirst)
+        @synthgate.plugin.hookimpl(tryfirst=tryfirst)
         def synthgate_register_metrics(self) -> list[Metric]:
             raise RuntimeError("no metrics today")
 
@@ -884,12 +894,12 @@ def test_a_crash_keeps_the_others_in_order() -> None:
 
 def test_adapters_are_tried_in_call_order(installed: Callable[..., None]) -> None:
     class CardAdapter:
-        @synthgate.hookimpl(trylast=True)
+        @synthgate.plugin.hookimpl(trylast=True)
         def synthgate_register_adapters(self) -> list[synthgate.ManifestAdapter]:
             return [synthgate.ManifestAdapter("card", "Cards.", ("*.card",), lambda *a: None)]
 
     class EarlyAdapter:
-        @synthgate.hookimpl
+        @synthgate.plugin.hookimpl
         def synthgate_register_adapters(self) -> list[synthgate.ManifestAdapter]:
             return [synthgate.ManifestAdapter("early", "Early.", ("*.e",), lambda *a: None)]
 
@@ -906,14 +916,14 @@ def test_adapters_are_tried_in_call_order(installed: Callable[..., None]) -> Non
 
 
 class NewStyleWrapper:
-    @synthgate.hookimpl(wrapper=True)
+    @synthgate.plugin.hookimpl(wrapper=True)
     def synthgate_register_metrics(self) -> Any:
         result = yield
         return result
 
 
 class OldStyleWrapper:
-    @synthgate.hookimpl(hookwrapper=True)
+    @synthgate.plugin.hookimpl(hookwrapper=True)
     def synthgate_register_check_kinds(self) -> Any:
         yield
 
@@ -958,7 +968,7 @@ def test_an_optional_argument_is_passed_as_pluggy_passes_it() -> None:
     seen: list[object] = []
 
     class Commands:
-        @synthgate.hookimpl
+        @synthgate.plugin.hookimpl
         def synthgate_add_commands(self, cli: click.Group, extra: object = "default") -> None:
             seen.append((cli, extra))
 

@@ -10,10 +10,11 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 
 import synthgate
+import synthgate.plugin
 import synthgate_plugins.checks
 import synthgate_plugins.metrics
 import synthgate_plugins.packs
-from synthgate.checks import CheckContext, CheckKind, Outcome, PolicyContext, ScopeView
+from synthgate.check_contract import CheckContext, CheckKind, Outcome, PolicyContext, ScopeView
 from synthgate.errors import PolicyError, UsageError
 from synthgate.models import Rule, TaskType
 from synthgate.packs import PolicyPack
@@ -494,11 +495,11 @@ class SpyPlugin:
         self.seen[params.tag] = context.trusted
         return []
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_check_kinds(self) -> list[CheckKind]:
         return [CheckKind("spy", "Records its trust.", _SpyParams, _spy_run, self._validate)]
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_register_policy_packs(self) -> list[PolicyPack]:
         return [
             PolicyPack("spy-pack", "Spy rules.", POLICIES / "packs" / "spy-pack.yaml"),
@@ -624,7 +625,7 @@ class _PoemPlugin:
     def __init__(self, name: str, aliases: list[str]) -> None:
         self.name, self.aliases = name, aliases
 
-    @synthgate.hookimpl
+    @synthgate.plugin.hookimpl
     def synthgate_extend_taxonomy(self) -> dict[str, TaskType]:
         return {self.name: TaskType(verifiability="subjective", aliases=self.aliases)}
 

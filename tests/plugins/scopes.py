@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from synthgate.checks import CheckContext, ScopeView
+from synthgate.check_contract import CheckContext, ScopeView
 from synthgate.evaluate import build_scopes
 from synthgate.models import Manifest, Scope
 from synthgate.plugins import PluginHost, load_plugins

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from synthgate.checks import Interval, MetricValue, ScopeView
+from synthgate.check_contract import Interval, MetricValue, ScopeView
 from synthgate.models import verdict_rank
 from synthgate_plugins.checks.threshold import THRESHOLD, ThresholdParams
 from synthgate_plugins.metrics import METRICS

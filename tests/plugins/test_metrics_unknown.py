@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synthgate.checks import Interval, MetricValue
+from synthgate.check_contract import Interval, MetricValue
 from synthgate_plugins.metrics import METRICS
 
 from .scopes import manifest, scope_at

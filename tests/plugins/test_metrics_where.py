@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from synthgate.checks import Interval, MetricValue, ScopeView
+from synthgate.check_contract import Interval, MetricValue, ScopeView
 from synthgate_plugins.metrics import METRICS
 
 from .scopes import manifest, scope_at

@@ -70,8 +70,9 @@ def load_measurements(
     manifests among ``items`` (by path as shown; a manifest the file does not cover is judged
     on its declared facts). Imports none of the measuring libraries: an audit in a job
     without them judges what a measuring job found."""
-    from synthgate.errors import InputError, Problem, UsageError, display_path
+    from synthgate.errors import InputError, Problem, UsageError
     from synthgate.measure.results import Contamination, ManifestMeasurement, SourceMeasurement
+    from synthgate.paths import display_path
 
     shown = display_path(file) or str(file)
     try:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from synthgate.errors import InputError
 from synthgate.measure.partials import SourcePartial
 from synthgate.measure.plan import PlannedFile, SourcePlan
+from synthgate.messages import message_line as _first_line
 
 if TYPE_CHECKING:
     import duckdb
@@ -216,8 +217,3 @@ def _merge_next(
     done = pending.popleft().result()
     advance(done.rows)
     return partial.merge(done)
-
-
-def _first_line(exc: Exception) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__

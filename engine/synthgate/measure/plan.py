@@ -162,6 +162,6 @@ def _files(document: Document, data: DataFiles, at: str, base: Path) -> tuple[Pl
 
 
 def _shown_dir(base: Path) -> str:
-    from synthgate.errors import display_path
+    from synthgate.paths import display_path
 
     return display_path(base) or "."

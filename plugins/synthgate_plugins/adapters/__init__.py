@@ -5,7 +5,7 @@ The adapter objects are cheap to import; each reads its format only when asked t
 
 from __future__ import annotations
 
-from synthgate import ManifestAdapter, hookimpl
+from synthgate.plugin import ManifestAdapter, hookimpl
 from synthgate_plugins.adapters.croissant import CROISSANT
 from synthgate_plugins.adapters.dpi import DPI
 from synthgate_plugins.adapters.hf_card import HF_CARD

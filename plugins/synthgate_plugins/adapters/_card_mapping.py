@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from synthgate import Document, InputError, did_you_mean
+from synthgate import InputError
+from synthgate.plugin import Document, did_you_mean
 from synthgate_plugins.adapters._mapping import (
     MappedManifest,
     Position,

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from synthgate import Document
+from synthgate.plugin import Document
 from synthgate_plugins.adapters._mapping import (
     MappedManifest,
     Position,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from synthgate import Document, escape_pointer
+from synthgate.plugin import Document, escape_pointer
 
 __all__ = [
     "MappedManifest",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from synthgate import Document, Limits, ManifestAdapter, read_document
+from synthgate.plugin import Document, Limits, ManifestAdapter, read_document
 
 __all__ = ["CROISSANT", "get"]
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from synthgate import Document, InputError, Limits, ManifestAdapter, read_document
+from synthgate import InputError
+from synthgate.plugin import Document, Limits, ManifestAdapter, read_document
 
 __all__ = ["DPI", "UID"]
 

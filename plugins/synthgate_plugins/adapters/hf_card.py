@@ -13,7 +13,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from synthgate import Document, InputError, Limits, ManifestAdapter, parse_text, read_input_bytes
+from synthgate import InputError
+from synthgate.plugin import Document, Limits, ManifestAdapter, parse_text, read_input_bytes
 
 __all__ = ["CARD_KEYS", "HF_CARD", "front_matter"]
 

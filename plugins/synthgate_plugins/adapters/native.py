@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from synthgate import Document, Limits, ManifestAdapter, read_document
+from synthgate.plugin import Document, Limits, ManifestAdapter, read_document
 
 __all__ = ["GLOBS", "NATIVE"]
 

@@ -3,7 +3,7 @@ self-training, evaluation-present, terms, eval-overlap, measured and inferred-co
 
 from __future__ import annotations
 
-from synthgate import CheckKind, hookimpl
+from synthgate.plugin import CheckKind, hookimpl
 from synthgate_plugins.checks.evaluation import EVALUATION_PRESENT
 from synthgate_plugins.checks.fact import FACT
 from synthgate_plugins.checks.independence import GENERATOR_INDEPENDENCE

@@ -7,16 +7,9 @@ from collections.abc import Iterable, Iterator
 
 from pydantic import Field
 
-from synthgate import (
-    UNKNOWN,
-    CheckContext,
-    CheckKind,
-    CheckParams,
-    Outcome,
-    PolicyContext,
-    ScopeView,
-)
-from synthgate_plugins.checks._params import Outcome3, dataset_scope_only
+from synthgate.models import UNKNOWN
+from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
+from synthgate_plugins.checks._kind_params import CheckVerdict, dataset_scope_only
 
 __all__ = ["EVALUATION_PRESENT", "EvaluationParams"]
 
@@ -32,10 +25,10 @@ class EvaluationParams(CheckParams):
     """
 
     human_items: int = Field(200, ge=1)
-    missing: Outcome3 = "fail"
-    few_items: Outcome3 = "warn"
-    unblinded: Outcome3 = "warn"
-    when_unknown: Outcome3 = "warn"
+    missing: CheckVerdict = "fail"
+    few_items: CheckVerdict = "warn"
+    unblinded: CheckVerdict = "warn"
+    when_unknown: CheckVerdict = "warn"
 
 
 def _validate(params: EvaluationParams, context: PolicyContext) -> Iterable[tuple[str, str]]:

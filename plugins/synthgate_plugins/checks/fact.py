@@ -13,15 +13,8 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from synthgate import (
-    CheckContext,
-    CheckKind,
-    CheckParams,
-    Outcome,
-    PolicyContext,
-    ScopeView,
-)
-from synthgate_plugins.checks._params import Outcome3, Severity, fact_problem, follow, show
+from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
+from synthgate_plugins.checks._kind_params import CheckVerdict, Severity, fact_problem, follow, show
 
 __all__ = ["FACT", "FactParams"]
 
@@ -38,8 +31,8 @@ class FactParams(CheckParams):
     verdict: Severity = "fail"
     message: str = ""
     """What the finding says when the fact breaks the rule (the fact's value follows)."""
-    when_absent: Outcome3 = "pass"
-    when_unknown: Outcome3 = "warn"
+    when_absent: CheckVerdict = "pass"
+    when_unknown: CheckVerdict = "warn"
 
     @model_validator(mode="after")
     def _one_list(self) -> FactParams:

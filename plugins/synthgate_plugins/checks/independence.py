@@ -6,18 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Literal
 
-from synthgate import (
-    UNKNOWN,
-    CheckContext,
-    CheckKind,
-    CheckParams,
-    ModelRef,
-    Outcome,
-    PolicyContext,
-    ScopeView,
-    model_key,
-)
-from synthgate_plugins.checks._params import Outcome3, dataset_scope_only
+from synthgate.models import UNKNOWN, ModelRef, model_key
+from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
+from synthgate_plugins.checks._kind_params import CheckVerdict, dataset_scope_only
 
 __all__ = ["GENERATOR_INDEPENDENCE", "IndependenceParams"]
 
@@ -31,9 +22,9 @@ class IndependenceParams(CheckParams):
     """
 
     compare: Literal["generators", "judge"] = "generators"
-    same_model: Outcome3 = "fail"
-    same_family: Outcome3 = "warn"
-    when_unknown: Outcome3 = "warn"
+    same_model: CheckVerdict = "fail"
+    same_family: CheckVerdict = "warn"
+    when_unknown: CheckVerdict = "warn"
 
 
 def _validate(params: IndependenceParams, context: PolicyContext) -> Iterable[tuple[str, str]]:

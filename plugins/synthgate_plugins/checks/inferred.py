@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from synthgate import CheckContext, CheckKind, CheckParams, Outcome, ScopeView
-from synthgate_plugins.checks._params import Severity
+from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, ScopeView
+from synthgate_plugins.checks._kind_params import Severity
 
 __all__ = ["INFERRED_CONFIRMED", "InferredParams"]
 

@@ -14,19 +14,18 @@ from typing import Annotated
 
 from pydantic import Field
 
-from synthgate import (
+from synthgate.models import Manifest, Source
+from synthgate.plugin import (
     CheckContext,
     CheckKind,
     CheckParams,
     Interval,
-    Manifest,
     Outcome,
     PolicyContext,
     ScopeView,
-    Source,
     did_you_mean,
 )
-from synthgate_plugins.checks._params import show
+from synthgate_plugins.checks._kind_params import show
 
 __all__ = ["MEASURED", "MeasuredParams"]
 

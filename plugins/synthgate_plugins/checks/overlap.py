@@ -20,7 +20,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import PurePath
 from typing import Literal
 
-from synthgate import (
+from synthgate.models import model_key
+from synthgate.plugin import (
     CheckContext,
     CheckKind,
     CheckParams,
@@ -29,9 +30,8 @@ from synthgate import (
     Outcome,
     PolicyContext,
     ScopeView,
-    model_key,
 )
-from synthgate_plugins.checks._params import Outcome3, Severity, dataset_scope_only
+from synthgate_plugins.checks._kind_params import CheckVerdict, Severity, dataset_scope_only
 
 __all__ = ["EVAL_OVERLAP", "EvalOverlapParams"]
 
@@ -57,7 +57,7 @@ class EvalOverlapParams(CheckParams):
 
     relation: Relation
     verdict: Severity = "fail"
-    when_unknown: Outcome3 = "warn"
+    when_unknown: CheckVerdict = "warn"
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")

@@ -7,15 +7,8 @@ from typing import Any
 
 from pydantic import Field
 
-from synthgate import (
-    CheckContext,
-    CheckKind,
-    CheckParams,
-    Outcome,
-    PolicyContext,
-    ScopeView,
-)
-from synthgate_plugins.checks._params import Severity, fact_problem, follow
+from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
+from synthgate_plugins.checks._kind_params import Severity, fact_problem, follow
 
 __all__ = ["REQUIRED", "RequiredParams"]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from synthgate import (
+from synthgate.plugin import (
     CheckContext,
     CheckKind,
     CheckParams,
@@ -22,7 +22,7 @@ from synthgate import (
     escape_pointer,
     resolve_pointer,
 )
-from synthgate_plugins.checks._params import Severity
+from synthgate_plugins.checks._kind_params import Severity
 
 __all__ = ["JSON_SCHEMA", "SchemaParams"]
 

@@ -11,19 +11,9 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from synthgate import (
-    UNKNOWN,
-    CheckContext,
-    CheckKind,
-    CheckParams,
-    Dataset,
-    Generator,
-    Outcome,
-    PolicyContext,
-    ScopeView,
-    model_key,
-)
-from synthgate_plugins.checks._params import Outcome3, dataset_scope_only
+from synthgate.models import UNKNOWN, Dataset, Generator, model_key
+from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, PolicyContext, ScopeView
+from synthgate_plugins.checks._kind_params import CheckVerdict, dataset_scope_only
 
 __all__ = ["TERMS", "TermsEntry", "TermsParams"]
 
@@ -88,20 +78,22 @@ class TermsParams(CheckParams):
 
     checked: str = Field(min_length=1, description="When the terms texts were last read.")
     terms: list[TermsEntry] = Field(min_length=1)
-    competing: Outcome3 = "warn"
-    other_model: Outcome3 = "warn"
-    misnamed: Outcome3 = "fail"
-    passes_through: Outcome3 = "warn"
-    unspecified: Outcome3 = "warn"
-    unlisted: Outcome3 = "pass"
-    when_unknown: Outcome3 = "warn"
+    competing: CheckVerdict = "warn"
+    other_model: CheckVerdict = "warn"
+    misnamed: CheckVerdict = "fail"
+    passes_through: CheckVerdict = "warn"
+    unspecified: CheckVerdict = "warn"
+    unlisted: CheckVerdict = "pass"
+    when_unknown: CheckVerdict = "warn"
 
 
 def _validate(params: TermsParams, context: PolicyContext) -> Iterable[tuple[str, str]]:
     yield from dataset_scope_only(context, "terms", "terms", "reads the dataset's intended use")
 
 
-def _judge(entry: TermsEntry, dataset: Dataset, params: TermsParams) -> tuple[Outcome3, str, str]:
+def _judge(
+    entry: TermsEntry, dataset: Dataset, params: TermsParams
+) -> tuple[CheckVerdict, str, str]:
     """(verdict, message, pointer) for one generator covered by ``entry``."""
     use = dataset.intended_use
     at_use = "/dataset/intended_use"

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
-from synthgate import (
+from synthgate.plugin import (
     CheckContext,
     CheckKind,
     CheckParams,
@@ -18,7 +18,7 @@ from synthgate import (
     ScopeView,
     did_you_mean,
 )
-from synthgate_plugins.checks._params import Outcome3, show
+from synthgate_plugins.checks._kind_params import CheckVerdict, show
 
 __all__ = ["THRESHOLD", "Band", "ThresholdParams"]
 
@@ -107,8 +107,8 @@ class ThresholdParams(CheckParams):
     metric: str
     warn: Band | None = None
     fail: Band | None = None
-    when_unknown: Outcome3 = "warn"
-    when_undefined: Outcome3 | None = None
+    when_unknown: CheckVerdict = "warn"
+    when_undefined: CheckVerdict | None = None
 
     @model_validator(mode="after")
     def _bands_can_fire(self) -> ThresholdParams:
@@ -159,19 +159,19 @@ def _validate(params: ThresholdParams, context: PolicyContext) -> Iterable[tuple
 _RANK = {"pass": 0, "warn": 1, "fail": 2}
 
 
-def _possible(params: ThresholdParams, interval: Interval) -> tuple[Outcome3, Outcome3]:
+def _possible(params: ThresholdParams, interval: Interval) -> tuple[CheckVerdict, CheckVerdict]:
     """The best and the worst verdict some value of ``interval`` would get.
 
     The fail band lies inside the warn band (the policy loader sees to it), so a value outside
     the warn band is outside both.
     """
     fail, warn = params.fail, params.warn
-    worst: Outcome3 = "pass"
+    worst: CheckVerdict = "pass"
     if fail is not None and fail.holds_somewhere(interval):
         worst = "fail"
     elif warn is not None and warn.holds_somewhere(interval):
         worst = "warn"
-    best: Outcome3 = "pass"
+    best: CheckVerdict = "pass"
     if fail is not None and fail.holds_throughout(interval):
         best = "fail"
     elif warn is not None and warn.holds_throughout(interval):

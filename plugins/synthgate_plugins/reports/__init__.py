@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from synthgate import Reporter, ReporterSpec, hookimpl
+from synthgate.plugin import Reporter, ReporterSpec, hookimpl
 
 __all__ = ["synthgate_register_reporters"]
 

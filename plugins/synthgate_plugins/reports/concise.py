@@ -9,8 +9,9 @@ which sums up the run the way the text format's last line does.
 
 from __future__ import annotations
 
-from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict, printable
-from synthgate_plugins.reports._shared import extra_counts, subject
+from synthgate import Finding, ManifestResult, Totals, Verdict
+from synthgate.plugin import Reporter, printable
+from synthgate_plugins.reports._phrases import extra_counts, subject
 
 __all__ = ["ConciseReporter"]
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict, empty_counts, printable
-from synthgate_plugins.reports._shared import observed, repository_path, repository_root
+from synthgate import Finding, ManifestResult, Totals, Verdict
+from synthgate.models import empty_counts
+from synthgate.plugin import Reporter, printable
+from synthgate_plugins.reports._phrases import observed, repository_path, repository_root
 
 __all__ = ["GithubReporter", "escape_data", "escape_property"]
 

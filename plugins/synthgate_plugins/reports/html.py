@@ -24,18 +24,9 @@ import re
 from importlib import resources
 from typing import Any, ClassVar
 
-from synthgate import (
-    VERDICTS,
-    Finding,
-    Manifest,
-    ManifestResult,
-    Reporter,
-    Rule,
-    Source,
-    Totals,
-    Verdict,
-    verdict_rank,
-)
+from synthgate import Finding, ManifestResult, Totals, Verdict
+from synthgate.models import VERDICTS, Manifest, Rule, Source, verdict_rank
+from synthgate.plugin import Reporter
 
 __all__ = ["COMPOSITION_METRICS", "FINDING_COLUMNS", "HtmlReporter", "page", "script_json"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from synthgate import ManifestResult, Reporter, Totals, Verdict
+from synthgate import ManifestResult, Totals, Verdict
+from synthgate.plugin import Reporter
 
 __all__ = ["JsonReporter"]
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from synthgate import Finding, ManifestResult, Reporter, Totals, Verdict, printable
-from synthgate_plugins.reports._shared import observed, waiver_note
+from synthgate import Finding, ManifestResult, Totals, Verdict
+from synthgate.plugin import Reporter, printable
+from synthgate_plugins.reports._phrases import observed, waiver_note
 
 __all__ = ["JunitReporter"]
 

@@ -25,18 +25,10 @@ import re
 from collections.abc import Mapping
 from typing import ClassVar
 
-from synthgate import (
-    VERDICTS,
-    AppliedWaiver,
-    Finding,
-    ManifestResult,
-    Report,
-    Verdict,
-    WholeReportReporter,
-    empty_counts,
-    printable,
-)
-from synthgate_plugins.reports._shared import extra_counts, observed, subject
+from synthgate import Finding, ManifestResult, Report, Verdict
+from synthgate.models import VERDICTS, AppliedWaiver, empty_counts
+from synthgate.plugin import WholeReportReporter, printable
+from synthgate_plugins.reports._phrases import extra_counts, observed, subject
 from synthgate_plugins.reports.sarif import DOCS_URL
 
 __all__ = ["MarkdownReporter", "cell", "code", "text"]

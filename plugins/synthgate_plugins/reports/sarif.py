@@ -27,17 +27,10 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from synthgate import (
-    AppliedWaiver,
-    Finding,
-    Location,
-    ManifestResult,
-    Reporter,
-    Rule,
-    Totals,
-    Verdict,
-)
-from synthgate_plugins.reports._shared import observed, repository_root
+from synthgate import Finding, Location, ManifestResult, Totals, Verdict
+from synthgate.models import AppliedWaiver, Rule
+from synthgate.plugin import Reporter
+from synthgate_plugins.reports._phrases import observed, repository_root
 
 __all__ = [
     "DOCS_URL",

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from synthgate import (
-    Fact,
-    Finding,
-    ManifestFacts,
-    ManifestResult,
-    Reporter,
-    Totals,
-    Verdict,
-    empty_counts,
-    printable,
-)
-from synthgate_plugins.reports._shared import (
+from synthgate import Finding, ManifestResult, Totals, Verdict
+from synthgate.models import Fact, ManifestFacts, empty_counts
+from synthgate.plugin import Reporter, printable
+from synthgate_plugins.reports._phrases import (
     extra_counts,
     observed,
     reason,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from synthgate import DEFAULT_LIMITS, Document, ManifestAdapter, audit_paths
+from synthgate import audit_paths
 from synthgate.adapters import choose_task_type
 from synthgate.models import Finding, Verdict
+from synthgate.plugin import DEFAULT_LIMITS, Document, ManifestAdapter
 from synthgate.policy import load_policy
 from synthgate_plugins.adapters.croissant import CROISSANT
 from synthgate_plugins.adapters.hf_card import HF_CARD

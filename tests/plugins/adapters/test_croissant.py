@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synthgate import DEFAULT_LIMITS, InputError
+from synthgate import InputError
+from synthgate.plugin import DEFAULT_LIMITS
 from synthgate_plugins.adapters.croissant import CROISSANT
 
 from .helpers import croissant, fixture, origins, verdicts

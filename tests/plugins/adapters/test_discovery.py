@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from synthgate import Audit
+from synthgate.audit import Audit
 
 from ...conftest import REPO_ROOT, CliResult
 from .helpers import fixture

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from synthgate import DEFAULT_LIMITS, Audit, Document, InputError, audit_paths, load_plugins
+from synthgate import InputError, audit_paths, load_plugins
 from synthgate.adapters import choose_task_type
+from synthgate.audit import Audit
+from synthgate.plugin import DEFAULT_LIMITS, Document
 from synthgate.policy import load_policy
 from synthgate_plugins.adapters.dpi import DPI
 

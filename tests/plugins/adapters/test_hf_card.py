@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synthgate import DEFAULT_LIMITS, Document, InputError
+from synthgate import InputError
+from synthgate.plugin import DEFAULT_LIMITS, Document
 from synthgate_plugins.adapters.hf_card import HF_CARD, front_matter
 
 from .helpers import card, findings, fixture, origins, verdicts

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from synthgate.checks import CheckKind, Outcome
+from synthgate.check_contract import CheckKind, Outcome
 from synthgate.documents import read_document
 
 from ..scopes import check_context, scope_at

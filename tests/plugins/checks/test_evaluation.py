@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from synthgate.checks import Outcome, PolicyContext
+from synthgate.check_contract import Outcome, PolicyContext
 from synthgate_plugins.checks.evaluation import EVALUATION_PRESENT, EvaluationParams
 
 from ..scopes import check_context, host, scope_at

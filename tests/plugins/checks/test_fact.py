@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from synthgate.checks import PolicyContext
+from synthgate.check_contract import PolicyContext
 from synthgate.models import Scope
 from synthgate_plugins.checks.fact import FACT, FactParams
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from synthgate.checks import Outcome
-from synthgate_plugins.checks._params import show
+from synthgate.check_contract import Outcome
+from synthgate_plugins.checks._kind_params import show
 from synthgate_plugins.checks.fact import FACT, FactParams
 
 from ..scopes import check_context, manifest, scope_at
@@ -76,7 +76,7 @@ def test_show_writes_flags_as_yaml_does_and_rounds_floats() -> None:
 
 
 def test_a_fact_far_from_every_field_of_a_source_gets_no_hint() -> None:
-    from synthgate.checks import PolicyContext
+    from synthgate.check_contract import PolicyContext
 
     from ..scopes import host
 

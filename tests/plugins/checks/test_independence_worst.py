@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from synthgate.checks import Outcome
+from synthgate.check_contract import Outcome
 from synthgate_plugins.checks.independence import GENERATOR_INDEPENDENCE, IndependenceParams
 
 from ..scopes import check_context, manifest, scope_at

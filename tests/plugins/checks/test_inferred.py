@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from synthgate.checks import Outcome
+from synthgate.check_contract import Outcome
 from synthgate_plugins.checks.inferred import INFERRED_CONFIRMED, InferredParams
 
 from ..scopes import check_context, manifest, scope_at

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from synthgate.checks import (
+from synthgate.check_contract import (
     CheckContext,
     Interval,
     Measured,
@@ -296,7 +296,7 @@ def test_a_dataset_is_compared_with_the_sources_as_declared() -> None:
 
 
 def test_a_metric_that_fails_on_the_declared_manifest_names_its_plugin() -> None:
-    from synthgate.checks import MetricError
+    from synthgate.check_contract import MetricError
 
     declared = _manifest("declared", {"train": ["1"]})
     measured = _manifest("measured", {"train": ["1"]})

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from synthgate.checks import CheckKind, Outcome
+from synthgate.check_contract import CheckKind, Outcome
 from synthgate_plugins.checks import CHECK_KINDS
 from synthgate_plugins.checks.terms import TERMS, TermsParams
 
@@ -185,7 +185,7 @@ PARAMS: dict[str, dict[str, Any]] = {
 
 @pytest.mark.parametrize("name", sorted(PARAMS))
 def test_what_each_kind_refuses_at_load_time_on_each_scope(name: str) -> None:
-    from synthgate.checks import PolicyContext
+    from synthgate.check_contract import PolicyContext
 
     from ..scopes import host
 
@@ -217,7 +217,7 @@ REFUSED: dict[str, dict[str, Any]] = {
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_what_each_kind_says_of_parameters_it_refuses(name: str) -> None:
-    from synthgate.checks import PolicyContext
+    from synthgate.check_contract import PolicyContext
 
     from ..scopes import host
 

@@ -12,7 +12,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from synthgate import Audit, InputError, ManifestResult, PluginHost, audit_paths, load_plugins
+from synthgate import InputError, ManifestResult, PluginHost, audit_paths, load_plugins
+from synthgate.audit import Audit
 from synthgate.documents import parse_text
 from synthgate_plugins.checks.overlap import name_keys, path_stem
 from tests.conftest import CliResult
@@ -309,7 +310,7 @@ def test_relations_do_not_depend_on_the_order_of_manifests(
 
 
 def test_manifests_left_out_make_a_finding_of_nothing_unknown_not_a_pass() -> None:
-    from synthgate.checks import Corpus
+    from synthgate.check_contract import Corpus
     from synthgate_plugins.checks.overlap import EVAL_OVERLAP, EvalOverlapParams
 
     host = load_plugins(builtin_only=True)

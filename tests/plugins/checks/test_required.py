@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from synthgate.checks import PolicyContext
+from synthgate.check_contract import PolicyContext
 from synthgate.errors import PolicyError
 from synthgate.models import Dataset, Scope, Source, Split
 from synthgate.policy import load_policy

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from synthgate.checks import PolicyContext
+from synthgate.check_contract import PolicyContext
 from synthgate.errors import PolicyError
 from synthgate.policy import load_policy
 from synthgate_plugins.checks import schema as schema_module

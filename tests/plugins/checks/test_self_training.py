@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from synthgate.checks import Outcome, PolicyContext
+from synthgate.check_contract import Outcome, PolicyContext
 from synthgate.models import Scope
 from synthgate_plugins.checks.self_training import SELF_TRAINING, SelfTrainingParams
 

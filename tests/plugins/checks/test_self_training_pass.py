@@ -3,7 +3,7 @@ and the words that list several sources or methods."""
 
 from __future__ import annotations
 
-from synthgate.checks import PolicyContext
+from synthgate.check_contract import PolicyContext
 from synthgate_plugins.checks.self_training import SELF_TRAINING, SelfTrainingParams
 
 from ..scopes import host

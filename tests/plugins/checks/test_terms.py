@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from synthgate.checks import Outcome, PolicyContext
+from synthgate.check_contract import Outcome, PolicyContext
 from synthgate_plugins.checks.terms import TERMS, TermsEntry, TermsParams
 
 from ..scopes import check_context, host, scope_at

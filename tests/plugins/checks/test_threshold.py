@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from synthgate.checks import CheckContext, Metric, MetricError, PolicyContext
+from synthgate.check_contract import CheckContext, Metric, MetricError, PolicyContext
 from synthgate.errors import PolicyError
 from synthgate.policy import load_policy
 from synthgate_plugins.checks.threshold import THRESHOLD, Band, ThresholdParams

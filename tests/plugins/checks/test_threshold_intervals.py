@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from synthgate.checks import CheckContext, Interval, Metric, MetricValue, Outcome, ScopeView
+from synthgate.check_contract import CheckContext, Interval, Metric, MetricValue, Outcome, ScopeView
 from synthgate_plugins.checks.threshold import THRESHOLD, ThresholdParams
 
 from ..scopes import manifest, scope_at
@@ -120,7 +120,7 @@ def test_an_undefined_value_gives_the_metrics_reason_and_when_undefined() -> Non
 
 
 def test_an_unknown_metric_is_refused_with_a_suggestion_or_the_list() -> None:
-    from synthgate.checks import PolicyContext
+    from synthgate.check_contract import PolicyContext
 
     metrics = {
         name: Metric(name, "", lambda s: 0, scopes=("dataset",)) for name in ("alpha", "beta")

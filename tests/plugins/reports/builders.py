@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from synthgate import Finding, ManifestResult, empty_counts
+from synthgate import Finding, ManifestResult
+from synthgate.models import empty_counts
 from tests.conftest import FIXTURES, CliResult
 
 GOLDEN = FIXTURES / "golden"

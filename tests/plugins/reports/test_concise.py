@@ -83,7 +83,7 @@ def test_card_findings_are_told_apart_by_split_and_source(
 
 def test_concise_leaves_out_waived_findings_and_counts_them() -> None:
     from synthgate import ManifestResult, Totals
-    from synthgate.reporters import RunInfo
+    from synthgate.reporter_contract import RunInfo
     from synthgate_plugins.reports.concise import ConciseReporter
     from tests.plugins.reports.test_waived import ACTIVE, _finding
 

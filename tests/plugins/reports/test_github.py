@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from synthgate import ManifestResult, Totals, empty_counts
-from synthgate.reporters import RunInfo
+from synthgate import ManifestResult, Totals
+from synthgate.models import empty_counts
+from synthgate.reporter_contract import RunInfo
 from synthgate_plugins.reports.github import GithubReporter, escape_data, escape_property
 from tests.conftest import FIXTURES, CliResult
 from tests.plugins.reports.builders import (

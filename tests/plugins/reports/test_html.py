@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from synthgate import RunInfo, Totals
+from synthgate import Totals
+from synthgate.plugin import RunInfo
 from synthgate_plugins.reports.html import HtmlReporter, page, script_json
 from tests.conftest import CliResult
 from tests.plugins.reports.builders import check_golden, make_finding, make_result

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from junitparser import Error, Failure, JUnitXml
 
-from synthgate import Finding, Location, ManifestResult, RunInfo, Totals, empty_counts
+from synthgate import Finding, Location, ManifestResult, Totals
+from synthgate.models import empty_counts
+from synthgate.plugin import RunInfo
 from synthgate_plugins.reports.junit import JunitReporter
 from tests.conftest import CliResult
 from tests.plugins.reports.builders import audit_fixtures, check_golden

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from synthgate import Finding, ManifestResult, Totals, Verdict, empty_counts
-from synthgate.reporters import RunInfo
+from synthgate import Finding, ManifestResult, Totals, Verdict
+from synthgate.models import empty_counts
+from synthgate.reporter_contract import RunInfo
 from synthgate_plugins.reports.markdown import MarkdownReporter, cell, code, text
 from tests.conftest import FIXTURES, REPO_ROOT, CliResult
 from tests.plugins.reports.builders import (

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from synthgate.models import Rule
-from synthgate_plugins.reports._shared import reason
+from synthgate_plugins.reports._phrases import reason
 from tests.conftest import CliResult
 
 # "(Ziems et al. 2024)", "Lee et al. 2022", "(Sennrich et al. 2016, ...": an inline citation.

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft7Validator
 
-from synthgate import Finding, Location, ManifestResult, RunInfo, Totals, empty_counts
+from synthgate import Finding, Location, ManifestResult, Totals
+from synthgate.models import empty_counts
+from synthgate.plugin import RunInfo
 from synthgate_plugins.reports.sarif import (
     FINGERPRINT,
     SarifReporter,

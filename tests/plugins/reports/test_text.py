@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 
-from synthgate import ManifestResult, Totals, empty_counts
-from synthgate.reporters import RunInfo
+from synthgate import ManifestResult, Totals
+from synthgate.models import empty_counts
+from synthgate.reporter_contract import RunInfo
 from synthgate_plugins.reports.text import TextReporter
 
 

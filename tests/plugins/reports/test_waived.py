@@ -15,7 +15,7 @@ from junitparser import Failure, JUnitXml, Skipped
 
 from synthgate import Finding, Location, ManifestResult, Totals
 from synthgate.models import AppliedWaiver
-from synthgate.reporters import Reporter, RunInfo
+from synthgate.reporter_contract import Reporter, RunInfo
 from synthgate_plugins.reports.github import GithubReporter
 from synthgate_plugins.reports.json import JsonReporter
 from synthgate_plugins.reports.junit import JunitReporter

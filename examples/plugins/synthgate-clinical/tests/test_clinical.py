@@ -9,7 +9,8 @@ import pytest
 import synthgate_clinical
 from synthgate_clinical.checks import PrivacyEvidenceParams
 
-from synthgate import CheckContext, CheckKind, Outcome, PolicyError, ScopeView, UsageError, hookimpl
+from synthgate import PolicyError, UsageError
+from synthgate.plugin import CheckContext, CheckKind, Outcome, ScopeView, hookimpl
 from synthgate.testing import AuditRun
 
 Audit = Callable[..., AuditRun]

@@ -1,18 +1,18 @@
 """synthgate-clinical: privacy rules for synthetic patient data, as a synthgate plugin.
 
 This module is the plugin (entry point ``clinical`` in group ``synthgate``). It imports only
-``synthgate.hookimpl`` at start-up; the check kind, the metric and the pack are imported when
-a hook asks for them, so that installing the plugin does not slow down ``synthgate audit``.
+``synthgate.plugin.hookimpl`` at start-up; the check kind, the metric and the pack are imported
+when a hook asks for them, so that installing the plugin does not slow down ``synthgate audit``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from synthgate import hookimpl
+from synthgate.plugin import hookimpl
 
 if TYPE_CHECKING:
-    from synthgate import CheckKind, Metric, PolicyPack
+    from synthgate.plugin import CheckKind, Metric, PolicyPack
 
 __all__ = [
     "__version__",
@@ -45,7 +45,7 @@ def synthgate_register_policy_packs() -> list[PolicyPack]:
     """The ``clinical`` pack: ``--policy clinical``, or ``extends: [clinical]``."""
     from importlib.resources import files
 
-    from synthgate import PolicyPack
+    from synthgate.plugin import PolicyPack
 
     return [
         PolicyPack(

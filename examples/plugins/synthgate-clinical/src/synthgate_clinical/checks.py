@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from synthgate import CheckContext, CheckKind, CheckParams, Outcome, ScopeView
+from synthgate.plugin import CheckContext, CheckKind, CheckParams, Outcome, ScopeView
 from synthgate_clinical.evidence import KEYS, EvidenceKey, read_evidence
 
 __all__ = ["PRIVACY_EVIDENCE", "PrivacyEvidenceParams"]

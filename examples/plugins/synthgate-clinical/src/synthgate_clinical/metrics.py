@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from synthgate import Metric, MetricValue, ScopeView
+from synthgate.plugin import Metric, MetricValue, ScopeView
 from synthgate_clinical.evidence import read_evidence
 
 __all__ = ["REIDENTIFICATION_AUC"]

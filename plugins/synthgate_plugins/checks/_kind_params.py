@@ -1,4 +1,5 @@
-"""Shared pieces of the built-in check kinds' parameters."""
+"""What the built-in check kinds' parameters share: verdict and severity types, fact paths
+(checked at load, followed at run), the dataset-only scope, and how a value reads in a message."""
 
 from __future__ import annotations
 
@@ -7,20 +8,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from synthgate import (
-    Dataset,
-    PolicyContext,
-    Scope,
-    ScopeView,
-    Source,
-    Split,
-    did_you_mean,
-    field_names_at,
-)
+from synthgate.models import Dataset, Scope, Source, Split
+from synthgate.plugin import PolicyContext, ScopeView, did_you_mean, field_names_at
 
-__all__ = ["Outcome3", "Severity", "dataset_scope_only", "fact_problem", "follow", "show"]
+__all__ = ["CheckVerdict", "Severity", "dataset_scope_only", "fact_problem", "follow", "show"]
 
-Outcome3 = Literal["pass", "warn", "fail"]
+CheckVerdict = Literal["pass", "warn", "fail"]
+"""A verdict a built-in check kind gives, or takes as a parameter (``when_unknown: warn``);
+``error`` is the engine's own, for a check that crashed."""
 Severity = Literal["warn", "fail"]
 
 

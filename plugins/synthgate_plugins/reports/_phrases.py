@@ -9,7 +9,7 @@ import re
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from synthgate import AppliedWaiver, ManifestFacts, Rule
+from synthgate.models import AppliedWaiver, ManifestFacts, Rule
 
 __all__ = [
     "extra_counts",
