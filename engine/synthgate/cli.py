@@ -33,7 +33,8 @@ ISSUES_URL = "https://github.com/synthgate/synthgate/issues"
 _MAX_JOBS = 64  # synthgate.config.MAX_JOBS, not imported here to keep 'synthgate --help' light
 EXIT_CODES = """\b
 Exit codes (the same for every format and flag):
-  0  no findings at or above the --fail-on level
+  0  no findings at or above the --fail-on level (or no manifest in the
+     directories searched: a warning)
   1  findings at or above the --fail-on level (never with --fail-on never)
   2  usage, input or policy error (a message says where and what to do)
   3  internal error, or a check or output format that crashed (a bug: the

@@ -138,7 +138,10 @@ class RunOutcome:
     reporter_failures: tuple[str, ...] = ()
     """Output formats that crashed (their outputs were not written)."""
     nothing_audited: bool = False
-    """No manifest was audited although some were asked for (never a pass)."""
+    """No manifest was audited although some were found (never a pass)."""
+    found_nothing: bool = False
+    """The directories searched hold no manifest: a warning (in :attr:`notes`), and the
+    outputs say so with an empty report, exit code 0."""
     wrote_baseline: str | None = None
     report: Report | None = None
     """The whole report, when the run was asked to keep it."""
@@ -230,7 +233,8 @@ class Run:
             fail_on=settings.fail_on,
             errors=tuple(stream.errors),
             reporter_failures=tuple(self.host.reporter_failures()),
-            nothing_audited=not tally.manifests and run.changed_since is None,
+            nothing_audited=bool(items) and not tally.manifests and run.changed_since is None,
+            found_nothing=not items and run.changed_since is None,
             wrote_baseline=run.write_baseline if stream.succeeded else None,
             report=stream.report(audit) if keep_report else None,
             notes=tuple(self._notes),
@@ -276,12 +280,13 @@ class Run:
         if run.verbose:
             for skipped in audit.skipped:
                 self.note(f"note: {skipped.render()}")
-        if not items:
+        if not items:  # a repository without manifests yet passes, as ruff's empty runs do
             globs = ", ".join(settings.include or (g for a in audit.adapters for g in a.globs))
-            raise UsageError(
-                "no manifests found in " + ", ".join(run.paths or (".",)),
-                f"name manifest files, or put manifests named like {globs} in the directories",
+            self.note(
+                "warning: no manifests found in " + ", ".join(run.paths or (".",)) + "; name "
+                f"manifest files, or put manifests named like {globs} in the directories"
             )
+            return items
         if run.changed_since is not None:
             from synthgate.audit import changed_files
 
@@ -318,6 +323,7 @@ class _Stream:
         self.recorded: list[ManifestResult] = []  # what --write-baseline records
         self.kept: list[ManifestResult] | None = [] if keep_report else None
         self.reporters: list[tuple[Reporter, bool]] = []  # (reporter, wants passes)
+        self.items: Sequence[ManifestFile] = ()
 
     def write(self, items: Sequence[ManifestFile], inputs: Mapping[Path, str]) -> None:
         from synthgate.outputs import clean_exit_on_signals
@@ -337,6 +343,7 @@ class _Stream:
                         label="--write-baseline",
                         stdout=self._stdout(),
                     )
+                self.items = items
                 self._start(opened)
                 self._feed(items)
                 self._finish(baseline_out)
@@ -409,7 +416,10 @@ class _Stream:
         for reporter, _ in self.reporters:
             reporter.finish(self.tally.totals(), self.tally.verdict())
         changed_only = self.owner.settings.changed_since is not None
-        self.succeeded = not self.tally.unreadable and (self.tally.manifests > 0 or changed_only)
+        found_none = not self.items
+        self.succeeded = not self.tally.unreadable and (
+            self.tally.manifests > 0 or changed_only or found_none
+        )
         if self.succeeded and baseline_out is not None:
             baseline_out.stream.write(render_baseline(baseline_entries(self.recorded)))
 
