@@ -202,3 +202,17 @@ def test_a_terminal_on_stdin_is_refused_not_waited_on(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "'-' reads standard input, which is a terminal" in done.stderr
     assert "hint: pipe a manifest in" in done.stderr
+
+
+def test_per_path_settings_apply_to_the_name_given(
+    run_cli: Run, stdin: Callable[[bytes], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "synthgate.toml").write_text('[per-path-ignores]\n"stress/**" = ["SG104"]\n')
+    monkeypatch.chdir(project)
+    for name, judged in (("stress/m.synthgate.yaml", False), ("other/m.synthgate.yaml", True)):
+        stdin(FAIL.read_bytes())
+        result = run_cli("audit", "-", "--stdin-filename", name, "--no-context")
+        assert result.code == 1, result.err
+        assert (f"{name}:22:9: SG104 warn [recursion-depth]" in result.out) is judged
