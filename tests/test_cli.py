@@ -88,10 +88,25 @@ def test_missing_path_and_unknown_format_are_usage_errors(run_cli: Run) -> None:
     assert "did you mean 'json'?" in fmt.err
 
 
-def test_empty_directory_is_an_error_not_a_silent_pass(run_cli: Run, tmp_path: Path) -> None:
-    result = run_cli("audit", str(tmp_path))
+def test_a_directory_without_manifests_warns_and_exits_0(run_cli: Run, tmp_path: Path) -> None:
+    """A repository with no manifest yet passes with a warning (as ruff does), and every
+    output is still written, so that a CI step uploading the SARIF file finds one."""
+    (tmp_path / "notes.yaml").write_text("not: a manifest name\n")
+    sarif = tmp_path / "out" / "synthgate.sarif"
+    sarif.parent.mkdir()
+    result = run_cli("audit", str(tmp_path), "--format", "text", "--format", f"sarif={sarif}")
+    assert result.code == 0, result.err
+    assert result.err.startswith(f"warning: no manifests found in {tmp_path}; name manifest ")
+    assert "0 manifests" in result.out
+    log = json.loads(sarif.read_text())
+    assert log["runs"][0]["results"] == []
+
+
+def test_a_path_that_does_not_exist_is_still_exit_2(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("audit", str(tmp_path / "nowhere"))
     assert result.code == 2
-    assert "no manifests found" in result.err
+    assert f"'{tmp_path / 'nowhere'}' does not exist" in result.err
+    assert result.out == ""
 
 
 def test_a_misspelt_manifest_in_a_directory_is_an_error_not_a_silent_pass(

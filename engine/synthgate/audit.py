@@ -128,6 +128,9 @@ class Audit:
     discovered from ``base``): ``read`` them as context (cached, see :mod:`synthgate.context`),
     only ``count`` them (then such a rule that finds nothing says how many it could not see),
     or ``none``: the audit is all there is."""
+    read_from: dict[str, Path] = field(default_factory=dict)
+    """Manifests whose bytes are read from another file, by the path they are shown as: the
+    manifest on standard input (``audit -``), saved to a temporary file."""
     context: CheckContext = field(init=False)
     adapters: list[ManifestAdapter] = field(init=False)
     skipped: list[Problem] = field(init=False, default_factory=list)
@@ -324,13 +327,14 @@ class Audit:
         A file that no adapter reads is an :class:`InputError` too, whether it was named or
         found in a directory because its name matches a manifest pattern: never a silent skip.
         """
+        path = self.read_from.get(item.display, item.path)
         for adapter in self.adapters:
             if item.entry is not None:
                 if adapter.load_entry is None:
                     continue
-                document = adapter.load_entry(item.path, item.display, self.limits, item.entry)
+                document = adapter.load_entry(path, item.display, self.limits, item.entry)
             else:
-                document = adapter.load(item.path, item.display, self.limits)
+                document = adapter.load(path, item.display, self.limits)
             if document is not None:
                 break
         else:
@@ -437,8 +441,18 @@ class Audit:
                 staged.append(exc)
         return list(self._finish_all(staged))
 
+    def progress_steps(self, items: Sequence[ManifestFile]) -> int:
+        """How many steps :meth:`results` reports to its ``progress`` for ``items``: one a
+        manifest, two when a large batch is read twice (see there)."""
+        twice = relating_rules(self.policy) and len(items) > HOLD_LIMIT
+        return len(items) * (2 if twice else 1)
+
     def results(
-        self, items: Sequence[ManifestFile], jobs: int = 1
+        self,
+        items: Sequence[ManifestFile],
+        jobs: int = 1,
+        *,
+        progress: Callable[[int], None] | None = None,
     ) -> Iterator[ManifestResult | InputError]:
         """Results in input order; large batches use ``jobs`` worker processes.
 
@@ -446,6 +460,7 @@ class Audit:
         may relate to any other: a small batch is held until all are read; a large one is read
         twice, first for what cross-manifest rules see of each manifest (a few names each),
         then to evaluate and stream, so that memory stays bounded however many there are.
+        ``progress`` is called with 1 for each manifest read (:meth:`progress_steps` in all).
         """
         parallel = jobs > 1 and len(items) >= PARALLEL_THRESHOLD and _can_fork()
         if not relating_rules(self.policy):
@@ -454,22 +469,27 @@ class Audit:
                 if parallel
                 else (self.stage_file(item) for item in items)
             )
-            for one in staged:
+            for one in _ticking(staged, progress):
                 yield one if isinstance(one, InputError) else self.finish(one, Corpus())
             return
         around, left_out, unreadable = self.surroundings(items)
         if len(items) <= HOLD_LIMIT:
             held = self._parallel(_work, items, jobs) if parallel else map(self.stage_file, items)
-            yield from self._finish_all(list(held), around, left_out, unreadable)
+            yield from self._finish_all(
+                list(_ticking(held, progress)), around, left_out, unreadable
+            )
             return
         entries: Iterable[CorpusEntry | InputError | None] = (
             self._parallel(_entry_work, items, jobs) if parallel else map(self.entry_of, items)
         )
-        audited = [entry for entry in entries if isinstance(entry, CorpusEntry)]
+        read = _ticking(entries, progress)
+        audited = [entry for entry in read if isinstance(entry, CorpusEntry)]
         corpus = Corpus([*audited, *around], left_out, unreadable)
         if not parallel:
             for item in items:
                 yield self.final(item, corpus)
+                if progress is not None:
+                    progress(1)
             return
         # Forked workers judge the cross-manifest rules too, reading the corpus they inherit;
         # frozen, its objects are left alone by the collector, so their pages stay shared.
@@ -477,7 +497,7 @@ class Audit:
         _WORKER_CORPUS = corpus
         gc.freeze()
         try:
-            yield from self._parallel(_final_work, items, jobs)
+            yield from _ticking(self._parallel(_final_work, items, jobs), progress)
         finally:
             _WORKER_CORPUS = None
             gc.unfreeze()
@@ -614,6 +634,14 @@ def _final_work(item: ManifestFile) -> ManifestResult | list[Problem]:
     if isinstance(result, InputError):
         return list(result.problems)  # exceptions with custom arguments do not pickle
     return result
+
+
+def _ticking(values: Iterable[_T], progress: Callable[[int], None] | None) -> Iterator[_T]:
+    """``values``, calling ``progress(1)`` after each."""
+    for value in values:
+        yield value
+        if progress is not None:
+            progress(1)
 
 
 def _default_signals() -> None:

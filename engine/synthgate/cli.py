@@ -7,12 +7,13 @@ pre-commit run start fast.
 from __future__ import annotations
 
 import functools
+import io
 import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 import click
 
@@ -33,7 +34,8 @@ ISSUES_URL = "https://github.com/synthgate/synthgate/issues"
 _MAX_JOBS = 64  # synthgate.config.MAX_JOBS, not imported here to keep 'synthgate --help' light
 EXIT_CODES = """\b
 Exit codes (the same for every format and flag):
-  0  no findings at or above the --fail-on level
+  0  no findings at or above the --fail-on level (or no manifest in the
+     directories searched: a warning)
   1  findings at or above the --fail-on level (never with --fail-on never)
   2  usage, input or policy error (a message says where and what to do)
   3  internal error, or a check or output format that crashed (a bug: the
@@ -105,7 +107,7 @@ class _Group(click.Group):
 @click.group(
     cls=_Group, epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]}
 )
-@click.version_option(__version__, prog_name="synthgate")
+@click.version_option(__version__, "-V", "--version", prog_name="synthgate")
 def cli() -> None:
     """Audit dataset manifests against policies for synthetic training data.
 
@@ -294,6 +296,7 @@ def _overrides(
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
+    "--output-format",
     "-f",
     "formats",
     multiple=True,
@@ -372,7 +375,29 @@ def _overrides(
 @click.option(
     "--progress/--no-progress",
     default=None,
-    help="With --measure: show progress on standard error [default: when it is a terminal].",
+    help="Show a progress bar on standard error, also of --measure [default: on a terminal, "
+    "outside CI, for more than 300 manifests].",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="After the report, count the findings of each rule (on standard output, or on "
+    "standard error when a format other than text is on standard output).",
+)
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Print nothing on standard output and only errors on standard error: no report "
+    "there (files named with =PATH or --output are still written), no warnings or notes, no "
+    "progress. The exit code is the same.",
+)
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    help="With '-' as the path: the file name the manifest on standard input is shown and "
+    "read as (its adapter, per-path settings, waivers) [default: <stdin>, a manifest in YAML "
+    "or JSON].",
 )
 @click.option(
     "--respect-gitignore/--no-respect-gitignore",
@@ -413,11 +438,18 @@ def audit(
     progress: bool | None = None,
     respect_gitignore: bool = True,
     measurements_file: str | None = None,
+    statistics: bool = False,
+    quiet: bool = False,
+    stdin_filename: str | None = None,
 ) -> None:
-    """Audit manifests (files, or directories searched for *.synthgate.yaml and the like)."""
+    """Audit manifests (files, or directories searched for *.synthgate.yaml and the like;
+    '-': one manifest from standard input)."""
     from synthgate.run import Run, RunSettings
 
     day = _parse_today(today)  # the first flag checked
+    if quiet:
+        _check_quiet(statistics, verbose, progress, write_baseline_file)
+        progress = False
     run = RunSettings(
         paths=paths,
         config_file=config_file,
@@ -439,17 +471,61 @@ def audit(
         progress=progress,
         respect_gitignore=respect_gitignore,
         measurements=measurements_file,
+        statistics=statistics,
+        stdin_filename=stdin_filename,
     )
-    outcome = Run(run, _host(), notify=functools.partial(click.echo, err=True)).execute()
-    sys.exit(_exit_code(outcome))
+    tell = functools.partial(click.echo, err=True)
+    outcome = Run(
+        run,
+        _host(),
+        notify=(lambda text: None) if quiet else tell,
+        errors=tell,
+        stdout=cast("TextIO", _Discard()) if quiet else None,
+    ).execute()
+    if statistics:
+        from synthgate.escaping import printable
+        from synthgate.run import render_statistics
+
+        beside = outcome.stdout_format not in (None, "text")  # keep JSON and the like parseable
+        text = printable(render_statistics(outcome.statistics), keep_newlines=True)
+        click.echo(text, nl=False, err=beside)
+    sys.exit(_exit_code(outcome, quiet=quiet))
 
 
-def _exit_code(outcome: RunOutcome) -> int:
-    """The exit code of an audit, after the closing messages on stderr (see EXIT_CODES)."""
+class _Discard(io.TextIOBase):
+    """Standard output under --quiet: formats still run (a crash still exits 3), their text
+    goes nowhere."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _check_quiet(
+    statistics: bool, verbose: bool, progress: bool | None, write_baseline: str | None
+) -> None:
+    """--quiet excludes the flags that only add output it would suppress."""
+    from synthgate.errors import UsageError
+
+    for given, flag in (
+        (statistics, "--statistics"),
+        (verbose, "--verbose"),
+        (progress is True, "--progress"),
+        (write_baseline == "-", "--write-baseline -"),
+    ):
+        if given:
+            raise UsageError(
+                f"--quiet and {flag} exclude each other",
+                "--quiet prints nothing but errors; leave out one of them",
+            )
+
+
+def _exit_code(outcome: RunOutcome, *, quiet: bool = False) -> int:
+    """The exit code of an audit, after the closing messages on stderr (see EXIT_CODES;
+    ``quiet``: errors only)."""
     from synthgate.errors import UsageError
     from synthgate.escaping import printable
 
-    if outcome.wrote_baseline is not None:
+    if outcome.wrote_baseline is not None and not quiet:
         click.echo(f"synthgate: wrote baseline {printable(outcome.wrote_baseline)}", err=True)
     for message in outcome.reporter_failures:
         click.echo(f"synthgate: {printable(message)}; its output was not written", err=True)

@@ -11,13 +11,14 @@ the :class:`RunOutcome` to an exit code; :func:`audit` is the library's way in::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO
 
 from synthgate.errors import InputError, UsageError
 
@@ -30,15 +31,19 @@ if TYPE_CHECKING:
     from synthgate.reporter_contract import Reporter, ReporterSpec
 
 __all__ = [
+    "PROGRESS_THRESHOLD",
     "Overrides",
     "PlannedOutput",
+    "RuleCount",
     "Run",
     "RunOutcome",
     "RunSettings",
     "audit",
     "library_settings",
     "plan_outputs",
+    "render_statistics",
     "resolve",
+    "show_progress",
 ]
 
 
@@ -116,7 +121,13 @@ class RunSettings:
     cache: bool = True
     """With ``measure``: use the measurement cache."""
     progress: bool | None = None
-    """With ``measure``: show progress (None: on a terminal)."""
+    """Show progress on standard error, of the audit and of ``measure`` (None: see
+    :func:`show_progress`)."""
+    statistics: bool = False
+    """Count the findings of each rule (:attr:`RunOutcome.statistics`)."""
+    stdin_filename: str | None = None
+    """With ``-`` as the one path: the name standard input's manifest is shown and judged by
+    (None: ``<stdin>``, read as a manifest in YAML or JSON)."""
     respect_gitignore: bool = True
     """Leave out of directory searches what git ignores."""
     measurements: str | None = None
@@ -145,12 +156,21 @@ class RunOutcome:
     reporter_failures: tuple[str, ...] = ()
     """Output formats that crashed (their outputs were not written)."""
     nothing_audited: bool = False
-    """No manifest was audited although some were asked for (never a pass)."""
+    """No manifest was audited although some were found (never a pass)."""
+    found_nothing: bool = False
+    """The directories searched hold no manifest: a warning (in :attr:`notes`), and the
+    outputs say so with an empty report, exit code 0."""
     wrote_baseline: str | None = None
     report: Report | None = None
     """The whole report, when the run was asked to keep it."""
     notes: tuple[str, ...] = ()
-    """Warnings and notes of the run, as the command line prints them on standard error."""
+    """Warnings, notes and errors of the run, as the command line prints them on standard
+    error."""
+    statistics: tuple[RuleCount, ...] = ()
+    """With :attr:`RunSettings.statistics`: the findings of each rule that gave any, most
+    first (active waivers' and passes left out)."""
+    stdout_format: str | None = None
+    """The output format written to standard output, if one was."""
 
     @property
     def crashed(self) -> int:
@@ -175,10 +195,54 @@ class RunOutcome:
         return 0
 
 
+@dataclass(frozen=True, slots=True)
+class RuleCount:
+    """The findings one rule gave in a run, by verdict (``audit --statistics``)."""
+
+    code: str
+    name: str
+    verdicts: Mapping[Verdict, int]
+
+    @property
+    def total(self) -> int:
+        """Findings of every verdict."""
+        return sum(self.verdicts.values())
+
+
+PROGRESS_THRESHOLD = 300
+"""Audits of more manifests than this show a progress bar on a terminal."""
+
+
+def show_progress(
+    steps: int,
+    stream: TextIO,
+    setting: bool | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> bool:
+    """Whether a run of ``steps`` manifests shows a progress bar on ``stream``: as
+    ``setting`` says (``--progress``/``--no-progress``), else only for more than
+    :data:`PROGRESS_THRESHOLD` manifests, on a terminal, outside CI (``CI`` set to anything
+    but ``false`` or ``0``) and not on a ``TERM=dumb`` terminal."""
+    if setting is not None:
+        return setting
+    env = os.environ if environ is None else environ
+    if steps <= PROGRESS_THRESHOLD:
+        return False
+    if env.get("CI", "").strip().lower() not in ("", "0", "false") or env.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty is not None and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
 class Run:
     """One audit run (see :mod:`synthgate.run`). ``notify`` receives each warning or note
-    as it happens (the command line prints them on standard error); ``stdout`` is where
-    formats without a file go."""
+    as it happens and ``errors`` each error (both: as the command line prints them on
+    standard error; errors go to ``notify`` when ``errors`` is None); ``stdout`` is where
+    formats without a file go; ``stderr`` where the progress bar goes; ``stdin`` the bytes
+    ``-`` reads."""
 
     def __init__(
         self,
@@ -186,13 +250,19 @@ class Run:
         host: PluginHost | None = None,
         *,
         notify: Callable[[str], None] | None = None,
+        errors: Callable[[str], None] | None = None,
         stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        stdin: BinaryIO | None = None,
     ) -> None:
         self.settings = settings
         self._host = host
         self._notes: list[str] = []
         self._notify = notify
+        self._errors = errors
         self._stdout = stdout
+        self._stderr = stderr
+        self._stdin = stdin
 
     @property
     def host(self) -> PluginHost:
@@ -209,6 +279,13 @@ class Run:
         if self._notify is not None:
             self._notify(text)
 
+    def error(self, text: str) -> None:
+        """Record an error (a file that could not be audited) and pass it on."""
+        self._notes.append(text)
+        tell = self._errors if self._errors is not None else self._notify
+        if tell is not None:
+            tell(text)
+
     def execute(self, *, keep_report: bool = False) -> RunOutcome:
         """Audit, feed every output, and tally. Usage, configuration, policy and baseline
         errors raise (:class:`UsageError`, :class:`InputError`) before anything is written; a
@@ -221,33 +298,60 @@ class Run:
         waivers = _waivers_path(settings, run.ignore_waivers)
         outputs = plan_outputs(settings.format, run.output, self.host)
         _check_baseline_output(run.write_baseline, outputs)
-        audit = self._audit(settings, outputs, today, waivers)
-        items = self._items(audit, settings)
-        if run.measurements is not None and items:
-            from synthgate.measure.command import load_measurements
+        stdin = _stdin_path(run.paths, run.stdin_filename)
+        with contextlib.ExitStack() as cleanup:
+            audit = self._audit(settings, outputs, today, waivers)
+            if stdin is not None:
+                items = [self._stdin_item(audit, stdin, settings, cleanup)]
+            else:
+                items = self._items(audit, settings)
+            if run.measurements is not None and items:
+                from synthgate.measure.command import load_measurements
 
-            audit.measurements = load_measurements(Path(run.measurements), audit, items)
-        elif settings.measure and items:
-            from synthgate.measure.command import measure_files
+                audit.measurements = load_measurements(Path(run.measurements), audit, items)
+            elif settings.measure and items:
+                from synthgate.measure.command import measure_files
 
-            audit.measurements = measure_files(
-                audit, items, cache=run.cache, progress=run.progress, engine=settings.engine
-            )
-        inputs = _run_inputs(audit, settings, items, waivers, run.baseline)
-        stream = _Stream(self, audit, settings, outputs, baseline, keep_report)
-        stream.write(items, inputs)
+                audit.measurements = measure_files(
+                    audit, items, cache=run.cache, progress=run.progress, engine=settings.engine
+                )
+            inputs = _run_inputs(audit, settings, items, waivers, run.baseline)
+            stream = _Stream(self, audit, settings, outputs, baseline, keep_report)
+            stream.write(items, inputs)
         tally = stream.tally
+        to_stdout = [output.spec.name for output in outputs if output.path is None]
         return RunOutcome(
             totals=tally.totals(),
             verdict=tally.verdict(),
             fail_on=settings.fail_on,
             errors=tuple(stream.errors),
             reporter_failures=tuple(self.host.reporter_failures()),
-            nothing_audited=not tally.manifests and run.changed_since is None,
+            nothing_audited=bool(items) and not tally.manifests and run.changed_since is None,
+            found_nothing=not items and run.changed_since is None,
             wrote_baseline=run.write_baseline if stream.succeeded else None,
             report=stream.report(audit) if keep_report else None,
             notes=tuple(self._notes),
+            statistics=stream.rule_counts() if run.statistics else (),
+            stdout_format=to_stdout[0] if to_stdout else None,
         )
+
+    def _stdin_item(
+        self, audit: Audit, shown: str, settings: Settings, cleanup: contextlib.ExitStack
+    ) -> ManifestFile:
+        """The manifest on standard input, saved to a temporary file named like
+        ``--stdin-filename`` (adapters read files, and choose by name) that the audit reads in
+        place of the file it is shown as."""
+        import tempfile
+
+        from synthgate.audit import ManifestFile
+
+        raw = _read_stdin(self._stdin, shown, settings.max_file_size)
+        name = Path(shown).name if self.settings.stdin_filename is not None else "stdin.yaml"
+        directory = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="synthgate-")))
+        saved = directory / name
+        saved.write_bytes(raw)
+        audit.read_from[shown] = saved
+        return ManifestFile(Path(shown), shown, explicit=True)
 
     def _audit(
         self,
@@ -286,16 +390,22 @@ class Run:
     def _items(self, audit: Audit, settings: Settings) -> list[ManifestFile]:
         """The manifests to audit: discovered, then narrowed by ``changed_since``."""
         run = self.settings
+        if run.stdin_filename is not None:
+            raise UsageError(
+                "--stdin-filename names the manifest read from standard input, and no path is '-'",
+                "give '-' as the one path: cat m.yaml | synthgate audit - --stdin-filename m.yaml",
+            )
         items = audit.discover(list(run.paths) or ["."])
         if run.verbose:
             for skipped in audit.skipped:
                 self.note(f"note: {skipped.render()}")
-        if not items:
+        if not items:  # a repository without manifests yet passes, as ruff's empty runs do
             globs = ", ".join(settings.include or (g for a in audit.adapters for g in a.globs))
-            raise UsageError(
-                "no manifests found in " + ", ".join(run.paths or (".",)),
-                f"name manifest files, or put manifests named like {globs} in the directories",
+            self.note(
+                "warning: no manifests found in " + ", ".join(run.paths or (".",)) + "; name "
+                f"manifest files, or put manifests named like {globs} in the directories"
             )
+            return items
         if run.changed_since is not None:
             from synthgate.audit import changed_files
 
@@ -332,6 +442,8 @@ class _Stream:
         self.recorded: list[ManifestResult] = []  # what --write-baseline records
         self.kept: list[ManifestResult] | None = [] if keep_report else None
         self.reporters: list[tuple[Reporter, bool]] = []  # (reporter, wants passes)
+        self.items: Sequence[ManifestFile] = ()
+        self.by_rule: dict[tuple[str, str], dict[Verdict, int]] = {}  # --statistics
 
     def write(self, items: Sequence[ManifestFile], inputs: Mapping[Path, str]) -> None:
         from synthgate.outputs import clean_exit_on_signals
@@ -351,6 +463,7 @@ class _Stream:
                         label="--write-baseline",
                         stdout=self._stdout(),
                     )
+                self.items = items
                 self._start(opened)
                 self._feed(items)
                 self._finish(baseline_out)
@@ -392,19 +505,35 @@ class _Stream:
             reporter.start()
 
     def _feed(self, items: Sequence[ManifestFile]) -> None:
+        with contextlib.ExitStack() as stack:
+            steps = self.audit.progress_steps(items)
+            stderr = self.owner._stderr if self.owner._stderr is not None else sys.stderr
+            extra: dict[str, Any] = {}
+            if show_progress(len(items), stderr, self.owner.settings.progress):
+                import click
+
+                bar = stack.enter_context(
+                    click.progressbar(length=steps, label="auditing", file=stderr, show_pos=True)
+                )
+                extra["progress"] = bar.update
+            self._feed_results(self.audit.results(items, _jobs(self.settings.jobs), **extra))
+
+    def _feed_results(self, results: Iterable[ManifestResult | InputError]) -> None:
         from synthgate.models import ManifestResult
 
         options = self.owner.settings
-        for result in self.audit.results(items, _jobs(self.settings.jobs)):
+        for result in results:
             if isinstance(result, ManifestResult):
                 if options.write_baseline is not None:
                     self.recorded.append(result)
                 if self.baseline is not None:
                     result = self.baseline.filter(result)
             self.tally.add(result)
+            if options.statistics and isinstance(result, ManifestResult):
+                self._count(result)
             if isinstance(result, InputError):
                 self.errors.append(result)
-                self.owner.note(result.render())
+                self.owner.error(result.render())
                 continue
             without_passes = result
             if not options.show_passes and self.audit.keep_passes:
@@ -416,13 +545,32 @@ class _Stream:
             if self.kept is not None:
                 self.kept.append(result if options.show_passes else without_passes)
 
+    def _count(self, result: ManifestResult) -> None:
+        for finding in result.findings:
+            if finding.verdict != "pass" and not finding.waived:
+                counts = self.by_rule.setdefault((finding.rule, finding.name), {})
+                counts[finding.verdict] = counts.get(finding.verdict, 0) + 1
+
+    def rule_counts(self) -> tuple[RuleCount, ...]:
+        """The findings of each rule, most first, then by code."""
+        from synthgate.models import verdict_rank
+
+        counts = [
+            RuleCount(code, name, dict(sorted(by.items(), key=lambda kv: -verdict_rank(kv[0]))))
+            for (code, name), by in self.by_rule.items()
+        ]
+        return tuple(sorted(counts, key=lambda c: (-c.total, c.code, c.name)))
+
     def _finish(self, baseline_out: _Opened | None) -> None:
         from synthgate.baseline import baseline_entries, render_baseline
 
         for reporter, _ in self.reporters:
             reporter.finish(self.tally.totals(), self.tally.verdict())
         changed_only = self.owner.settings.changed_since is not None
-        self.succeeded = not self.tally.unreadable and (self.tally.manifests > 0 or changed_only)
+        found_none = not self.items
+        self.succeeded = not self.tally.unreadable and (
+            self.tally.manifests > 0 or changed_only or found_none
+        )
         if self.succeeded and baseline_out is not None:
             baseline_out.stream.write(render_baseline(baseline_entries(self.recorded)))
 
@@ -491,6 +639,80 @@ def _waivers_path(settings: Settings, ignore_waivers: bool) -> Path | None:
             )
         return path
     return find_waivers_file(settings.config.directory if settings.config else None)
+
+
+def _stdin_path(paths: Sequence[str], stdin_filename: str | None) -> str | None:
+    """How the manifest on standard input is shown when ``-`` is the one path (None when no
+    path is ``-``)."""
+    if "-" not in paths:
+        return None
+    if len(paths) > 1:
+        raise UsageError(
+            "'-' reads one manifest from standard input, and is the only path then",
+            "audit the other paths in a run of their own",
+        )
+    if stdin_filename is None:
+        return "<stdin>"
+    name = Path(stdin_filename).name
+    if not stdin_filename.strip() or name in ("", ".", "..") or stdin_filename.endswith("/"):
+        raise UsageError(
+            f"--stdin-filename '{stdin_filename}' names no file",
+            "give the manifest's file name, such as datasets/m.synthgate.yaml",
+        )
+    return stdin_filename
+
+
+def _read_stdin(stream: BinaryIO | None, shown: str, max_bytes: int) -> bytes:
+    """The bytes on standard input, at most ``max_bytes`` of them (never waiting on a
+    terminal)."""
+    if stream is None:
+        stdin = sys.stdin
+        if stdin is None or getattr(stdin, "closed", False):
+            raise UsageError("'-' reads standard input, which is closed", _STDIN_HINT)
+        if stdin.isatty():
+            raise UsageError("'-' reads standard input, which is a terminal", _STDIN_HINT)
+        stream = stdin.buffer
+    try:
+        raw = stream.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError.at(
+            shown, 1, 1, f"cannot read standard input: {exc.strerror or exc}", _STDIN_HINT
+        ) from None
+    if len(raw) > max_bytes:
+        raise InputError.at(
+            shown,
+            1,
+            1,
+            f"standard input is over the limit of {max_bytes:,} bytes",
+            "split the manifest, or raise the limit with --max-file-size",
+        )
+    return raw
+
+
+_STDIN_HINT = "pipe a manifest in: cat m.yaml | synthgate audit - --stdin-filename m.yaml"
+
+
+def render_statistics(counts: Sequence[RuleCount]) -> str:
+    """``--statistics`` as text: a line per rule (count, code, verdicts, name), then the
+    total."""
+    if not counts:
+        return "no findings\n"
+    verdicts = [", ".join(f"{v} {n}" for v, n in c.verdicts.items()) for c in counts]
+    if all(len(c.verdicts) == 1 for c in counts):
+        verdicts = [next(iter(c.verdicts)) for c in counts]
+    width = max(len(str(c.total)) for c in counts)
+    code = max(len(c.code) for c in counts)
+    shown = max(len(v) for v in verdicts)
+    lines = [
+        f"{c.total:>{width}}  {c.code:<{code}}  {v:<{shown}}  {c.name}"
+        for c, v in zip(counts, verdicts, strict=True)
+    ]
+    total = sum(c.total for c in counts)
+    rules = len(counts)
+    lines.append(
+        f"{total} finding{'s' if total != 1 else ''} of {rules} rule{'s' if rules != 1 else ''}"
+    )
+    return "\n".join(lines) + "\n"
 
 
 def _jobs(configured: int | None) -> int:
