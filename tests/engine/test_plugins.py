@@ -895,13 +895,15 @@ def test_a_crash_keeps_the_others_in_order() -> None:
 def test_adapters_are_tried_in_call_order(installed: Callable[..., None]) -> None:
     class CardAdapter:
         @synthgate.plugin.hookimpl(trylast=True)
-        def synthgate_register_adapters(self) -> list[synthgate.ManifestAdapter]:
-            return [synthgate.ManifestAdapter("card", "Cards.", ("*.card",), lambda *a: None)]
+        def synthgate_register_adapters(self) -> list[synthgate.plugin.ManifestAdapter]:
+            return [
+                synthgate.plugin.ManifestAdapter("card", "Cards.", ("*.card",), lambda *a: None)
+            ]
 
     class EarlyAdapter:
         @synthgate.plugin.hookimpl
-        def synthgate_register_adapters(self) -> list[synthgate.ManifestAdapter]:
-            return [synthgate.ManifestAdapter("early", "Early.", ("*.e",), lambda *a: None)]
+        def synthgate_register_adapters(self) -> list[synthgate.plugin.ManifestAdapter]:
+            return [synthgate.plugin.ManifestAdapter("early", "Early.", ("*.e",), lambda *a: None)]
 
     installed(third_party("cards", CardAdapter), third_party("early", EarlyAdapter))
     host = load_plugins(builtin_only=False, disabled=())
