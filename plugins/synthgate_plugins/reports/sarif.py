@@ -36,14 +36,16 @@ from urllib.parse import quote
 from synthgate import (
     AppliedWaiver,
     Finding,
+    InputError,
     Location,
     ManifestResult,
     Reporter,
     Rule,
+    SynthgateError,
     Totals,
+    UsageError,
     Verdict,
 )
-from synthgate.errors import InputError, SynthgateError, UsageError
 from synthgate_plugins.reports._shared import observed, repository_root
 
 __all__ = [
