@@ -229,3 +229,23 @@ def test_a_manifest_is_never_overwritten_by_the_failure_report(
         result = run_cli("audit", *args, "--format", f"sarif={target.name}")
         assert result.code == 2
         assert (bad.read_bytes(), good.read_bytes()) == before
+
+
+def test_a_command_line_click_cannot_parse_writes_nothing(
+    repo: Path, tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    """Documented in docs/ci.md: before the command line is parsed no destination is known."""
+    sarif = tmp_path / "out.sarif"
+    args = ("--fail-on", "sometimes", "pass.synthgate.yaml", "--format", f"sarif={sarif}")
+    result = run_cli("audit", *args)
+    assert result.code == 2
+    assert "Invalid value for '--fail-on'" in result.err
+    assert not sarif.exists()
+
+
+def test_an_unknown_rule_selected(
+    repo: Path, tmp_path: Path, run_cli: Callable[..., CliResult]
+) -> None:
+    _same_as_without_sarif(run_cli, ("--select", "NOPE999", "pass.synthgate.yaml"), tmp_path)
+    (note,) = _notifications(_log(tmp_path / "out.sarif"))
+    assert "NOPE999" in note["message"]["text"]
