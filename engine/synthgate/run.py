@@ -611,10 +611,11 @@ def write_failure_reports(
             continue
         try:
             text = spec.load().failure_report(errors, __version__)
-            if text is None or Path(target).resolve() in written:
+            key = Path(os.path.abspath(target))
+            if text is None or key in written:
                 continue
             write_text(target, text, inputs=inputs)
-            written.add(Path(target).resolve())
+            written.add(key)
         except SynthgateError as exc:
             if notify is not None:
                 notify(f"warning: {spec.name} not written: {printable(exc.render())}")
@@ -695,7 +696,7 @@ def _named_inputs(run: RunSettings, settings: Settings | None) -> dict[Path, str
     waivers, baseline (what :func:`_run_inputs` would have found, as far as it is known)."""
     inputs: dict[Path, str] = {}
     for path in run.paths:
-        if Path(path).is_file():
+        if _is_file(path):
             inputs[Path(path)] = "manifest"
     named: dict[str, str | Path | None] = {
         "configuration": settings.config.path if settings and settings.config else run.config_file,
@@ -704,9 +705,17 @@ def _named_inputs(run: RunSettings, settings: Settings | None) -> dict[Path, str
         "baseline": run.baseline,
     }
     for what, named_path in named.items():
-        if named_path is not None and Path(named_path).is_file():
+        if named_path is not None and _is_file(named_path):
             inputs.setdefault(Path(named_path), what)
     return inputs
+
+
+def _is_file(path: str | Path) -> bool:
+    """Whether ``path`` is a file; False for a name the system refuses (too long, say)."""
+    try:
+        return Path(path).is_file()
+    except OSError:
+        return False
 
 
 def _run_inputs(
