@@ -391,6 +391,41 @@ def test_the_audit_step_runs_the_real_synthgate_in_a_repository(tmp_path: Path) 
     )
 
 
+@needs_bash
+def test_the_audit_step_leaves_a_sarif_file_when_a_manifest_is_broken(tmp_path: Path) -> None:
+    """Exit code 2 still leaves the SARIF file the upload step reads: no results, the input
+    error as a notification at its place relative to the repository root."""
+    repo = tmp_path / "repo"
+    (repo / "datasets").mkdir(parents=True)
+    shutil.copy(FIXTURES / "cli" / "pass.synthgate.yaml", repo / "datasets")
+    shutil.copy(FIXTURES / "cli" / "bad.synthgate.yaml", repo / "datasets")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True, capture_output=True)
+    env = _step_env(tmp_path, sys.executable, {"working-directory": "datasets"})
+    env["PATH"] = os.environ["PATH"]
+    env["SYNTHGATE_BUILTIN_PLUGINS_ONLY"] = "1"
+    done = _bash_step(repo, env, tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "bad.synthgate.yaml:9:9:" in done.stderr
+    assert _outputs(tmp_path) == {"exit-code": "2", "sarif-file": "synthgate.sarif"}
+    sarif = repo / "synthgate.sarif"
+    schema = ("--schemafile", str(FIXTURES / "sarif" / "sarif-schema-2.1.0.json"))
+    checked = _check_jsonschema(*schema, str(sarif))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    (run,) = json.loads(sarif.read_text(encoding="utf-8"))["runs"]
+    assert run["results"] == []
+    (invocation,) = run["invocations"]
+    assert invocation["executionSuccessful"] is False
+    places = [
+        loc["physicalLocation"]
+        for note in invocation["toolExecutionNotifications"]
+        for loc in note["locations"]
+    ]
+    assert places
+    assert {p["artifactLocation"]["uri"] for p in places} == {"datasets/bad.synthgate.yaml"}
+    assert {p["artifactLocation"]["uriBaseId"] for p in places} == {"SRCROOT"}
+    assert (places[0]["region"]["startLine"], places[0]["region"]["startColumn"]) == (9, 9)
+
+
 def test_the_real_cli_accepts_the_action_s_outputs(
     tmp_path: Path, run_cli: Callable[..., CliResult]
 ) -> None:

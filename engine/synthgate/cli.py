@@ -444,9 +444,26 @@ def audit(
 ) -> None:
     """Audit manifests (files, or directories searched for *.synthgate.yaml and the like;
     '-': one manifest from standard input)."""
-    from synthgate.run import Run, RunSettings
+    from synthgate.errors import SynthgateError
+    from synthgate.run import Overrides, Run, RunSettings
 
-    day = _parse_today(today)  # the first flag checked
+    try:
+        day = _parse_today(today)  # the first flag checked
+        overrides = _overrides(
+            policy, fail_on, select, ignore, jobs, max_file_size, formats, waivers_file
+        )
+    except SynthgateError as exc:  # a SARIF file is written even so (see Run.execute)
+        named = Overrides(policy=policy, format=formats or None, waivers=waivers_file)
+        failed = RunSettings(
+            paths=paths,
+            config_file=config_file,
+            no_config=no_config,
+            overrides=named,
+            output=output,
+            baseline=baseline_file,
+        )
+        Run(failed, _host(), notify=functools.partial(click.echo, err=True)).report_failure([exc])
+        raise
     if quiet:
         _check_quiet(statistics, verbose, progress, write_baseline_file)
         progress = False
@@ -454,9 +471,7 @@ def audit(
         paths=paths,
         config_file=config_file,
         no_config=no_config,
-        overrides=_overrides(
-            policy, fail_on, select, ignore, jobs, max_file_size, formats, waivers_file
-        ).replace(measure=measure_data),
+        overrides=overrides.replace(measure=measure_data),
         output=output,
         changed_since=changed_since,
         context="count" if no_context else "read",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TextIO
@@ -21,6 +21,7 @@ from synthgate.models import (
 if TYPE_CHECKING:
     from synthgate.audit import Audit
     from synthgate.documents import Document
+    from synthgate.errors import SynthgateError
 
 __all__ = ["Reporter", "ReporterSpec", "RunInfo", "WholeReportReporter"]
 
@@ -81,6 +82,14 @@ class Reporter:
 
     def finish(self, totals: Totals, verdict: Verdict) -> None:
         """Called once after the last manifest."""
+
+    @classmethod
+    def failure_report(cls, errors: Sequence[SynthgateError], version: str) -> str | None:
+        """The whole file to write for a run that ends on input errors (exit code 2), or None
+        to write nothing (the default): ``errors`` are the usage, configuration, policy and
+        manifest errors of the run, as the command line prints them; ``version`` is
+        synthgate's. Called instead of the other methods, for a format sent to a file."""
+        return None
 
 
 class WholeReportReporter(Reporter):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TextIO
 
-from synthgate.errors import InputError, UsageError
+from synthgate.errors import InputError, SynthgateError, UsageError
 
 if TYPE_CHECKING:
     from synthgate.audit import Audit, ManifestFile, ProjectContext, Tally
@@ -44,6 +44,7 @@ __all__ = [
     "render_statistics",
     "resolve",
     "show_progress",
+    "write_failure_reports",
 ]
 
 
@@ -263,6 +264,7 @@ class Run:
         self._stdout = stdout
         self._stderr = stderr
         self._stdin = stdin
+        self._writing = False
 
     @property
     def host(self) -> PluginHost:
@@ -290,7 +292,41 @@ class Run:
         """Audit, feed every output, and tally. Usage, configuration, policy and baseline
         errors raise (:class:`UsageError`, :class:`InputError`) before anything is written; a
         manifest that cannot be read is an error of the outcome and the rest are audited.
-        ``keep_report``: keep the whole report in the outcome (memory grows with the run)."""
+        ``keep_report``: keep the whole report in the outcome (memory grows with the run).
+
+        On any of these errors, the formats that write a file even then (``sarif``, see
+        :meth:`Reporter.failure_report`) write it before the error is raised or returned."""
+        self._writing = False
+        try:
+            return self._execute(keep_report)
+        except SynthgateError as exc:
+            if not self._writing:  # an output that cannot be written is no input error
+                self.report_failure([exc])
+            raise
+
+    def report_failure(self, errors: Sequence[SynthgateError]) -> None:
+        """Write the failure reports of a run that stopped on ``errors`` before its audit (as
+        :meth:`execute` does; for a caller whose own checks of the settings failed)."""
+        self._failure_reports(errors, None)
+
+    def _failure_reports(
+        self, errors: Sequence[SynthgateError], inputs: Mapping[Path, str] | None
+    ) -> None:
+        """Write the failure reports (:func:`write_failure_reports`) of ``errors``, never over
+        ``inputs`` (None: over none of the files the settings name)."""
+        run = self.settings
+        formats: Sequence[str] = run.overrides.format or ()
+        settings: Settings | None = None
+        try:  # the configuration's formats, unless the configuration is what is wrong
+            settings = resolve(run.config_file, run.no_config, run.overrides)
+            formats = settings.format
+        except SynthgateError:
+            pass
+        if inputs is None:
+            inputs = _named_inputs(run, settings)
+        write_failure_reports(formats, run.output, errors, self.host, inputs, notify=self.note)
+
+    def _execute(self, keep_report: bool) -> RunOutcome:
         run = self.settings
         today = run.today if run.today is not None else _dt.date.today()
         baseline = _load_baseline(run.baseline)
@@ -317,7 +353,11 @@ class Run:
                 )
             inputs = _run_inputs(audit, settings, items, waivers, run.baseline)
             stream = _Stream(self, audit, settings, outputs, baseline, keep_report)
+            self._writing = True
             stream.write(items, inputs)
+            self._writing = False
+            if stream.errors:
+                self._failure_reports(stream.errors, inputs)
         tally = stream.tally
         to_stdout = [output.spec.name for output in outputs if output.path is None]
         return RunOutcome(
@@ -759,6 +799,50 @@ def plan_outputs(
     return plan
 
 
+def write_failure_reports(
+    formats: Sequence[str],
+    output: str | None,
+    errors: Sequence[SynthgateError],
+    host: PluginHost,
+    inputs: Mapping[Path, str] | None = None,
+    *,
+    notify: Callable[[str], None] | None = None,
+) -> None:
+    """For a run that ends on ``errors`` (exit code 2), write the file of each format asked
+    for whose reporter has a :meth:`~synthgate.reporters.Reporter.failure_report` (``sarif``).
+
+    Destinations are read from ``formats`` and ``output`` as :func:`plan_outputs` reads them,
+    but one entry that cannot be planned (an unknown format) spares the others; standard output
+    is never written. Each file is written whole or not at all and never over one of
+    ``inputs``; a file that cannot be written is passed to ``notify`` as a warning."""
+    from synthgate import __version__
+    from synthgate.escaping import printable
+    from synthgate.outputs import write_text
+
+    try:
+        specs = host.guarded_reporters()
+    except SynthgateError:
+        return
+    written: set[Path] = set()
+    for entry in formats:
+        name, sep, target = entry.partition("=")
+        spec = specs.get(name.strip())
+        if not sep:
+            target = output or ""
+        if spec is None or not target or target == "-":
+            continue
+        try:
+            text = spec.load().failure_report(errors, __version__)
+            key = Path(os.path.abspath(target))
+            if text is None or key in written:
+                continue
+            write_text(target, text, inputs=inputs)
+            written.add(key)
+        except SynthgateError as exc:
+            if notify is not None:
+                notify(f"warning: {spec.name} not written: {printable(exc.render())}")
+
+
 def _no_file_twice(plan: Sequence[PlannedOutput]) -> None:
     seen: set[Path] = set()
     for planned in plan:
@@ -827,6 +911,33 @@ def _finish_outputs(finishing: list[tuple[Callable[[bool], None], bool]]) -> Non
             error = exc
     if error is not None:
         raise error
+
+
+def _named_inputs(run: RunSettings, settings: Settings | None) -> dict[Path, str]:
+    """The files a run that stopped before its audit names: manifests, configuration, policy,
+    waivers, baseline (what :func:`_run_inputs` would have found, as far as it is known)."""
+    inputs: dict[Path, str] = {}
+    for path in run.paths:
+        if _is_file(path):
+            inputs[Path(path)] = "manifest"
+    named: dict[str, str | Path | None] = {
+        "configuration": settings.config.path if settings and settings.config else run.config_file,
+        "policy": settings.policy if settings else run.overrides.policy,
+        "waivers file": settings.waivers if settings else run.overrides.waivers,
+        "baseline": run.baseline,
+    }
+    for what, named_path in named.items():
+        if named_path is not None and _is_file(named_path):
+            inputs.setdefault(Path(named_path), what)
+    return inputs
+
+
+def _is_file(path: str | Path) -> bool:
+    """Whether ``path`` is a file; False for a name the system refuses (too long, say)."""
+    try:
+        return Path(path).is_file()
+    except OSError:
+        return False
 
 
 def _run_inputs(

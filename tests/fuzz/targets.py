@@ -86,6 +86,23 @@ def run(case: Case) -> Outcome:
     return Outcome(code, out.getvalue(), err.getvalue(), written)
 
 
+def _check_failure_sarif(data: bytes) -> list[str]:
+    """On exit 2 a SARIF file holds no results, a failed invocation and its errors."""
+    import json
+
+    try:
+        (run,) = json.loads(data)["runs"]
+        (invocation,) = run["invocations"]
+        good = (
+            run["results"] == []
+            and invocation["executionSuccessful"] is False
+            and bool(invocation["toolExecutionNotifications"])
+        )
+    except (ValueError, KeyError, TypeError):
+        good = False
+    return [] if good else ["exit 2 but the SARIF file is no failure report"]
+
+
 def violations(case: Case, outcome: Outcome) -> list[str]:
     """Every promise the run broke (empty: none)."""
     broken: list[str] = []
@@ -94,8 +111,12 @@ def violations(case: Case, outcome: Outcome) -> list[str]:
     for stream in (outcome.out, outcome.err):
         if "Traceback (most recent call last)" in stream or "internal error" in stream:
             broken.append("a traceback or internal error: " + stream[-400:])
-    if outcome.code == 2 and outcome.written:
-        broken.append(f"exit 2 but wrote {sorted(outcome.written)}")
+    if outcome.code == 2:
+        others = sorted(name for name in outcome.written if name != "report.sarif")
+        if others:
+            broken.append(f"exit 2 but wrote {others}")
+        if "report.sarif" in outcome.written:
+            broken += _check_failure_sarif(outcome.written["report.sarif"])
     if case.outputs and outcome.code in (0, 1):
         broken += _check_outputs(outcome.written)
     return broken

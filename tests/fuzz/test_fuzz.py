@@ -42,6 +42,15 @@ def test_the_checker_catches_each_broken_promise() -> None:
     assert violations(audit, Outcome(2, "", "", {"report.json": b"{}"})) == [
         "exit 2 but wrote ['report.json']"
     ]
+    # exit 2 leaves a SARIF file, which must be a failure report (no results, the errors)
+    assert violations(audit, Outcome(2, "", "", {"report.sarif": _GOOD["report.sarif"]})) == [
+        "exit 2 but the SARIF file is no failure report"
+    ]
+    failed = (
+        b'{"runs": [{"results": [], "invocations": [{"executionSuccessful": false, '
+        b'"toolExecutionNotifications": [{"message": {"text": "x"}}]}]}]}'
+    )
+    assert violations(audit, Outcome(2, "", "", {"report.sarif": failed})) == []
     broken = dict(_GOOD, **{"report.json": b"{", "report.xml": b"<testsuites>"})
     found = violations(audit, Outcome(1, "", "", broken))
     assert [v.split(":")[0] for v in found] == ["report.json is not JSON", "report.xml is not XML"]

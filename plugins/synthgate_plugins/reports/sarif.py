@@ -15,6 +15,11 @@ A finding covered by an active waiver keeps its level and carries an accepted su
 the waiver's reason, owner, expiry and place): ``inSource`` for a waiver written in the manifest,
 ``external`` for one in a central waivers file. A finding whose waiver lapsed has no
 suppression, only a ``waiver`` property saying it lapsed.
+
+A run that ends on input errors (exit code 2: a manifest that cannot be read, a configuration,
+policy or usage error) still writes its SARIF file (:meth:`SarifReporter.failure_report`): no
+results, ``executionSuccessful: false``, and each error as a tool execution notification at the
+file, line and column the error names, so that an upload step always finds a file.
 """
 
 from __future__ import annotations
@@ -23,11 +28,21 @@ import hashlib
 import json
 import os
 import posixpath
+from collections.abc import Sequence
 from pathlib import Path, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from synthgate import Finding, Location, ManifestResult, Totals, Verdict
+from synthgate import (
+    Finding,
+    InputError,
+    Location,
+    ManifestResult,
+    SynthgateError,
+    Totals,
+    UsageError,
+    Verdict,
+)
 from synthgate.models import AppliedWaiver, Rule
 from synthgate.plugin import Reporter
 from synthgate_plugins.reports._phrases import observed, repository_root
@@ -254,27 +269,41 @@ class SarifReporter(Reporter):
             properties["waiver"] = _lapsed(waiver)
         return sarif
 
+    @classmethod
+    def failure_report(cls, errors: Sequence[SynthgateError], version: str) -> str:
+        """A SARIF log with no results: the errors as notifications, execution unsuccessful."""
+        cwd = Path.cwd()
+        place = (cwd, repository_root(cwd))
+        notifications = [note for error in errors for note in _notifications(error, place)]
+        log = {
+            "$schema": SCHEMA_URI,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {"driver": _driver(version, [])},
+                    "invocations": [
+                        {
+                            "executionSuccessful": False,
+                            "toolExecutionNotifications": notifications,
+                        }
+                    ],
+                    "originalUriBaseIds": _base_ids(place[1]),
+                    "columnKind": "unicodeCodePoints",
+                    "results": [],
+                }
+            ],
+        }
+        return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
     def finish(self, totals: Totals, verdict: Verdict) -> None:
         log = {
             "$schema": SCHEMA_URI,
             "version": "2.1.0",
             "runs": [
                 {
-                    "tool": {
-                        "driver": {
-                            "name": "synthgate",
-                            "version": self.run.version,
-                            "informationUri": PROJECT_URL,
-                            "rules": self._rules,
-                        }
-                    },
+                    "tool": {"driver": _driver(self.run.version, self._rules)},
                     "invocations": [{"executionSuccessful": totals.unreadable == 0}],
-                    "originalUriBaseIds": {
-                        SRCROOT: {
-                            "uri": self._place[1].as_uri().rstrip("/") + "/",
-                            "description": {"text": "The root of the audited repository."},
-                        }
-                    },
+                    "originalUriBaseIds": _base_ids(self._place[1]),
                     "columnKind": "unicodeCodePoints",
                     "results": self._results,
                     "properties": {
@@ -289,3 +318,45 @@ class SarifReporter(Reporter):
             ],
         }
         self.out.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+
+
+def _driver(version: str, rules: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"name": "synthgate", "version": version, "informationUri": PROJECT_URL, "rules": rules}
+
+
+def _base_ids(root: Path) -> dict[str, Any]:
+    return {
+        SRCROOT: {
+            "uri": root.as_uri().rstrip("/") + "/",
+            "description": {"text": "The root of the audited repository."},
+        }
+    }
+
+
+def _notifications(error: SynthgateError, place: tuple[Path, Path]) -> list[dict[str, Any]]:
+    """An error as SARIF notifications: one per problem of an input error, at its place."""
+    if isinstance(error, InputError):
+        notes = []
+        for problem in error.problems:
+            where = f"{problem.pointer}: " if problem.pointer else ""
+            hint = f"\nhint: {problem.hint}" if problem.hint else ""
+            cwd, root = place
+            physical = {
+                "artifactLocation": artifact_location(problem.path, cwd, root),
+                "region": {
+                    "startLine": max(problem.line, 1),
+                    "startColumn": max(problem.column, 1),
+                },
+            }
+            notes.append(
+                {
+                    "level": "error",
+                    "message": {"text": f"{where}{problem.message}{hint}"},
+                    "locations": [{"physicalLocation": physical}],
+                }
+            )
+        return notes
+    if isinstance(error, UsageError):
+        hint = f"\nhint: {error.hint}" if error.hint else ""
+        return [{"level": "error", "message": {"text": f"{error.message}{hint}"}}]
+    return [{"level": "error", "message": {"text": str(error)}}]
