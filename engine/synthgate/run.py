@@ -809,7 +809,7 @@ def write_failure_reports(
     notify: Callable[[str], None] | None = None,
 ) -> None:
     """For a run that ends on ``errors`` (exit code 2), write the file of each format asked
-    for whose reporter has a :meth:`~synthgate.reporters.Reporter.failure_report` (``sarif``).
+    for whose reporter has a :meth:`~synthgate.plugin.Reporter.failure_report` (``sarif``).
 
     Destinations are read from ``formats`` and ``output`` as :func:`plan_outputs` reads them,
     but one entry that cannot be planned (an unknown format) spares the others; standard output
