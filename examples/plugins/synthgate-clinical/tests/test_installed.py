@@ -82,7 +82,10 @@ def test_another_pack_extends_it_by_name(tmp_path: Path) -> None:
 def test_the_example_manifest_warns_as_its_comment_says() -> None:
     done = synthgate("audit", "--policy", "clinical", str(MANIFEST))
     assert done.returncode == 0, done.stderr
-    assert "CL102 warn [reidentification-risk] reidentification_auc is 0.57" in done.stdout
+    assert (
+        "CL102 warn [reidentification-risk] split train, source model-written-summaries: "
+        "reidentification_auc is 0.57"
+    ) in done.stdout
     assert "CL101" not in done.stdout  # passes, so not shown
 
 
