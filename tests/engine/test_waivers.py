@@ -67,6 +67,18 @@ def test_a_waived_finding_keeps_its_verdict_and_leaves_the_manifest_verdict(
     assert waived[0].waiver.location.pointer.startswith("/waivers/")
 
 
+def test_passing_checks_kept_in_the_report_are_not_counted_as_waived(tmp_path: Path) -> None:
+    # With passes kept, a waiver that covers warn and fail findings still waives only those:
+    # the manifest's waived count is the number of findings that carry an active waiver.
+    path = _manifest(tmp_path, [_waiver(), _waiver(rule="human-audit-sample")])
+    result = _audit(path, keep_passes=True)
+    passes = [f for f in result.findings if f.verdict == "pass"]
+    assert passes  # the report holds passing checks, which no waiver touches
+    assert all(f.waiver is None for f in passes)
+    marked = [f for f in result.findings if f.waiver is not None and f.waiver.status == "active"]
+    assert result.waived == len(marked) == 4
+
+
 @pytest.mark.parametrize(
     ("scope", "pointers"),
     [
