@@ -84,17 +84,31 @@ class GitIgnores:
 
 
 def _compiled(module: Any, lines: list[str]) -> pathspec.GitIgnoreSpec | None:
-    """The patterns of an ignore file; a line git would not read as a pattern (``!`` or ``/``
-    alone) is left out, as git leaves it out, instead of failing the search."""
+    """The patterns of an ignore file (None: it has none); a line git would not read as a
+    pattern (``!`` or ``/`` alone) is left out, as git leaves it out, instead of failing the
+    search. Some pathspec releases refuse to build a spec of no patterns, so a file of blank
+    lines and comments is settled here."""
+    if not any(_is_pattern(line) for line in lines):
+        return None
     try:
         spec: pathspec.GitIgnoreSpec = module.GitIgnoreSpec.from_lines(lines)
     except ValueError:
-        kept = []
-        for line in lines:
-            try:
-                module.GitIgnoreSpec.from_lines([line])
-            except ValueError:
-                continue
-            kept.append(line)
+        kept = [line for line in lines if _is_pattern(line) and _compiles(module, line)]
+        if not kept:
+            return None
         spec = module.GitIgnoreSpec.from_lines(kept)
-    return spec if lines else None
+    return spec
+
+
+def _is_pattern(line: str) -> bool:
+    """Whether git reads ``line`` as a pattern: not blank (trailing spaces do not count) and
+    not a comment."""
+    return bool(line.rstrip()) and not line.startswith("#")
+
+
+def _compiles(module: Any, line: str) -> bool:
+    try:
+        module.GitIgnoreSpec.from_lines([line])
+    except ValueError:
+        return False
+    return True
