@@ -117,15 +117,7 @@ def load_measurements(
                 if sid in pointers
             }
             contamination = tuple(
-                Contamination(
-                    c["eval_source"],
-                    tuple(c["training_sources"]),
-                    c["recipe"],
-                    c["items"],
-                    c["dirty_items"],
-                    tuple((d["file"], d["row"]) for d in c.get("dirty", ())),
-                )
-                for c in entry["contamination"]
+                Contamination.from_dict(c, rows=False) for c in entry["contamination"]
             )
             evidence = dict(entry["measurement"])
         except (KeyError, TypeError, ValueError) as exc:

@@ -112,6 +112,20 @@ class Contamination:
         """Share of the evaluation items found in the training data (0 for no items)."""
         return round(self.dirty_items / self.items, 6) if self.items else 0.0
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, rows: bool = True) -> Contamination:
+        """The inverse of :meth:`as_dict`; with ``rows`` the (file, row) list must be there
+        (the cache writes it), without it the list is read when present (a report's JSON)."""
+        dirty = data["dirty"] if rows else data.get("dirty", ())
+        return cls(
+            data["eval_source"],
+            tuple(data["training_sources"]),
+            data["recipe"],
+            data["items"],
+            data["dirty_items"],
+            tuple((d["file"], d["row"]) for d in dirty),
+        )
+
     def as_dict(self, *, rows: bool = False) -> dict[str, Any]:
         """As the report shows it; ``rows`` adds the (file, row) of every dirty item."""
         out: dict[str, Any] = {

@@ -513,17 +513,7 @@ def _load(file: Path, plans: Sequence[SourcePlan]) -> dict[str, ManifestMeasurem
                 sid: SourceMeasurement.from_dict(sid, pointers[(path, sid)], s)
                 for sid, s in m["sources"].items()
             }
-            contamination = tuple(
-                Contamination(
-                    c["eval_source"],
-                    tuple(c["training_sources"]),
-                    c["recipe"],
-                    c["items"],
-                    c["dirty_items"],
-                    tuple((d["file"], d["row"]) for d in c["dirty"]),
-                )
-                for c in m["contamination"]
-            )
+            contamination = tuple(Contamination.from_dict(c) for c in m["contamination"])
             evidence = {**m["evidence"], "cached": True}
             out[path] = ManifestMeasurement(path, sources, contamination, evidence)
         return out
